@@ -1,0 +1,33 @@
+# Two commands: `make run` and `make test`. Both work with only Python 3.11+ installed:
+# without DATABASE_URL they start an embedded PostgreSQL (pgserver) under .data/.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test test-fast bench check messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m config.localdb --data .data/pg -- $(PY) -m config.devserver
+
+test: $(VENV)/.installed
+	$(PY) -m config.localdb --temporary -- $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) -m config.localdb --temporary -- $(PY) -m bench
+
+check: $(VENV)/.installed
+	$(PY) -m config.localdb --temporary -- $(PY) manage.py check
+
+# Regenerate the English translations' catalogue (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf .data staticfiles

@@ -1,0 +1,36 @@
+"""`make run`: migrate, provision the six comuni with demo data, and serve them."""
+
+import os
+import subprocess
+import sys
+
+import django
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SITE_PORT", "8000")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    print("Migrating the union (public schema) and every comune...", flush=True)
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    call_command("provision_union", demo=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    from tenants.comuni.selectors import municipality_list
+
+    print("\nServing:", flush=True)
+    print(f"  union   http://{settings.UNION_DOMAIN}:8000/")
+    for municipality in municipality_list():
+        print(f"  {municipality.slug:<17} http://{municipality.slug}.{settings.UNION_DOMAIN}:8000/")
+    print("Press Ctrl-C to stop.\n", flush=True)
+    return subprocess.call([sys.executable, "manage.py", "runserver", "--noreload", "localhost:8000"])
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -1,0 +1,15 @@
+"""The union site: bare union domain, public schema."""
+
+from django.urls import include, path
+
+from src.portal.legal import legal
+from tenants.union import views
+from tenants.union.admin import union_admin
+
+urlpatterns = [
+    path("", views.home, name="union_home"),
+    path("account/", include("tenants.identity.urls")),
+    path("admin/", union_admin.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("legale/<slug:page>/", legal, name="legal"),
+]

@@ -1,0 +1,119 @@
+"""One person, one account across the union; roles scoped to a comune."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.identity.fiscal_code import normalize_fiscal_code, validate_fiscal_code
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail"), unique=True)
+    first_name = models.CharField(_("nome"), max_length=150, blank=True)
+    last_name = models.CharField(_("cognome"), max_length=150, blank=True)
+    # Null, not blank: many people have none on file, and unique must hold only for real codes.
+    fiscal_code = models.CharField(
+        _("codice fiscale"), max_length=16, unique=True, null=True, blank=True, validators=[validate_fiscal_code]
+    )
+    home_municipality = models.ForeignKey(
+        "comuni.Municipality",
+        verbose_name=_("comune di residenza"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
+    )
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    language = models.CharField(_("lingua"), max_length=8, choices=settings.LANGUAGES, default="it")
+    is_staff = models.BooleanField(_("accesso all'amministrazione dell'Unione"), default=False)
+    is_active = models.BooleanField(_("attivo"), default=True)
+    date_joined = models.DateTimeField(_("iscritto il"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("persona")
+        verbose_name_plural = _("persone")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.fiscal_code = normalize_fiscal_code(self.fiscal_code) or None
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class Role(models.Model):
+    """What a person may do, and where. Operators are further scoped to hubs in the comune's schema."""
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("cittadino")
+        ADMINISTRATOR = "administrator", _("amministratore del comune")
+        OPERATOR = "operator", _("operatore")
+        UNION_STAFF = "union_staff", _("staff dell'Unione")
+        MOBILITY_MANAGER = "mobility_manager", _("mobility manager")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("ruolo"), max_length=32, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        "comuni.Municipality",
+        verbose_name=_("comune"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        help_text=_("Vuoto per i ruoli dell'Unione."),
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ruolo")
+        verbose_name_plural = _("ruoli")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "municipality"], name="role_once_per_comune"),
+            models.UniqueConstraint(
+                fields=["user", "kind"], condition=Q(municipality__isnull=True), name="union_role_once"
+            ),
+            # Comune roles need their comune; union staff has none.
+            models.CheckConstraint(
+                condition=Q(kind="union_staff", municipality__isnull=True)
+                | (~Q(kind="union_staff") & Q(municipality__isnull=False))
+                | Q(kind="mobility_manager"),
+                name="role_scope_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.municipality or _("Unione")
+        return f"{self.user} · {self.get_kind_display()} · {where}"

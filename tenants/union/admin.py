@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from tenants.comuni.models import Domain, Municipality
+from tenants.identity.admin_access import PolicyAdminSite, PolicyModelAdmin, PolicyTabularInline
+from tenants.identity.models import Role, User
+from tenants.identity.policy import Action
+
+
+class UnionAdminSite(PolicyAdminSite):
+    action = Action.MANAGE_COMUNI
+    site_header = _("Unione Valle del Savio: amministrazione")
+    site_title = _("Amministrazione dell'Unione")
+
+
+union_admin = UnionAdminSite(name="union_admin")
+
+
+class DomainInline(PolicyTabularInline):
+    edit_action = Action.MANAGE_COMUNI
+    model = Domain
+    extra = 0
+
+
+@admin.register(Municipality, site=union_admin)
+class MunicipalityAdmin(PolicyModelAdmin):
+    edit_action = Action.MANAGE_COMUNI
+    list_display = ["name", "slug", "istat_code", "province", "schema_name"]
+    readonly_fields = ["schema_name"]
+    inlines = [DomainInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a comune's schema is never dropped from a web form
+
+
+class RoleInline(PolicyTabularInline):
+    edit_action = Action.MANAGE_COMUNI
+    model = Role
+    extra = 0
+
+
+@admin.register(User, site=union_admin)
+class PersonAdmin(PolicyModelAdmin, UserAdmin):
+    edit_action = Action.MANAGE_COMUNI
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "home_municipality", "is_active"]
+    search_fields = ["email", "first_name", "last_name", "fiscal_code"]
+    list_filter = ["is_active", "home_municipality"]
+    filter_horizontal = []
+    inlines = [RoleInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Dati personali"), {"fields": ["first_name", "last_name", "fiscal_code", "phone", "home_municipality", "language"]}),
+        (_("Stato"), {"fields": ["is_active", "is_superuser", "date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
+    readonly_fields = ["date_joined", "last_login", "is_superuser"]

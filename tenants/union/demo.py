@@ -1,0 +1,53 @@
+"""Demo accounts and data for `make run`. Passwords are random, printed once, and kept under .data/."""
+
+import secrets
+
+from django.conf import settings
+
+from tenants.comuni.selectors import municipality_list
+from tenants.comuni.services import administrator_grant
+from tenants.identity.models import User
+
+CREDENTIALS_FILE = settings.BASE_DIR / ".data" / "demo-credentials.txt"
+CITIZEN_EMAIL = "cittadino@example.org"
+
+
+def _demo_account(email: str, lines: list[str], **fields) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        password = secrets.token_urlsafe(9)
+        user = User.objects.create_user(email=email, password=password, **fields)
+        lines.append(f"{email}  {password}")
+    return user
+
+
+def demo_load(stdout) -> None:
+    lines: list[str] = []
+    comuni = list(municipality_list())
+    cesena = next((m for m in comuni if m.slug == "cesena"), None)
+    _demo_account(
+        CITIZEN_EMAIL, lines, first_name="Giulia", last_name="Bianchi", home_municipality=cesena
+    )
+    for municipality in comuni:
+        email = f"admin.{municipality.slug}@example.org"
+        if not User.objects.filter(email=email).exists():
+            password = secrets.token_urlsafe(9)
+            administrator_grant(municipality=municipality, email=email, password=password)
+            lines.append(f"{email}  {password}  (amministratore, {municipality.name})")
+    for loader in demo_loaders():
+        loader(comuni=comuni, stdout=stdout)
+
+    if lines:
+        CREDENTIALS_FILE.parent.mkdir(exist_ok=True)
+        with CREDENTIALS_FILE.open("a") as file:
+            file.write("\n".join(lines) + "\n")
+        stdout.write("Demo accounts (shown once; also kept in .data/demo-credentials.txt):")
+        for line in lines:
+            stdout.write("  " + line)
+    else:
+        stdout.write(f"Demo accounts already exist: see {CREDENTIALS_FILE.relative_to(settings.BASE_DIR)}")
+
+
+def demo_loaders():
+    """Each domain app that has demo data adds its loader here."""
+    return []
