@@ -1,7 +1,6 @@
 """`make run`: migrate, provision the six comuni with demo data, and serve them."""
 
 import os
-import subprocess
 import sys
 
 import django
@@ -26,7 +25,8 @@ def main() -> int:
     for municipality in municipality_list():
         print(f"  {municipality.slug:<17} http://{municipality.slug}.{settings.UNION_DOMAIN}:8000/")
     print("Press Ctrl-C to stop.\n", flush=True)
-    return subprocess.call([sys.executable, "manage.py", "runserver", "--noreload", "localhost:8000"])
+    # Replace this process, so Ctrl-C and kill reach the server itself.
+    os.execv(sys.executable, [sys.executable, "manage.py", "runserver", "--noreload", "localhost:8000"])
 
 
 if __name__ == "__main__":

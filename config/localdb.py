@@ -10,6 +10,7 @@ touch the demo data).
 """
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -20,6 +21,28 @@ from pathlib import Path
 from urllib.parse import quote
 
 
+def _forget_dead_handles(data_dir: Path) -> None:
+    """pgserver stops the server when its last user exits; a user that was killed
+    stays on its list forever and keeps the server up. Drop the dead ones."""
+    handles = data_dir / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = json.loads(handles.read_text() or "[]")
+    except ValueError:
+        pids = []
+    alive = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+            alive.append(pid)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            alive.append(pid)
+    handles.write_text(json.dumps(alive))
+
+
 def embedded_database_url(data_dir: Path) -> tuple[str, object]:
     import warnings
 
@@ -27,6 +50,7 @@ def embedded_database_url(data_dir: Path) -> tuple[str, object]:
     import pgserver  # imported lazily: production never needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir)
     # "stop": the server stops once the last process that asked for it exits.
     server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
     # pgserver listens on a Unix socket inside the data folder.
@@ -58,10 +82,13 @@ def main(argv: list[str]) -> int:
     else:
         print("Database: DATABASE_URL from the environment", file=sys.stderr, flush=True)
 
+    child = subprocess.Popen(command, env=env)
     # Ctrl-C reaches the child directly (same process group); we wait for it to finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A plain kill (SIGTERM) is passed on, so the database is still stopped cleanly.
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
     try:
-        return subprocess.call(command, env=env)
+        return child.wait()
     finally:
         if server is not None:
             server.cleanup()

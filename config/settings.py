@@ -47,6 +47,7 @@ SHARED_APPS = [
     "tenants.comuni",
     "tenants.identity",
     "tenants.union",
+    "tenants.reporting",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +63,10 @@ TENANT_APPS = [
     "django.contrib.admin",
     "django.contrib.contenttypes",
     "src.portal",
+    "src.hubs",
+    "src.desks",
+    "src.bookings",
+    "src.events",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

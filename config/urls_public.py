@@ -12,4 +12,6 @@ urlpatterns = [
     path("admin/", union_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("legale/<slug:page>/", legal, name="legal"),
+    path("statistiche/", include("tenants.reporting.urls")),
+    path("api/v1/reports/", include("tenants.reporting.api_urls")),
 ]

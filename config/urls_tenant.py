@@ -1,10 +1,11 @@
 """A comune's site: <slug>.<union domain>, the comune's schema."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from src.portal.legal import legal
 from src.portal import views
 from src.portal.admin import comune_admin
+from src.portal.legal import legal
 
 urlpatterns = [
     path("", views.home, name="comune_home"),
@@ -12,4 +13,11 @@ urlpatterns = [
     path("admin/", comune_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("legale/<slug:page>/", legal, name="legal"),
+    path("api/v1/", include("config.api_v1")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("src.hubs.urls")),
+    path("", include("src.desks.urls")),
+    path("", include("src.bookings.urls")),
+    path("", include("src.events.urls")),
 ]

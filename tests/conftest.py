@@ -1,0 +1,79 @@
+"""Test set-up: a real PostgreSQL, real schemas.
+
+Two comuni (Cesena and Sarsina) are created once per test session, not per
+class; each test runs in a transaction that is rolled back. Tests that need
+committed data seen by another connection (browser tests, races) use the
+`committed` fixtures and a comune of their own.
+"""
+
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tenants.comuni.services import UNION_COMUNI, municipality_create
+
+pytest_plugins = ["tests.fixtures"]
+
+
+def _comune(slug):
+    data = next(c for c in UNION_COMUNI if c["slug"] == slug)
+    return municipality_create(**data).municipality
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _comune("cesena")
+        _comune("sarsina")
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def cesena(db):
+    from tenants.comuni.models import Municipality
+
+    return Municipality.objects.get(slug="cesena")
+
+
+@pytest.fixture
+def sarsina(db):
+    from tenants.comuni.models import Municipality
+
+    return Municipality.objects.get(slug="sarsina")
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+def page_text(response) -> str:
+    """The page's text as a person reads it: no tags, entities decoded, spaces folded."""
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def host_client(host: str, user=None) -> Client:
+    client = Client(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def union_client(db):
+    return host_client("localhost")
+
+
+@pytest.fixture
+def cesena_client(cesena):
+    return host_client("cesena.localhost")
+
+
+@pytest.fixture
+def sarsina_client(sarsina):
+    return host_client("sarsina.localhost")
