@@ -27,7 +27,6 @@ def init_sentry(dsn: str, environment: str) -> None:
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration()],
-        send_default_pii=False,
         max_request_body_size="never",
         before_send=_tag_schema,
         traces_sample_rate=0.0,

@@ -31,13 +31,18 @@ def platform_domain(slug: str) -> str:
     return f"{slug}.{settings.UNION_DOMAIN}"
 
 
+_template_checked_in_this_process = False
+
+
 def template_schema_ensure() -> None:
     """Keep the schema new comuni are cloned from created and fully migrated.
 
     Cloning fakes the migrations it copies, so a template behind the code would
-    give new comuni missing tables: migrate it (a no-op when current) first.
+    give new comuni missing tables: migrate it first. The code cannot change
+    while a process runs, so once per process is enough.
     """
-    if not settings.TENANT_CREATION_FAKES_MIGRATIONS:
+    global _template_checked_in_this_process
+    if not settings.TENANT_CREATION_FAKES_MIGRATIONS or _template_checked_in_this_process:
         return
     name = settings.TENANT_BASE_SCHEMA
     if not schema_exists(name):
@@ -45,6 +50,7 @@ def template_schema_ensure() -> None:
             cursor.execute(f'CREATE SCHEMA "{name}"')
     call_command("migrate_schemas", schema_name=name, interactive=False, verbosity=0)
     connection.set_schema_to_public()
+    _template_checked_in_this_process = True
 
 
 def municipality_create(

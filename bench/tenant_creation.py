@@ -1,0 +1,53 @@
+"""How long creating one comune takes: by running migrations vs by cloning the template schema.
+
+    make bench            (all benchmarks)
+    python -m config.localdb --temporary -- python -m bench tenant_creation
+"""
+
+import statistics
+import time
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from tenants.comuni.models import Municipality
+from tenants.comuni.services import municipality_create, template_schema_ensure
+
+ROUNDS = 5
+
+
+def _create(prefix: str, index: int) -> float:
+    started = time.perf_counter()
+    municipality_create(
+        slug=f"{prefix}{index}", name=f"Bench {prefix} {index}", istat_code=f"9{index:02d}{len(prefix):03d}", province="FC"
+    )
+    return time.perf_counter() - started
+
+
+def _drop(prefix: str) -> None:
+    for municipality in Municipality.objects.filter(slug__startswith=prefix):
+        municipality.delete(force_drop=True)
+    connection.set_schema_to_public()
+
+
+def run() -> dict:
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    started = time.perf_counter()
+    template_schema_ensure()
+    template_seconds = time.perf_counter() - started
+
+    results = {}
+    for label, clone in (("migrations", False), ("clone", True)):
+        prefix = f"bench{label[:3]}"
+        with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=clone):
+            times = [_create(prefix, i) for i in range(ROUNDS)]
+            print(f"  [{label}] {ROUNDS} comuni created", flush=True)
+        _drop(prefix)
+        results[label] = statistics.median(times)
+
+    print(f"Template schema (first time, migrations): {template_seconds:.2f} s")
+    print(f"Create one comune by migrations: median {results['migrations'] * 1000:.0f} ms over {ROUNDS}")
+    print(f"Create one comune by cloning:    median {results['clone'] * 1000:.0f} ms over {ROUNDS}")
+    print(f"Cloning is {results['migrations'] / results['clone']:.1f}x faster")
+    return results
