@@ -61,3 +61,6 @@ class DeskHours(TimeRangeMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+# Appointments at the desks (own module; imported here so they belong to this app).
+from src.desks.appointments.models import Appointment, AppointmentTransition  # noqa: E402, F401
