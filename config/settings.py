@@ -56,6 +56,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "bootstrap_italia_template",
 ]
 
@@ -197,6 +198,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API of a comune's community hubs (one comune per subdomain).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 LOGGING = {
