@@ -1,3 +1,19 @@
+"""Pages of the desks on a comune's site: the appointment flow and its check/cancel page."""
+
+from django.urls import path
+
+from src.desks.appointments import views as appointments
+
 app_name = "desks"
 
-urlpatterns = []
+urlpatterns = [
+    path("appuntamenti/prenota/", appointments.place, name="appointment_start"),
+    path("appuntamenti/prenota/1-luogo/", appointments.place, name="appointment_place"),
+    path("appuntamenti/prenota/2-data-e-ora/", appointments.when, name="appointment_when"),
+    path("appuntamenti/prenota/3-dettagli/", appointments.details, name="appointment_details"),
+    path("appuntamenti/prenota/4-richiedente/", appointments.applicant, name="appointment_applicant"),
+    path("appuntamenti/prenota/5-riepilogo/", appointments.summary, name="appointment_summary"),
+    path("appuntamenti/prenota/6-conferma/", appointments.done, name="appointment_done"),
+    path("appuntamenti/verifica/", appointments.check, name="appointment_check"),
+    path("appuntamenti/annulla/", appointments.cancel, name="appointment_cancel"),
+]

@@ -1,0 +1,43 @@
+from datetime import time, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from src.desks.models import DeskHours, ServiceDesk
+from src.hubs.models import Hub, OpeningHours
+
+
+def make_desk(municipality, *, name="Sportello Facile", slot_minutes=30, opens=time(9), closes=time(11), topics=None):
+    """A published hub open every day 8-19 with a desk taking appointments every day."""
+    connection.set_tenant(municipality)
+    hub = Hub.objects.create(
+        name=f"Hub di {municipality.name}", slug=f"hub-{municipality.slug}-{name.lower().replace(' ', '-')}",
+        address="Piazza del Popolo 10", town=municipality.name, is_published=True,
+    )
+    for weekday in range(7):
+        OpeningHours.objects.create(hub=hub, weekday=weekday, opens=time(8), closes=time(19))
+    desk = ServiceDesk.objects.create(
+        hub=hub, kind="sportello_facile", name=name, takes_appointments=True, slot_minutes=slot_minutes,
+        topics=topics if topics is not None else ["SPID e CIE", "Pagamenti pagoPA"],
+    )
+    for weekday in range(7):
+        DeskHours.objects.create(desk=desk, weekday=weekday, opens=opens, closes=closes)
+    return desk
+
+
+@pytest.fixture
+def cesena_desk(cesena):
+    return make_desk(cesena)
+
+
+@pytest.fixture
+def sarsina_desk(sarsina):
+    desk = make_desk(sarsina)
+    connection.set_schema_to_public()
+    return desk
+
+
+@pytest.fixture
+def day_after_tomorrow():
+    return timezone.localdate() + timedelta(days=2)
