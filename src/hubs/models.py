@@ -215,7 +215,8 @@ class Space(models.Model):
 
     def clean(self):
         super().clean()
-        if self.default_layout_id and self.pk and self.default_layout.space_id != self.pk:
+        # A new space has no layouts yet, so any chosen layout belongs to another room.
+        if self.default_layout_id and self.default_layout.space_id != self.pk:
             raise ValidationError({"default_layout": _("L'allestimento deve appartenere a questo spazio.")})
 
     def amenity_labels(self) -> list[str]:

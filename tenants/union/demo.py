@@ -50,4 +50,7 @@ def demo_load(stdout) -> None:
 
 def demo_loaders():
     """Each domain app that has demo data adds its loader here."""
-    return []
+    from src.desks.demo import load_desks
+    from src.hubs.demo import load_hubs
+
+    return [load_hubs, load_desks]  # desks go into the hubs, so hubs first

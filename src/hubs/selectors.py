@@ -1,0 +1,185 @@
+"""Reads about hubs: when they are open, what they offer, which seats exist on a date.
+
+Opening hours are wall-clock times in Europe/Rome. Every interval returned here
+is a pair of aware datetimes in Europe/Rome built for that calendar date, so a
+daylight-saving day (23 or 25 hours) comes out right once converted to UTC.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet, Value
+from django.db.models.fields import DateField
+from django.utils import timezone
+
+from src.hubs.models import Closure, Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
+
+ROME = ZoneInfo("Europe/Rome")
+
+Interval = tuple[datetime, datetime]
+
+
+def local_today() -> date:
+    return timezone.now().astimezone(ROME).date()
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """Wall-clock `at` on `day` in Rome, normalised through UTC.
+
+    A time that does not exist (02:30 on the spring-forward night) is read with
+    the offset in force before the change and lands after the gap, as a clock would.
+    """
+    return datetime.combine(day, at, tzinfo=ROME).astimezone(UTC).astimezone(ROME)
+
+
+def merge_intervals(intervals: list[Interval]) -> list[Interval]:
+    """Sorted, with overlapping or touching intervals joined (split hours entered with overlaps)."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def intersect_intervals(left: list[Interval], right: list[Interval]) -> list[Interval]:
+    result = []
+    for a_start, a_end in left:
+        for b_start, b_end in right:
+            start, end = max(a_start, b_start), min(a_end, b_end)
+            if start < end:
+                result.append((start, end))
+    return merge_intervals(result)
+
+
+def _prefetched(hub: Hub, relation: str, day: date):
+    """The hub's prefetched rows for `relation`, or None when they cannot answer for `day`.
+
+    `hub_list()` prefetches calendars only from a date onwards (annotated as
+    `calendar_since`), so older days go back to the database.
+    """
+    rows = getattr(hub, "_prefetched_objects_cache", {}).get(relation)
+    if rows is None:
+        return None
+    since = getattr(hub, "calendar_since", None)
+    if since is not None and day < since:
+        return None
+    return rows
+
+
+def hub_closure_on(hub: Hub, day: date) -> Closure | None:
+    rows = _prefetched(hub, "closures", day)
+    if rows is None:
+        # Not hub.closures: on a prefetched hub it would keep the prefetch's date filter.
+        return Closure.objects.filter(hub=hub, starts_on__lte=day, ends_on__gte=day).order_by("starts_on").first()
+    return next((c for c in sorted(rows, key=lambda c: c.starts_on) if c.starts_on <= day <= c.ends_on), None)
+
+
+def _special_openings_on(hub: Hub, day: date) -> list[SpecialOpening]:
+    rows = _prefetched(hub, "special_openings", day)
+    if rows is None:
+        return list(SpecialOpening.objects.filter(hub=hub, date=day))
+    return [s for s in rows if s.date == day]
+
+
+def _weekly_hours_on(hub: Hub, day: date) -> list[OpeningHours]:
+    # Weekly hours are few: filtering in Python lets prefetched rows answer without a query.
+    return [h for h in hub.opening_hours.all() if h.weekday == day.weekday()]
+
+
+def _open_intervals(hub: Hub, day: date, closure: Closure | None) -> list[Interval]:
+    if closure is not None:
+        return []
+    if hub.opened_on and day < hub.opened_on:
+        return []
+    rows = _special_openings_on(hub, day) or _weekly_hours_on(hub, day)
+    return merge_intervals([(local_datetime(day, r.opens), local_datetime(day, r.closes)) for r in rows])
+
+
+def hub_open_intervals(hub: Hub, day: date) -> list[Interval]:
+    """When `hub` is open on `day`: [] on a closure (or before it opened);
+    special openings that day replace the weekly hours."""
+    return _open_intervals(hub, day, hub_closure_on(hub, day))
+
+
+def hub_is_open(hub: Hub, at: datetime) -> bool:
+    if timezone.is_naive(at):
+        raise ValueError("hub_is_open needs an aware datetime")
+    local = at.astimezone(ROME)
+    return any(start <= local < end for start, end in hub_open_intervals(hub, local.date()))
+
+
+def hub_week_hours(hub: Hub, start: date) -> list[tuple[date, list[Interval], Closure | None]]:
+    """Seven days from `start`: the day, its open intervals, and the closure that day, if any."""
+    week = []
+    for offset in range(7):
+        day = start + timedelta(days=offset)
+        closure = hub_closure_on(hub, day)
+        week.append((day, _open_intervals(hub, day, closure), closure))
+    return week
+
+
+def hub_closures_ahead(hub: Hub, today: date | None = None, limit: int = 5) -> list[Closure]:
+    """Closures not yet over, soonest first (for the notice on the hub's page)."""
+    today = today or local_today()
+    return list(Closure.objects.filter(hub=hub, ends_on__gte=today).order_by("starts_on", "ends_on")[:limit])
+
+
+def hub_list(*, published_only: bool = True, today: date | None = None) -> QuerySet[Hub]:
+    """Hubs with what their pages show, in a constant number of queries.
+
+    Closures and special openings are prefetched from `today` on; the
+    open-hours selectors query the database for earlier days.
+    """
+    today = today or local_today()
+    hubs = Hub.objects.all()
+    if published_only:
+        hubs = hubs.filter(is_published=True)
+    from src.desks.models import DeskHours, ServiceDesk  # desks depend on hubs, not the other way round
+
+    return hubs.annotate(calendar_since=Value(today, output_field=DateField())).prefetch_related(
+        "photos",
+        "opening_hours",
+        Prefetch("closures", queryset=Closure.objects.filter(ends_on__gte=today).order_by("starts_on")),
+        Prefetch("special_openings", queryset=SpecialOpening.objects.filter(date__gte=today)),
+        Prefetch("spaces", queryset=Space.objects.order_by("name")),
+        Prefetch(
+            "desks",
+            queryset=ServiceDesk.objects.order_by("name").prefetch_related(
+                Prefetch("hours", queryset=DeskHours.objects.order_by("weekday", "opens"))
+            ),
+        ),
+    )
+
+
+def hub_get(*, slug: str, published_only: bool = True) -> Hub | None:
+    return hub_list(published_only=published_only).filter(slug=slug).first()
+
+
+def hubs_open_now(at: datetime | None = None) -> list[Hub]:
+    """Published hubs open at `at` (default: now)."""
+    at = at or timezone.now()
+    return [hub for hub in hub_list(today=at.astimezone(ROME).date()) if hub_is_open(hub, at)]
+
+
+def active_layout(space: Space, day: date) -> Layout | None:
+    """The layout scheduled for `day`, else the space's default layout, else None."""
+    scheduled = LayoutSchedule.objects.filter(space=space, date=day).select_related("layout").first()
+    if scheduled is not None:
+        return scheduled.layout
+    return space.default_layout
+
+
+def seats_on(space: Space, day: date) -> list[Seat]:
+    """Seats that exist and can be booked one by one in `space` on `day`.
+
+    With no layout, every active seat; a whole-room-only layout has none (the
+    room is booked as a whole).
+    """
+    layout = active_layout(space, day)
+    if layout is None:
+        return list(space.seats.filter(is_active=True).order_by("label"))
+    if layout.whole_room_only:
+        return []
+    return list(layout.seats.filter(is_active=True, space=space).order_by("label"))
