@@ -1,0 +1,43 @@
+"""Events in the comune's admin: administrators edit, operators look; registrations are read-only here
+(people register themselves; operators mark attendance on the event's attendance page)."""
+
+from django.contrib import admin
+
+from src.events.models import Event, EventRegistration
+from src.events.services import event_places_refill
+from src.portal.admin import comune_admin
+from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
+from tenants.identity.policy import Action
+
+
+class RegistrationInline(PolicyTabularInline):
+    model = EventRegistration
+    edit_action = Action.ADMINISTER_COMUNE
+    view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
+    fields = ["person", "state", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event, site=comune_admin)
+class EventAdmin(PolicyModelAdmin):
+    edit_action = Action.ADMINISTER_COMUNE
+    view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
+    list_display = ["title", "hub", "kind", "starts_at", "capacity", "registration_open", "is_published"]
+    list_filter = ["kind", "hub", "registration_open", "is_published"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "starts_at"
+    inlines = [RegistrationInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More places: the waitlist moves up at once, and those promoted get an e-mail.
+            event_places_refill(event=obj)

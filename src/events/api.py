@@ -1,0 +1,152 @@
+"""Events over JSON: list, detail with places left, register/cancel, operators' attendance."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from src.desks.appointments.permissions import can_operate_hub
+from src.events import selectors, services
+from src.events.errors import RegistrationError
+from src.events.models import Event, EventRegistration
+
+
+def _as_api_error(error: RegistrationError) -> APIException:
+    exc = APIException(error.message, code=error.code)
+    exc.status_code = error.status
+    return exc
+
+
+class EventSerializer(serializers.ModelSerializer):
+    hub = serializers.CharField(source="hub.name")
+    hub_slug = serializers.CharField(source="hub.slug")
+    places_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "title", "description", "kind", "hub", "hub_slug", "starts_at", "ends_at", "capacity",
+                  "places_left", "registration_open"]
+
+    def get_places_left(self, event) -> int:
+        return selectors.places_left(event)
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    event = serializers.IntegerField(source="event_id")
+    waitlist_position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventRegistration
+        fields = ["id", "event", "state", "waitlist_position", "created_at"]
+
+    def get_waitlist_position(self, registration) -> int | None:
+        return selectors.waitlist_position(registration)
+
+
+class AttendeeSerializer(RegistrationSerializer):
+    name = serializers.CharField(source="person.get_full_name")
+    email = serializers.EmailField(source="person.email")
+
+    class Meta(RegistrationSerializer.Meta):
+        fields = [*RegistrationSerializer.Meta.fields, "name", "email"]
+
+
+class AttendanceSerializer(serializers.Serializer):
+    attended = serializers.BooleanField()
+
+
+def _event_or_404(pk) -> Event:
+    event = selectors.event_get(pk)
+    if event is None:
+        raise NotFound(_("Evento non trovato."))
+    return event
+
+
+class EventListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    def get(self, request):
+        """Upcoming events of this comune's hubs."""
+        return Response(EventSerializer(selectors.event_list(), many=True).data)
+
+
+class EventDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: EventSerializer})
+    def get(self, request, pk):
+        return Response(EventSerializer(_event_or_404(pk)).data)
+
+
+class EventRegistrationApi(APIView):
+    """The signed-in person's registration to one event."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: RegistrationSerializer})
+    def get(self, request, pk):
+        registration = selectors.registration_of(_event_or_404(pk), request.user)
+        if registration is None:
+            raise NotFound(_("Non risulti iscritto a questo evento."))
+        return Response(RegistrationSerializer(registration).data)
+
+    @extend_schema(request=None, responses={201: RegistrationSerializer})
+    def post(self, request, pk):
+        """Register: a place if one is left, else the waitlist (state tells which). 409 if already registered."""
+        try:
+            registration = services.event_register(event=_event_or_404(pk), person=request.user, channel=services.Channel.API)
+        except RegistrationError as error:
+            raise _as_api_error(error) from error
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RegistrationSerializer})
+    def delete(self, request, pk):
+        """Cancel the registration; the first in the waitlist gets the place."""
+        try:
+            registration = services.event_unregister(event=_event_or_404(pk), person=request.user, channel=services.Channel.API)
+        except RegistrationError as error:
+            raise _as_api_error(error) from error
+        return Response(RegistrationSerializer(registration).data)
+
+
+def _operated_event(request, pk) -> Event:
+    event = _event_or_404(pk)
+    if not can_operate_hub(request.user, request.municipality, event.hub):
+        raise PermissionDenied(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
+    return event
+
+
+class EventAttendeesApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: AttendeeSerializer(many=True)})
+    def get(self, request, pk):
+        """Operators: everyone registered or waiting."""
+        event = _operated_event(request, pk)
+        return Response(AttendeeSerializer(selectors.event_registrations(event), many=True).data)
+
+
+class AttendanceApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=AttendanceSerializer, responses={200: AttendeeSerializer})
+    def post(self, request, pk, registration_pk):
+        """Operators: mark a registered person as present (or undo it)."""
+        event = _operated_event(request, pk)
+        registration = selectors.event_registrations(event).filter(pk=registration_pk).first()
+        if registration is None:
+            raise NotFound(_("Iscrizione non trovata."))
+        data = AttendanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            registration = services.registration_mark_attendance(
+                registration=registration, attended=data.validated_data["attended"], by=request.user,
+                channel=services.Channel.API,
+            )
+        except RegistrationError as error:
+            raise _as_api_error(error) from error
+        return Response(AttendeeSerializer(registration).data)
