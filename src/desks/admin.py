@@ -14,6 +14,6 @@ class DeskHoursInline(CatalogueInline):
 @admin.register(ServiceDesk, site=comune_admin)
 class ServiceDeskAdmin(CatalogueAdmin):
     list_display = ["name", "kind", "hub", "takes_appointments"]
-    list_filter = ["kind", "hub"]
+    list_filter = ["kind", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "hub__name", "topics"]
     inlines = [DeskHoursInline]

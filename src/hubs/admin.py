@@ -87,6 +87,22 @@ class HubAdmin(CatalogueAdmin):
     inlines = [OpeningHoursInline, SpecialOpeningInline, ClosureInline, PhotoInline]
 
 
+@admin.register(Closure, site=comune_admin)
+class ClosureAdmin(CatalogueAdmin):
+    """All closures at a glance (also editable inside each hub)."""
+
+    list_display = ["starts_on", "ends_on", "hub", "reason"]
+    list_filter = [("hub", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(SpecialOpening, site=comune_admin)
+class SpecialOpeningAdmin(CatalogueAdmin):
+    list_display = ["date", "opens", "closes", "hub", "note"]
+    list_filter = [("hub", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "date"
+
+
 class SeatInline(CatalogueInline):
     model = Seat
 
@@ -94,7 +110,7 @@ class SeatInline(CatalogueInline):
 @admin.register(Space, site=comune_admin)
 class SpaceAdmin(CatalogueAdmin):
     list_display = ["name", "hub", "kind", "capacity", "bookable_whole"]
-    list_filter = ["kind", "hub"]
+    list_filter = ["kind", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "hub__name"]
     inlines = [SeatInline]
 
@@ -110,7 +126,7 @@ class SpaceAdmin(CatalogueAdmin):
 class SeatAdmin(CatalogueAdmin):
     hub_path = "space__hub"
     list_display = ["label", "space", "is_active"]
-    list_filter = ["is_active", "space__hub"]
+    list_filter = ["is_active", ("space__hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["label", "space__name"]
 
 
@@ -132,7 +148,7 @@ class LayoutAdmin(CatalogueAdmin):
     form = LayoutForm
     hub_path = "space__hub"
     list_display = ["name", "space", "whole_room_only"]
-    list_filter = ["space__hub"]
+    list_filter = [("space__hub", admin.RelatedOnlyFieldListFilter)]
     filter_horizontal = ["seats"]
 
 
@@ -140,7 +156,7 @@ class LayoutAdmin(CatalogueAdmin):
 class LayoutScheduleAdmin(CatalogueAdmin):
     hub_path = "space__hub"
     list_display = ["date", "space", "layout"]
-    list_filter = ["space__hub"]
+    list_filter = [("space__hub", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "date"
 
 
@@ -180,7 +196,7 @@ class HubOperatorForm(forms.ModelForm):
 class HubOperatorAdmin(CatalogueAdmin):
     form = HubOperatorForm
     list_display = ["user", "hub"]
-    list_filter = ["hub"]
+    list_filter = [("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__last_name", "hub__name"]
 
     def get_fields(self, request, obj=None):

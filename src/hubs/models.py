@@ -101,6 +101,15 @@ class HubPhoto(models.Model):
     def __str__(self):
         return self.alt_text
 
+    @property
+    def url(self) -> str:
+        """Where a page or the app loads the image: absolute URLs as they are, paths from static files."""
+        if self.image.startswith(("http://", "https://", "/")):
+            return self.image
+        from django.templatetags.static import static
+
+        return static(self.image)
+
     def clean(self):
         super().clean()
         if not (self.alt_text or "").strip():
@@ -246,6 +255,10 @@ class Seat(models.Model):
 
     def __str__(self):
         return f"{self.label} · {self.space.name}" if self.space_id else self.label
+
+    def feature_labels(self) -> list[str]:
+        labels = dict(self.Feature.choices)
+        return [labels.get(f, f) for f in self.features]
 
 
 class Layout(models.Model):

@@ -38,9 +38,12 @@ class SpecialOpeningSerializer(serializers.ModelSerializer):
 
 
 class HubPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True, help_text="Indirizzo da cui caricare l'immagine.")
+
     class Meta:
         model = HubPhoto
-        fields = ["id", "image", "alt_text", "order"]
+        fields = ["id", "image", "url", "alt_text", "order"]
+        read_only_fields = ["url"]
 
 
 class HubSerializer(serializers.ModelSerializer):

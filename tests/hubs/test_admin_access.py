@@ -74,6 +74,7 @@ def test_operator_sees_only_assigned_hubs_and_cannot_change_them(cesena, cesena_
     assert "Hub Ponte Abbadesse" in hubs and "Hub San Vittore" not in hubs
     spaces = page_text(client.get("/admin/hubs/space/"))
     assert "Sala del mio hub" in spaces and "Sala di un altro hub" not in spaces
+    assert "Hub San Vittore" not in spaces  # not even in the filters
 
     # Their own hub: a read-only page, no save button, and a POST is refused.
     view = client.get(f"/admin/hubs/space/{my_room.pk}/change/")
@@ -108,7 +109,7 @@ def test_every_catalogue_page_opens_for_the_administrator(cesena, cesena_admin):
         make_space(make_hub(), seats=1)
     client = host_client("cesena.localhost", cesena_admin)
     index = page_text(client.get("/admin/"))
-    for model in ("hub", "space", "seat", "layout", "layoutschedule", "huboperator"):
+    for model in ("hub", "space", "seat", "layout", "layoutschedule", "huboperator", "closure", "specialopening"):
         assert client.get(f"/admin/hubs/{model}/").status_code == 200
         assert client.get(f"/admin/hubs/{model}/add/").status_code == 200
     assert client.get("/admin/desks/servicedesk/add/").status_code == 200

@@ -77,6 +77,7 @@ def test_administrator_writes_the_rows_of_a_hub(cesena, cesena_admin):
     assert body["closures"][0]["starts_on"] == "2030-08-15"
     assert body["special_openings"][0]["note"] == "Festa"
     assert body["photos"][0]["alt_text"].startswith("La sala")
+    assert body["photos"][0]["url"] == "/static/hubs/sala.jpg"
 
 
 def test_rows_of_a_hub_are_refused_without_the_role(cesena, citizen):

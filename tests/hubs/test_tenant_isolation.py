@@ -4,7 +4,18 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from src.desks.models import DeskHours, ServiceDesk
-from src.hubs.models import Closure, Hub, HubOperator, HubPhoto, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
+from src.hubs.models import (
+    Closure,
+    Hub,
+    HubOperator,
+    HubPhoto,
+    Layout,
+    LayoutSchedule,
+    OpeningHours,
+    Seat,
+    Space,
+    SpecialOpening,
+)
 from tests.conftest import host_client, page_text
 from tests.hubs.api import cesena_api
 from tests.hubs.factories import make_hub, make_layout, make_space
@@ -36,10 +47,15 @@ def sarsina_catalogue(sarsina, sarsina_admin):
     return rows
 
 
-def test_cesena_schema_has_none_of_sarsinas_rows(cesena, sarsina_catalogue):
+MODELS = (Hub, Space, Seat, Layout, OpeningHours, Closure, SpecialOpening, HubPhoto, LayoutSchedule, HubOperator,
+          ServiceDesk, DeskHours)
+
+
+def test_cesena_schema_has_none_of_sarsinas_rows(cesena, sarsina, sarsina_catalogue):
+    with tenant_context(sarsina):
+        assert all(model.objects.exists() for model in MODELS)
     with tenant_context(cesena):
-        for model in (Hub, Space, Seat, OpeningHours, Closure, SpecialOpening, HubPhoto, LayoutSchedule,
-                      HubOperator, ServiceDesk, DeskHours):
+        for model in MODELS:
             assert not model.objects.exists(), model
 
 
@@ -86,6 +102,7 @@ def test_admin_of_cesena_neither_lists_nor_reaches_sarsinas_rows(cesena, sarsina
     assert NAME not in page_text(client.get("/admin/hubs/hub/"))
     assert "Sala Plauto" not in page_text(client.get("/admin/hubs/space/"))
     assert "Sportello Energia di Sarsina" not in page_text(client.get("/admin/desks/servicedesk/"))
+    assert "Rocca" not in page_text(client.get("/admin/hubs/closure/"))
     assert client.get(f"/admin/hubs/hub/{rows['hub'].pk}/change/").status_code == 302  # "does not exist"
     client.post(f"/admin/hubs/hub/{rows['hub'].pk}/change/", {"name": "Preso da Cesena"})
     client.post(f"/admin/hubs/hub/{rows['hub'].pk}/delete/", {"post": "yes"})
