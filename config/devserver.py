@@ -25,6 +25,11 @@ def main() -> int:
     for municipality in municipality_list():
         print(f"  {municipality.slug:<17} http://{municipality.slug}.{settings.UNION_DOMAIN}:8000/")
     print("Press Ctrl-C to stop.\n", flush=True)
+    # Periodic booking jobs (no-shows, holds, waitlist, reminders) without Redis: a child
+    # process running them every minute, which stops when the server below stops.
+    import subprocess
+
+    subprocess.Popen([sys.executable, "manage.py", "run_booking_jobs", "--every", "60", "--exit-with-parent"])
     # Replace this process, so Ctrl-C and kill reach the server itself.
     os.execv(sys.executable, [sys.executable, "manage.py", "runserver", "--noreload", "localhost:8000"])
 

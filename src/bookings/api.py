@@ -1,0 +1,288 @@
+"""/api/v1/ for bookings (the mobile app): thin views over selectors and services.
+
+Every refusal is JSON with a message: a BookingError from a service becomes its
+status (400, 403, 404, 409); a constraint violation is never a 500.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from src.bookings import selectors, services
+from src.bookings.errors import BookingError
+from src.bookings.models import Booking, WaitlistEntry
+from src.bookings.notifications import calendar_feed_token
+from src.bookings.serializers import (
+    AvailabilityOut,
+    AvailabilityQuery,
+    BookingOut,
+    CheckInIn,
+    FrontDeskBookingOut,
+    PlaceIn,
+    PolicySerializer,
+    WaitlistOut,
+    WalkInIn,
+    availability_data,
+)
+from src.hubs.permissions import ComuneAdministratorOrReadOnly, may_see_unpublished
+from src.hubs.selectors import local_today
+
+API = Booking.Channel.API
+FRONT_DESK = Booking.Channel.FRONT_DESK
+
+ERROR = OpenApiResponse(description=_("Errore: {\"detail\": messaggio, \"code\": codice}"))
+
+
+class DomainError(APIException):
+    def __init__(self, error: BookingError):
+        self.status_code = error.status
+        super().__init__(detail=str(error.message), code=error.code)
+
+
+class BookingAPIView(APIView):
+    def handle_exception(self, exc):
+        if isinstance(exc, BookingError):
+            exc = DomainError(exc)
+        return super().handle_exception(exc)
+
+
+def _own(request, code) -> Booking:
+    booking = selectors.booking_for_person(request.user, code.upper())
+    if booking is None:
+        raise NotFound(_("Nessuna prenotazione con questo codice tra le tue."))
+    return booking
+
+
+class AvailabilityView(BookingAPIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Disponibilità di un hub in un giorno",
+        parameters=[
+            OpenApiParameter("hub", int, required=True, description="Id dell'hub."),
+            OpenApiParameter("date", str, required=False, description="Giorno AAAA-MM-GG (oggi se assente)."),
+        ],
+        responses={200: AvailabilityOut, 400: ERROR},
+    )
+    def get(self, request):
+        query = AvailabilityQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        hub = query.validated_data["hub"]
+        if not hub.is_published and not may_see_unpublished(request):
+            raise NotFound(_("Hub non trovato."))
+        grid = selectors.hub_availability(hub, query.validated_data.get("date") or local_today())
+        return Response(availability_data(grid))
+
+
+class BookingListCreateView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Le mie prenotazioni in questo comune", responses={200: BookingOut(many=True)})
+    def get(self, request):
+        return Response(BookingOut(selectors.bookings_for_person(request.user), many=True).data)
+
+    @extend_schema(
+        summary="Prenota una postazione o una sala intera",
+        request=PlaceIn,
+        responses={201: BookingOut, 400: ERROR, 409: ERROR},
+    )
+    def post(self, request):
+        data = PlaceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        booking = services.booking_create(
+            person=request.user, space=v["space"], seat=v.get("seat"), period=(v["start"], v["end"]), channel=API
+        )
+        return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
+
+
+class BookingDetailView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Una mia prenotazione", responses={200: BookingOut, 404: ERROR})
+    def get(self, request, code):
+        return Response(BookingOut(_own(request, code)).data)
+
+
+class BookingCancelView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Annulla una mia prenotazione", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR})
+    def post(self, request, code):
+        booking = services.booking_cancel(booking=_own(request, code), actor=request.user, channel=API)
+        return Response(BookingOut(booking).data)
+
+
+class BookingCheckInView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Check-in all'hub (la persona stessa)", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR})
+    def post(self, request, code):
+        booking = services.booking_check_in(code=_own(request, code).code, actor=request.user, channel=API)
+        return Response(BookingOut(booking).data)
+
+
+class CalendarFeedView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Indirizzo privato del calendario (iCalendar) delle mie prenotazioni", responses={200: dict})
+    def get(self, request):
+        from django.urls import reverse
+
+        path = reverse("bookings:calendar_feed", args=[calendar_feed_token(request.user)])
+        return Response({"url": request.build_absolute_uri(path)})
+
+
+# --- Front desk ---------------------------------------------------------------------------
+
+
+def _operated_hub(request, hub):
+    if not selectors.can_operate_hub(request.user, request.municipality, hub):
+        raise PermissionDenied(_("Non sei tra gli operatori di questo hub."))
+    return hub
+
+
+class FrontDeskSheetView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Foglio del giorno di un hub (operatori)",
+        parameters=[OpenApiParameter("hub", int, required=True), OpenApiParameter("date", str, required=False)],
+        responses={200: dict, 403: ERROR},
+    )
+    def get(self, request):
+        query = AvailabilityQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        hub = _operated_hub(request, query.validated_data["hub"])
+        sheet = selectors.front_desk_sheet(hub, query.validated_data.get("date") or local_today())
+        return Response(
+            {
+                "hub": hub.pk,
+                "date": sheet.day.isoformat(),
+                "expected": FrontDeskBookingOut(sheet.expected, many=True).data,
+                "checked_in": FrontDeskBookingOut(sheet.checked_in, many=True).data,
+                "closed": FrontDeskBookingOut(sheet.closed, many=True).data,
+                "free_now": [
+                    {"space": space.pk, "name": space.name, "seats": [{"id": s.pk, "label": s.label} for s in seats]}
+                    for space, seats in sheet.free_now
+                ],
+                "seats_total": sheet.seats_total,
+            }
+        )
+
+
+class FrontDeskCheckInView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Check-in con il codice (operatori)", request=CheckInIn, responses={200: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 404: ERROR})
+    def post(self, request):
+        data = CheckInIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        hub = _operated_hub(request, data.validated_data["hub"])
+        booking = services.booking_check_in(
+            code=data.validated_data["code"], actor=request.user, channel=FRONT_DESK, hub=hub, by_staff=True
+        )
+        return Response(FrontDeskBookingOut(booking).data)
+
+
+class FrontDeskWalkInView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Prenota per una persona allo sportello (operatori)", request=WalkInIn, responses={201: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 409: ERROR})
+    def post(self, request):
+        data = WalkInIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        hub = _operated_hub(request, v["hub"])
+        if v["space"].hub_id != hub.pk:
+            raise BookingError(_("La sala indicata non è di questo hub."), field="space")
+        booking = services.walk_in_book(
+            operator=request.user,
+            email=v["email"],
+            space=v["space"],
+            seat=v.get("seat"),
+            period=(v["start"], v["end"]),
+            check_in_now=v["check_in_now"],
+        )
+        return Response(FrontDeskBookingOut(booking).data, status=status.HTTP_201_CREATED)
+
+
+class FrontDeskNoShowView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Segna una mancata presentazione (operatori)", request=None, responses={200: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 404: ERROR})
+    def post(self, request, code):
+        booking = get_object_or_404(Booking.objects.select_related("hub"), code=code.upper())
+        _operated_hub(request, booking.hub)
+        booking = services.booking_mark_no_show(booking=booking, actor=request.user, channel=FRONT_DESK)
+        return Response(FrontDeskBookingOut(booking).data)
+
+
+# --- Policy and waitlist ------------------------------------------------------------------
+
+
+class PolicyView(BookingAPIView):
+    permission_classes = [ComuneAdministratorOrReadOnly]
+
+    @extend_schema(summary="Regole di prenotazione del comune", responses={200: PolicySerializer})
+    def get(self, request):
+        return Response(PolicySerializer(selectors.policy_get()).data)
+
+    @extend_schema(summary="Modifica le regole (amministratori del comune)", request=PolicySerializer, responses={200: PolicySerializer, 400: ERROR, 403: ERROR})
+    def patch(self, request):
+        data = PolicySerializer(selectors.policy_get(), data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return Response(PolicySerializer(services.policy_update(**data.validated_data)).data)
+
+    @extend_schema(summary="Sostituisce le regole (amministratori del comune)", request=PolicySerializer, responses={200: PolicySerializer, 400: ERROR, 403: ERROR})
+    def put(self, request):
+        data = PolicySerializer(selectors.policy_get(), data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(PolicySerializer(services.policy_update(**data.validated_data)).data)
+
+
+class WaitlistView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="La mia lista d'attesa", responses={200: WaitlistOut(many=True)})
+    def get(self, request):
+        return Response(WaitlistOut(selectors.waitlist_for_person(request.user), many=True).data)
+
+    @extend_schema(summary="Mettiti in lista d'attesa per un posto occupato", request=PlaceIn, responses={201: WaitlistOut, 400: ERROR, 409: ERROR})
+    def post(self, request):
+        data = PlaceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        entry = services.waitlist_join(person=request.user, space=v["space"], seat=v.get("seat"), period=(v["start"], v["end"]))
+        return Response(WaitlistOut(entry).data, status=status.HTTP_201_CREATED)
+
+
+class WaitlistEntryView(BookingAPIView):
+    permission_classes = [IsAuthenticated]
+
+    def _entry(self, request, pk) -> WaitlistEntry:
+        return get_object_or_404(WaitlistEntry.objects.select_related("offered_booking"), pk=pk, person=request.user)
+
+    @extend_schema(summary="Esci dalla lista d'attesa", responses={204: None, 400: ERROR, 404: ERROR})
+    def delete(self, request, pk):
+        services.waitlist_leave(entry=self._entry(request, pk), actor=request.user, channel=API)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WaitlistAcceptView(WaitlistEntryView):
+    @extend_schema(summary="Accetta il posto offerto", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR})
+    def post(self, request, pk):
+        booking = services.waitlist_accept(entry=self._entry(request, pk), actor=request.user, channel=API)
+        return Response(BookingOut(booking).data)
+
+
+class WaitlistDeclineView(WaitlistEntryView):
+    @extend_schema(summary="Rifiuta il posto offerto", request=None, responses={200: WaitlistOut, 400: ERROR, 404: ERROR})
+    def post(self, request, pk):
+        entry = services.waitlist_decline(entry=self._entry(request, pk), actor=request.user, channel=API)
+        return Response(WaitlistOut(entry).data)

@@ -1,0 +1,272 @@
+"""Seat and room bookings of a comune: the policy, the bookings, their history, the waitlist.
+
+The rule that matters most, "no double booking", is enforced by PostgreSQL
+(see `Booking.Meta.constraints` and docs/domain.md), so it holds whatever code
+path writes a booking, raw SQL included.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# States that occupy a seat: only these take part in the exclusion constraint.
+ACTIVE_STATES = ("held", "confirmed", "checked_in")
+ALL_STATES = (*ACTIVE_STATES, "completed", "cancelled", "no_show")
+
+
+class BookingPolicy(models.Model):
+    """The comune's booking rules: one row per schema, edited by the comune's administrator."""
+
+    # A fixed primary key keeps it to one row (see the check constraint).
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    slot_minutes = models.PositiveIntegerField(
+        _("durata di uno slot (minuti)"),
+        default=60,
+        validators=[MinValueValidator(15), MaxValueValidator(24 * 60)],
+        help_text=_("Le prenotazioni iniziano e finiscono a multipli di questa durata dall'apertura (es. 60, 240 per mezza giornata)."),
+    )
+    max_days_ahead = models.PositiveIntegerField(
+        _("giorni di anticipo massimo"), default=14, validators=[MinValueValidator(0), MaxValueValidator(365)]
+    )
+    max_hours = models.PositiveIntegerField(
+        _("durata massima di una prenotazione (ore)"), default=8, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    max_active_per_person = models.PositiveIntegerField(
+        _("prenotazioni attive per persona"), default=3, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    cancel_deadline_hours = models.PositiveIntegerField(
+        _("preavviso minimo per annullare (ore)"), default=2, validators=[MaxValueValidator(24 * 14)]
+    )
+    checkin_window_minutes = models.PositiveIntegerField(
+        _("finestra di check-in dopo l'inizio (minuti)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text=_("Chi non fa il check-in entro questo tempo perde la prenotazione (mancata presentazione)."),
+    )
+    hold_minutes = models.PositiveIntegerField(
+        _("durata della riserva in attesa di pagamento (minuti)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
+    waitlist_offer_minutes = models.PositiveIntegerField(
+        _("tempo per accettare un posto dalla lista d'attesa (minuti)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+    )
+    reminder_hours = models.PositiveIntegerField(
+        _("promemoria: ore prima dell'inizio"), default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 7)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("regole di prenotazione")
+        verbose_name_plural = _("regole di prenotazione")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="booking_policy_single_row"),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=15, slot_minutes__lte=1440), name="booking_policy_slot_range"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Regole di prenotazione"))
+
+    def clean(self):
+        super().clean()
+        if self.slot_minutes and self.max_hours and self.slot_minutes > self.max_hours * 60:
+            raise ValidationError(
+                {"max_hours": _("La durata massima non può essere più breve di uno slot.")}
+            )
+
+
+def _id_range(field: str) -> Func:
+    # int8range(x, x, '[]') is the one-element range {x}. With x NULL both bounds are
+    # missing, which PostgreSQL reads as unbounded: the range of *every* id. So a
+    # whole-room booking (seat NULL) overlaps every seat of its room, with no CASE.
+    # int8range rather than docs/domain.md's int4range: our keys are bigint.
+    return Func(F(field), F(field), Value("[]"), function="int8range", output_field=BigIntegerRangeField())
+
+
+class Booking(models.Model):
+    class State(models.TextChoices):
+        HELD = "held", _("in attesa di conferma")
+        CONFIRMED = "confirmed", _("confermata")
+        CHECKED_IN = "checked_in", _("presente")
+        COMPLETED = "completed", _("conclusa")
+        CANCELLED = "cancelled", _("annullata")
+        NO_SHOW = "no_show", _("mancata presentazione")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("sito")
+        API = "api", _("app")
+        FRONT_DESK = "front_desk", _("sportello")
+        # The periodic jobs (no-show release, hold expiry, waitlist offers).
+        SYSTEM = "system", _("automatico")
+
+    code = models.CharField(_("codice"), max_length=8, unique=True, editable=False)
+    # DO_NOTHING on rows in the public schema: Django's cascade would look for this table
+    # in the public schema and fail; the foreign key still refuses deleting a person
+    # who has bookings (they are anonymised instead, by the identity app).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("persona"), on_delete=models.DO_NOTHING, related_name="+"
+    )
+    hub = models.ForeignKey("hubs.Hub", verbose_name=_("hub"), on_delete=models.PROTECT, related_name="bookings")
+    space = models.ForeignKey("hubs.Space", verbose_name=_("spazio"), on_delete=models.PROTECT, related_name="bookings")
+    seat = models.ForeignKey(
+        "hubs.Seat",
+        verbose_name=_("postazione"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        help_text=_("Vuota: tutta la sala."),
+    )
+    period = DateTimeRangeField(_("periodo"))
+    state = models.CharField(_("stato"), max_length=16, choices=State.choices, default=State.CONFIRMED)
+    channel = models.CharField(_("canale"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    # Set by the service to its `now` (the check-in window of a late booking counts from it).
+    created_at = models.DateTimeField(_("creata il"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creata da"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    checked_in_at = models.DateTimeField(_("check-in alle"), null=True, blank=True)
+    hold_expires_at = models.DateTimeField(_("riserva valida fino a"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prenotazione")
+        verbose_name_plural = _("prenotazioni")
+        ordering = ["period"]
+        indexes = [
+            models.Index(fields=["person", "state"], name="booking_person_state"),
+            models.Index(fields=["hub", "state"], name="booking_hub_state"),
+        ]
+        constraints = [
+            ExclusionConstraint(
+                name="booking_no_overlap",
+                index_type="gist",
+                expressions=[
+                    (_id_range("space"), RangeOperators.EQUAL),
+                    (_id_range("seat"), RangeOperators.OVERLAPS),
+                    ("period", RangeOperators.OVERLAPS),
+                ],
+                condition=Q(state__in=ACTIVE_STATES),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isempty=False, period__lower_inf=False, period__upper_inf=False),
+                name="booking_period_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ALL_STATES), name="booking_state_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="held") | Q(hold_expires_at__isnull=False), name="booking_held_has_expiry"
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def start(self):
+        return self.period.lower
+
+    @property
+    def end(self):
+        return self.period.upper
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def place_label(self) -> str:
+        return f"{self.seat.label} · {self.space.name}" if self.seat_id else f"{self.space.name} ({_('sala intera')})"
+
+
+class BookingTransition(models.Model):
+    """One change of a booking's state: who, when, through which channel. Never edited."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("da"), max_length=16, blank=True, help_text=_("Vuoto alla creazione."))
+    to_state = models.CharField(_("a"), max_length=16, choices=Booking.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chi"), null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    at = models.DateTimeField(_("quando"))
+    channel = models.CharField(_("canale"), max_length=16, choices=Booking.Channel.choices)
+    note = models.CharField(_("nota"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("cambio di stato")
+        verbose_name_plural = _("cambi di stato")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.from_state or '∅'} → {self.to_state}"
+
+
+class WaitlistEntry(models.Model):
+    """A person queueing for a full slot: a given seat, or any seat of the space (seat empty)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("in attesa")
+        OFFERED = "offered", _("posto offerto")
+        ACCEPTED = "accepted", _("accettata")
+        DECLINED = "declined", _("rifiutata")
+        EXPIRED = "expired", _("scaduta")
+        CANCELLED = "cancelled", _("ritirata")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("persona"), on_delete=models.DO_NOTHING, related_name="+"
+    )
+    space = models.ForeignKey("hubs.Space", verbose_name=_("spazio"), on_delete=models.CASCADE, related_name="waitlist")
+    seat = models.ForeignKey(
+        "hubs.Seat",
+        verbose_name=_("postazione"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="waitlist",
+        help_text=_("Vuota: qualsiasi postazione della sala."),
+    )
+    period = DateTimeRangeField(_("periodo"))
+    state = models.CharField(_("stato"), max_length=16, choices=State.choices, default=State.WAITING)
+    created_at = models.DateTimeField(_("in lista dal"), default=timezone.now)
+    offered_booking = models.OneToOneField(
+        Booking, verbose_name=_("posto offerto"), null=True, blank=True, on_delete=models.SET_NULL, related_name="waitlist_entry"
+    )
+    offered_at = models.DateTimeField(_("offerto il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("iscrizione alla lista d'attesa")
+        verbose_name_plural = _("lista d'attesa")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["space", "state"], name="waitlist_space_state")]
+        constraints = [
+            # One live place in the queue per person and slot.
+            models.UniqueConstraint(
+                fields=["person", "space", "seat", "period"],
+                condition=Q(state__in=["waiting", "offered"]),
+                nulls_distinct=False,
+                name="waitlist_once_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isempty=False, period__lower_inf=False, period__upper_inf=False),
+                name="waitlist_period_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.space} · {self.period.lower:%Y-%m-%d %H:%M}"

@@ -1,0 +1,152 @@
+"""E-mails about bookings, in the person's language, sent once the transaction has committed.
+
+They run outside any request (jobs, after commit), so links are built from the
+comune's primary domain, and the schema is pinned when the mail is scheduled.
+"""
+
+import logging
+from email.mime.image import MIMEImage
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from src.bookings.formats import span, when
+from src.bookings.ics import booking_ics
+from src.bookings.models import Booking, WaitlistEntry
+from src.bookings.qr import qr_png
+from tenants.comuni.selectors import municipality_url
+
+logger = logging.getLogger(__name__)
+
+FEED_SALT = "bookings.calendar-feed"
+
+
+def after_commit(send, obj) -> None:
+    """Send `send(obj, municipality)` once the current transaction commits, in the same comune."""
+    municipality = getattr(connection, "tenant", None)
+    schema = connection.schema_name
+
+    def run():
+        try:
+            with schema_context(schema):
+                send(obj, municipality)
+        except Exception:  # a mail server down must not undo or break a booking
+            logger.exception("Booking e-mail %s failed for %s", send.__name__, obj)
+
+    transaction.on_commit(run)
+
+
+def calendar_feed_token(person) -> str:
+    """The private part of a person's feed URL: their id, signed; the same every time."""
+    return signing.Signer(salt=FEED_SALT).sign(str(person.pk))
+
+
+def calendar_feed_person_id(token: str) -> int | None:
+    try:
+        return int(signing.Signer(salt=FEED_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def _url(municipality, path: str) -> str:
+    if municipality is None or not getattr(municipality, "pk", None):
+        return path
+    return municipality_url(municipality, path)
+
+
+def _context(booking: Booking, municipality) -> dict:
+    from src.bookings.selectors import policy_get
+
+    return {
+        "booking": booking,
+        "person": booking.person,
+        "municipality": municipality,
+        "when": span(booking.start, booking.end),
+        "detail_url": _url(municipality, reverse("bookings:detail", args=[booking.code])),
+        "mine_url": _url(municipality, reverse("bookings:mine")),
+        "policy": policy_get(),
+    }
+
+
+def _send(*, person, subject: str, template: str, context: dict, attachments=(), qr_code: str | None = None) -> None:
+    text = render_to_string(f"bookings/email/{template}.txt", context)
+    html = render_to_string(f"bookings/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[person.email]
+    )
+    message.attach_alternative(html, "text/html")
+    if qr_code:
+        # Referenced as cid:qr by the HTML part: SVG is stripped by most mail clients, PNG is not.
+        image = MIMEImage(qr_png(qr_code), _subtype="png")
+        image.add_header("Content-ID", "<qr>")
+        image.add_header("Content-Disposition", "inline", filename=f"{qr_code}.png")
+        message.attach(image)
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    message.send()
+
+
+def _domain(municipality) -> str:
+    return getattr(municipality, "primary_domain", None) or settings.UNION_DOMAIN
+
+
+def booking_confirmed(booking: Booking, municipality) -> None:
+    booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+    with translation.override(booking.person.language or "it"):
+        context = _context(booking, municipality)
+        ics = booking_ics(booking, domain=_domain(municipality), url=context["detail_url"])
+        _send(
+            person=booking.person,
+            subject=_("Prenotazione confermata: %(code)s") % {"code": booking.code},
+            template="confirmed",
+            context=context,
+            attachments=[(f"prenotazione-{booking.code}.ics", ics, "text/calendar")],
+            qr_code=booking.code,
+        )
+
+
+def booking_reminder(booking: Booking, municipality) -> None:
+    booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+    with translation.override(booking.person.language or "it"):
+        _send(
+            person=booking.person,
+            subject=_("Promemoria: %(hub)s, %(when)s") % {"hub": booking.hub.name, "when": when(booking.start)},
+            template="reminder",
+            context=_context(booking, municipality),
+            qr_code=booking.code,
+        )
+
+
+def booking_cancelled(booking: Booking, municipality) -> None:
+    booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+    with translation.override(booking.person.language or "it"):
+        context = _context(booking, municipality)
+        ics = booking_ics(booking, domain=_domain(municipality), url=context["detail_url"])
+        _send(
+            person=booking.person,
+            subject=_("Prenotazione annullata: %(code)s") % {"code": booking.code},
+            template="cancelled",
+            context=context,
+            attachments=[(f"prenotazione-{booking.code}.ics", ics, "text/calendar")],
+        )
+
+
+def waitlist_offered(entry: WaitlistEntry, municipality) -> None:
+    entry = WaitlistEntry.objects.select_related("person", "offered_booking", "offered_booking__hub").get(pk=entry.pk)
+    booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=entry.offered_booking_id)
+    with translation.override(entry.person.language or "it"):
+        context = _context(booking, municipality)
+        context.update(entry=entry, expires=when(booking.hold_expires_at), waitlist_url=_url(municipality, reverse("bookings:waitlist")))
+        _send(
+            person=entry.person,
+            subject=_("Si è liberato un posto: %(hub)s, %(when)s") % {"hub": booking.hub.name, "when": when(booking.start)},
+            template="waitlist_offer",
+            context=context,
+        )

@@ -1,0 +1,316 @@
+"""Reads about bookings: the policy, a hub's availability grid, a person's bookings, the front desk sheet."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from psycopg2.extras import DateTimeTZRange
+
+from src.bookings.models import ACTIVE_STATES, Booking, BookingPolicy, WaitlistEntry
+from src.hubs.models import Hub, HubOperator, Layout, LayoutSchedule, Seat, Space
+from src.hubs.selectors import ROME, hub_open_intervals
+from tenants.identity.policy import Action, can
+
+Interval = tuple[datetime, datetime]
+
+
+def policy_get() -> BookingPolicy:
+    """The comune's policy; the defaults are created the first time it is read."""
+    policy, _ = BookingPolicy.objects.get_or_create(pk=1)
+    return policy
+
+
+def local_day(at: datetime) -> date:
+    return at.astimezone(ROME).date()
+
+
+def day_bounds(day: date) -> Interval:
+    """Local midnight to midnight, aware: 23 or 25 hours on daylight-saving days."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=ROME)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=ROME)
+    return start, end
+
+
+def slots_of(intervals: list[Interval], slot_minutes: int) -> list[Interval]:
+    """Slots counted from the start of each open interval; a short last slot ends at closing time."""
+    step = timedelta(minutes=slot_minutes)
+    slots = []
+    for start, end in intervals:
+        at = start
+        while at < end:
+            slots.append((at, min(at + step, end)))
+            at += step
+    return slots
+
+
+# --- Seats of many spaces in constant queries -------------------------------------------------
+
+
+@dataclass
+class SpaceDay:
+    """What a space offers on a day: its bookable seats, and whether it can be booked whole."""
+
+    space: Space
+    seats: list[Seat]
+    whole_room: bool
+
+
+def spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
+    """Like `src.hubs.selectors.seats_on` for many spaces at once, in three queries whatever their number.
+
+    Same rules: the layout scheduled that day, else the default layout; none means
+    every active seat; a whole-room-only layout has no single seats.
+    """
+    space_ids = [s.pk for s in spaces]
+    scheduled = {
+        row.space_id: row.layout
+        for row in LayoutSchedule.objects.filter(space_id__in=space_ids, date=day).select_related("layout")
+    }
+    layout_ids = {s.default_layout_id for s in spaces if s.default_layout_id} | {l.pk for l in scheduled.values()}
+    layouts = {l.pk: l for l in scheduled.values()}
+    layouts.update({l.pk: l for l in Layout.objects.filter(pk__in=layout_ids - set(layouts))})
+    seats_in_layout: dict[int, set[int]] = {}
+    for layout_id, seat_id in Layout.seats.through.objects.filter(layout_id__in=layout_ids).values_list(
+        "layout_id", "seat_id"
+    ):
+        seats_in_layout.setdefault(layout_id, set()).add(seat_id)
+    seats_by_space: dict[int, list[Seat]] = {}
+    for seat in Seat.objects.filter(space_id__in=space_ids, is_active=True).order_by("label"):
+        seats_by_space.setdefault(seat.space_id, []).append(seat)
+
+    result = []
+    for space in spaces:
+        layout = scheduled.get(space.pk) or layouts.get(space.default_layout_id)
+        seats = seats_by_space.get(space.pk, [])
+        if layout is not None:
+            allowed = seats_in_layout.get(layout.pk, set())
+            seats = [] if layout.whole_room_only else [s for s in seats if s.pk in allowed]
+        whole = space.bookable_whole or bool(layout and layout.whole_room_only)
+        result.append(SpaceDay(space=space, seats=seats, whole_room=whole))
+    return result
+
+
+def _overlaps(a: Interval, b: Interval) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# --- Availability grid ------------------------------------------------------------------------
+
+
+@dataclass
+class SeatRow:
+    seat: Seat | None  # None: the whole room
+    free: list[bool]
+
+
+@dataclass
+class SpaceRow:
+    space: Space
+    whole_room: SeatRow | None
+    seats: list[SeatRow]
+
+
+@dataclass
+class Availability:
+    hub: Hub
+    day: date
+    policy: BookingPolicy
+    intervals: list[Interval]
+    slots: list[Interval]
+    spaces: list[SpaceRow] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.intervals)
+
+
+def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Availability:
+    """Every seat (and whole room) of `hub` × every slot of `day`: free or taken.
+
+    A constant number of queries whatever the number of spaces, seats and
+    bookings: the policy, the hub's calendar, the spaces, their layouts and
+    seats (three), and the day's active bookings, then a pass in Python.
+    Slots already over count as taken.
+    """
+    now = now or timezone.now()
+    policy = policy_get()
+    intervals = hub_open_intervals(hub, day)
+    slots = slots_of(intervals, policy.slot_minutes)
+    availability = Availability(hub=hub, day=day, policy=policy, intervals=intervals, slots=slots)
+    if not slots:
+        return availability
+
+    spaces = list(hub.spaces.order_by("name"))
+    start, end = day_bounds(day)
+    taken_seat: dict[int, list[Interval]] = {}
+    taken_room: dict[int, list[Interval]] = {}  # whole-room bookings, and any booking of the room
+    taken_whole: dict[int, list[Interval]] = {}  # whole-room bookings only
+    for space_id, seat_id, period in Booking.objects.filter(
+        hub=hub, state__in=ACTIVE_STATES, period__overlap=DateTimeTZRange(start, end)
+    ).values_list("space_id", "seat_id", "period"):
+        interval = (period.lower, period.upper)
+        taken_room.setdefault(space_id, []).append(interval)
+        if seat_id is None:
+            taken_whole.setdefault(space_id, []).append(interval)
+        else:
+            taken_seat.setdefault(seat_id, []).append(interval)
+
+    def free(slot, *busy_lists):
+        return slot[1] > now and not any(_overlaps(slot, b) for busy in busy_lists for b in busy)
+
+    for offer in spaces_on(spaces, day):
+        whole_busy = taken_whole.get(offer.space.pk, [])
+        rows = [
+            SeatRow(seat=seat, free=[free(s, taken_seat.get(seat.pk, []), whole_busy) for s in slots])
+            for seat in offer.seats
+        ]
+        whole = None
+        if offer.whole_room:
+            whole = SeatRow(seat=None, free=[free(s, taken_room.get(offer.space.pk, [])) for s in slots])
+        if rows or whole:
+            availability.spaces.append(SpaceRow(space=offer.space, whole_room=whole, seats=rows))
+    return availability
+
+
+def free_seats(space: Space, period: Interval, *, day: date | None = None) -> list[Seat]:
+    """Seats of `space` free for the whole of `period` (two queries plus the layout's)."""
+    day = day or local_day(period[0])
+    offer = spaces_on([space], day)[0]
+    busy = Booking.objects.filter(space=space, state__in=ACTIVE_STATES, period__overlap=DateTimeTZRange(*period))
+    busy_seats = set(busy.values_list("seat_id", flat=True))
+    if None in busy_seats:  # the whole room is taken
+        return []
+    return [s for s in offer.seats if s.pk not in busy_seats]
+
+
+# --- A person's bookings ----------------------------------------------------------------------
+
+
+def bookings_for_person(person, *, upcoming_only: bool = False, now: datetime | None = None) -> list[Booking]:
+    """The person's bookings in the current comune, most recent first.
+
+    A list, not a queryset: callers that visit several comuni (the union's
+    "my bookings") would otherwise evaluate it after leaving the comune's schema.
+    """
+    bookings = Booking.objects.filter(person=person).select_related("hub", "space", "seat")
+    if upcoming_only:
+        bookings = bookings.filter(state__in=ACTIVE_STATES, period__endswith__gt=now or timezone.now())
+    return list(bookings.order_by("-period"))
+
+
+def booking_for_person(person, code: str) -> Booking | None:
+    return Booking.objects.select_related("hub", "space", "seat").filter(person=person, code=code).first()
+
+
+def booking_by_code(code: str) -> Booking | None:
+    return Booking.objects.select_related("hub", "space", "seat", "person").filter(code=code).first()
+
+
+def waitlist_for_person(person) -> list[WaitlistEntry]:
+    return list(
+        WaitlistEntry.objects.filter(person=person, state__in=["waiting", "offered"])
+        .select_related("space", "space__hub", "seat", "offered_booking")
+        .order_by("period")
+    )
+
+
+# --- Front desk -------------------------------------------------------------------------------
+
+
+def front_desk_hubs(user, municipality) -> list[Hub]:
+    """The hubs whose front desk `user` may run: all for the comune's administrators,
+    the assigned ones (HubOperator) for operators, none for anybody else."""
+    if not can(user, Action.OPERATE_FRONT_DESK, municipality):
+        return []
+    if can(user, Action.ADMINISTER_COMUNE, municipality):
+        return list(Hub.objects.order_by("name"))
+    return list(Hub.objects.filter(pk__in=HubOperator.objects.filter(user=user).values("hub_id")).order_by("name"))
+
+
+def can_operate_hub(user, municipality, hub: Hub) -> bool:
+    if not can(user, Action.OPERATE_FRONT_DESK, municipality):
+        return False
+    return can(user, Action.ADMINISTER_COMUNE, municipality) or HubOperator.objects.filter(hub=hub, user=user).exists()
+
+
+@dataclass
+class FrontDeskSheet:
+    hub: Hub
+    day: date
+    expected: list[Booking]  # confirmed (or held), not arrived yet
+    checked_in: list[Booking]
+    closed: list[Booking]  # completed, no-show, cancelled
+    free_now: list[tuple[Space, list[Seat]]]  # seats free at this moment, by space
+    seats_total: int
+
+    @property
+    def free_now_count(self) -> int:
+        return sum(len(seats) for _, seats in self.free_now)
+
+
+def front_desk_sheet(hub: Hub, day: date, *, now: datetime | None = None) -> FrontDeskSheet:
+    """Today's sheet of a hub: who is expected, who is in, which seats are free right now."""
+    now = now or timezone.now()
+    start, end = day_bounds(day)
+    bookings = list(
+        Booking.objects.filter(hub=hub, period__overlap=DateTimeTZRange(start, end))
+        .select_related("person", "space", "seat")
+        .order_by("period", "space__name", "seat__label")
+    )
+    expected = [b for b in bookings if b.state in ("held", "confirmed")]
+    checked_in = [b for b in bookings if b.state == "checked_in"]
+    closed = [b for b in bookings if b.state not in ACTIVE_STATES]
+
+    busy_now = [b for b in bookings if b.is_active and b.period.lower <= now < b.period.upper]
+    whole_taken = {b.space_id for b in busy_now if b.seat_id is None}
+    seats_taken = {b.seat_id for b in busy_now if b.seat_id}
+    free_now = []
+    seats_total = 0
+    for offer in spaces_on(list(hub.spaces.order_by("name")), day):
+        seats_total += len(offer.seats)
+        if offer.space.pk in whole_taken:
+            free_now.append((offer.space, []))
+        else:
+            free_now.append((offer.space, [s for s in offer.seats if s.pk not in seats_taken]))
+    return FrontDeskSheet(
+        hub=hub,
+        day=day,
+        expected=expected,
+        checked_in=checked_in,
+        closed=closed,
+        free_now=free_now,
+        seats_total=seats_total,
+    )
+
+
+def overlapping_active(space: Space, period: Interval):
+    return Booking.objects.filter(space=space, state__in=ACTIVE_STATES, period__overlap=DateTimeTZRange(*period))
+
+
+def person_active_count(person, now: datetime) -> int:
+    return Booking.objects.filter(person=person, state__in=ACTIVE_STATES, period__endswith__gt=now).count()
+
+
+def waiting_entries(space: Space, now: datetime):
+    return (
+        WaitlistEntry.objects.filter(space=space, state="waiting", period__endswith__gt=now)
+        .select_related("person", "space", "space__hub", "seat")
+        .order_by("created_at", "id")
+    )
+
+
+__all__ = [
+    "Availability",
+    "FrontDeskSheet",
+    "booking_by_code",
+    "booking_for_person",
+    "bookings_for_person",
+    "can_operate_hub",
+    "free_seats",
+    "front_desk_hubs",
+    "front_desk_sheet",
+    "hub_availability",
+    "policy_get",
+    "spaces_on",
+    "waitlist_for_person",
+]

@@ -1,0 +1,155 @@
+"""API shapes of bookings. Input serializers check types and existence; services check the rules."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from src.bookings.models import Booking, BookingPolicy, WaitlistEntry
+from src.hubs.models import Hub, Seat, Space
+
+
+class PlaceIn(serializers.Serializer):
+    space = serializers.PrimaryKeyRelatedField(queryset=Space.objects.select_related("hub"), help_text=_("Id della sala."))
+    seat = serializers.PrimaryKeyRelatedField(
+        queryset=Seat.objects.all(), required=False, allow_null=True, help_text=_("Id della postazione; vuoto: sala intera.")
+    )
+    start = serializers.DateTimeField(help_text=_("Inizio, ISO 8601 con fuso orario."))
+    end = serializers.DateTimeField(help_text=_("Fine, ISO 8601 con fuso orario."))
+
+    def validate(self, data):
+        if data["end"] <= data["start"]:
+            raise serializers.ValidationError({"end": _("La fine deve essere successiva all'inizio.")})
+        return data
+
+
+class WalkInIn(PlaceIn):
+    email = serializers.EmailField()
+    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.all())
+    check_in_now = serializers.BooleanField(default=False)
+
+
+class CheckInIn(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.all())
+
+
+class AvailabilityQuery(serializers.Serializer):
+    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.all(), help_text=_("Id dell'hub."))
+    date = serializers.DateField(required=False, help_text=_("Giorno (AAAA-MM-GG); oggi se assente."))
+
+
+class BookingOut(serializers.ModelSerializer):
+    start = serializers.DateTimeField(source="period.lower")
+    end = serializers.DateTimeField(source="period.upper")
+    hub_name = serializers.CharField(source="hub.name")
+    space_name = serializers.CharField(source="space.name")
+    seat_label = serializers.CharField(source="seat.label", allow_null=True, default=None)
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Booking
+        fields = [
+            "code",
+            "hub",
+            "hub_name",
+            "space",
+            "space_name",
+            "seat",
+            "seat_label",
+            "start",
+            "end",
+            "state",
+            "state_label",
+            "channel",
+            "created_at",
+            "checked_in_at",
+            "hold_expires_at",
+        ]
+
+
+class FrontDeskBookingOut(BookingOut):
+    person_email = serializers.EmailField(source="person.email")
+    person_name = serializers.CharField(source="person.get_full_name")
+
+    class Meta(BookingOut.Meta):
+        fields = [*BookingOut.Meta.fields, "person_email", "person_name"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BookingPolicy
+        fields = [
+            "slot_minutes",
+            "max_days_ahead",
+            "max_hours",
+            "max_active_per_person",
+            "cancel_deadline_hours",
+            "checkin_window_minutes",
+            "hold_minutes",
+            "waitlist_offer_minutes",
+            "reminder_hours",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class WaitlistOut(serializers.ModelSerializer):
+    start = serializers.DateTimeField(source="period.lower")
+    end = serializers.DateTimeField(source="period.upper")
+    offered_booking = serializers.CharField(source="offered_booking.code", allow_null=True, default=None)
+    offer_expires_at = serializers.DateTimeField(source="offered_booking.hold_expires_at", allow_null=True, default=None)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["id", "space", "seat", "start", "end", "state", "created_at", "offered_booking", "offer_expires_at"]
+
+
+# --- Availability (built from the selector's dataclasses) ------------------------------------
+
+
+class SlotOut(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class SeatAvailabilityOut(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text=_("Id della postazione; null: sala intera."))
+    label = serializers.CharField()
+    free = serializers.ListField(child=serializers.BooleanField(), help_text=_("Un valore per slot, nello stesso ordine."))
+
+
+class SpaceAvailabilityOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    whole_room = SeatAvailabilityOut(allow_null=True)
+    seats = SeatAvailabilityOut(many=True)
+
+
+class AvailabilityOut(serializers.Serializer):
+    hub = serializers.IntegerField()
+    date = serializers.DateField()
+    slot_minutes = serializers.IntegerField()
+    open = serializers.BooleanField()
+    slots = SlotOut(many=True)
+    spaces = SpaceAvailabilityOut(many=True)
+
+
+def availability_data(grid) -> dict:
+    """Plain data for AvailabilityOut (no per-cell serializer work: a 50-seat day stays cheap)."""
+    return {
+        "hub": grid.hub.pk,
+        "date": grid.day.isoformat(),
+        "slot_minutes": grid.policy.slot_minutes,
+        "open": grid.is_open,
+        "slots": [{"start": s.isoformat(), "end": e.isoformat()} for s, e in grid.slots],
+        "spaces": [
+            {
+                "id": row.space.pk,
+                "name": row.space.name,
+                "whole_room": (
+                    {"id": None, "label": str(_("Sala intera")), "free": row.whole_room.free} if row.whole_room else None
+                ),
+                "seats": [{"id": r.seat.pk, "label": r.seat.label, "free": r.free} for r in row.seats],
+            }
+            for row in grid.spaces
+        ],
+    }

@@ -1,0 +1,286 @@
+"""Writes on bookings: create, confirm, cancel, check in, mark no-show. Every change of state is recorded."""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from psycopg2 import errorcodes
+from psycopg2.extras import DateTimeTZRange
+
+from src.bookings import notifications
+from src.bookings.codes import code_new, code_normalize
+from src.bookings.errors import BookingConflict, BookingError, BookingNotFound
+from src.bookings.formats import hm, when
+from src.bookings.models import Booking, BookingTransition
+from src.bookings.selectors import local_day, policy_get
+from src.bookings.services import rules
+from src.hubs.models import Hub, Seat, Space
+
+State = Booking.State
+Channel = Booking.Channel
+
+
+def transition_record(*, booking: Booking, from_state: str, actor, channel: str, at: datetime, note: str = "") -> None:
+    BookingTransition.objects.create(
+        booking=booking,
+        from_state=from_state,
+        to_state=booking.state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        channel=channel,
+        at=at,
+        note=note[:300],
+    )
+
+
+def _move(booking: Booking, to_state: str, *, actor, channel: str, at: datetime, note: str = "", **fields) -> Booking:
+    from_state = booking.state
+    booking.state = to_state
+    for name, value in fields.items():
+        setattr(booking, name, value)
+    booking.save(update_fields=["state", *fields])
+    transition_record(booking=booking, from_state=from_state, actor=actor, channel=channel, at=at, note=note)
+    return booking
+
+
+def _conflict_message(space: Space, seat: Seat | None) -> str:
+    if seat is not None:
+        return _("La postazione %(seat)s è già prenotata in quell'orario: scegli un altro orario o un'altra postazione.") % {
+            "seat": seat.label
+        }
+    return _("La sala %(space)s è già occupata, in tutto o in parte, in quell'orario.") % {"space": space.name}
+
+
+def is_exclusion_violation(exc: IntegrityError) -> bool:
+    return getattr(exc.__cause__, "pgcode", None) == errorcodes.EXCLUSION_VIOLATION
+
+
+def _save_converting_conflicts(booking: Booking, update_fields=None) -> None:
+    """Save inside a savepoint; SQLSTATE 23P01 (the exclusion constraint) becomes a BookingConflict."""
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if is_exclusion_violation(exc):
+            raise BookingConflict(_conflict_message(booking.space, booking.seat)) from exc
+        raise
+
+
+def _insert(booking: Booking) -> Booking:
+    for _attempt in range(5):
+        booking.code = code_new()
+        try:
+            _save_converting_conflicts(booking)
+            return booking
+        except IntegrityError as exc:
+            # Another booking drew the same code: draw again.
+            if getattr(exc.__cause__, "pgcode", None) == errorcodes.UNIQUE_VIOLATION:
+                booking.pk = None
+                continue
+            raise
+    raise BookingError(_("Non è stato possibile generare un codice di prenotazione: riprova."))
+
+
+def _lock_person(person) -> None:
+    """Serialise one person's bookings in this comune, so two requests cannot both pass the active limit."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':booking-person:' || %s, 0))",
+            [str(person.pk)],
+        )
+
+
+def booking_create(
+    *,
+    person,
+    space: Space,
+    seat: Seat | None = None,
+    period,
+    channel: str,
+    created_by=None,
+    hold: bool = False,
+    hold_minutes: int | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book `seat` (or the whole `space` when seat is None) for `period`, after every rule of the policy.
+
+    `hold=True` makes a held booking (a payment is open, or a waitlist offer)
+    that lapses after `hold_minutes` (default: the policy's) unless confirmed.
+    Raises BookingError (400) with a message, or BookingConflict (409) when
+    the place is taken, as decided by the exclusion constraint.
+    """
+    now = now or timezone.now()
+    start, end = rules.period_bounds(period)
+    policy = policy_get()
+    rules.check_period(
+        policy=policy, space=space, start=start, end=end, now=now, front_desk=channel == Channel.FRONT_DESK
+    )
+    rules.check_place(space, seat, local_day(start))
+
+    booking = Booking(
+        person=person,
+        hub=space.hub,
+        space=space,
+        seat=seat,
+        period=DateTimeTZRange(start, end),
+        channel=channel,
+        # Nobody in particular when the system books (a waitlist offer); else whoever asked.
+        created_by=created_by or (None if channel == Channel.SYSTEM else person),
+        state=State.HELD if hold else State.CONFIRMED,
+        hold_expires_at=now + timedelta(minutes=hold_minutes or policy.hold_minutes) if hold else None,
+        created_at=now,
+    )
+    with transaction.atomic():
+        _lock_person(person)
+        rules.check_active_limit(policy=policy, person=person, now=now)
+        _insert(booking)
+        transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
+        if booking.state == State.CONFIRMED:
+            notifications.after_commit(notifications.booking_confirmed, booking)
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    try:
+        return Booking.objects.select_for_update(of=("self",)).select_related("hub", "space", "seat", "person").get(
+            pk=booking.pk
+        )
+    except Booking.DoesNotExist:
+        raise BookingNotFound(_("Prenotazione non trovata.")) from None
+
+
+def booking_confirm(*, booking: Booking, actor=None, channel: str, now: datetime | None = None, note: str = "") -> Booking:
+    """A held booking becomes confirmed (payment received, waitlist offer accepted).
+
+    A hold that already lapsed is confirmed again if the place is still free
+    (a late payment is never lost); if it was taken meanwhile, BookingConflict
+    tells the caller to refund.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked(booking)
+        if booking.state == State.CONFIRMED:
+            return booking
+        lapsed = booking.state == State.CANCELLED and booking.hold_expires_at is not None
+        if booking.state != State.HELD and not lapsed:
+            raise BookingError(
+                _("La prenotazione %(code)s è %(state)s: non si può confermare.")
+                % {"code": booking.code, "state": booking.get_state_display()},
+                code="bad_state",
+            )
+        if booking.end <= now:
+            raise BookingConflict(_("Il periodo della prenotazione %(code)s è già passato.") % {"code": booking.code})
+        from_state = booking.state
+        booking.state = State.CONFIRMED
+        booking.hold_expires_at = None
+        _save_converting_conflicts(booking, update_fields=["state", "hold_expires_at"])
+        transition_record(booking=booking, from_state=from_state, actor=actor, channel=channel, at=now, note=note)
+        notifications.after_commit(notifications.booking_confirmed, booking)
+    return booking
+
+
+def booking_cancel(
+    *, booking: Booking, actor, channel: str, now: datetime | None = None, note: str = "", by_staff: bool = False
+) -> Booking:
+    """Cancel a held or confirmed booking; the person must do it before the policy's deadline
+    (`by_staff`: an operator or administrator, who may cancel later). The freed place goes
+    to the waitlist."""
+    now = now or timezone.now()
+    policy = policy_get()
+    with transaction.atomic():
+        booking = _locked(booking)
+        if booking.state not in (State.HELD, State.CONFIRMED):
+            raise BookingError(
+                _("La prenotazione %(code)s è %(state)s: non si può annullare.")
+                % {"code": booking.code, "state": booking.get_state_display()},
+                code="bad_state",
+            )
+        deadline = booking.start - timedelta(hours=policy.cancel_deadline_hours)
+        if booking.state == State.CONFIRMED and not by_staff and now > deadline:
+            raise BookingError(
+                _("Non è più possibile annullare la prenotazione %(code)s: andava fatto entro il %(deadline)s (%(hours)d ore prima dell'inizio).")
+                % {"code": booking.code, "deadline": when(deadline), "hours": policy.cancel_deadline_hours},
+                code="too_late_to_cancel",
+            )
+        was_confirmed = booking.state == State.CONFIRMED
+        # An explicit cancel is final: clearing the hold means a late payment will not revive it.
+        _move(booking, State.CANCELLED, actor=actor, channel=channel, at=now, note=note, hold_expires_at=None)
+        if was_confirmed:
+            notifications.after_commit(notifications.booking_cancelled, booking)
+        _offer_freed_place(booking, now)
+    return booking
+
+
+def booking_check_in(
+    *,
+    code: str,
+    actor,
+    channel: str,
+    hub: Hub | None = None,
+    by_staff: bool = False,
+    now: datetime | None = None,
+) -> Booking:
+    """Check in by the booking's code: the citizen at the hub (own booking, inside the window)
+    or an operator at `hub`'s front desk (until the booking ends)."""
+    now = now or timezone.now()
+    code = code_normalize(code)
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("hub", "space", "seat", "person").filter(code=code).first()
+        )
+        if booking is None or (not by_staff and booking.person_id != getattr(actor, "pk", None)):
+            raise BookingNotFound(_("Nessuna prenotazione con il codice %(code)s.") % {"code": code or "—"})
+        if hub is not None and booking.hub_id != hub.pk:
+            raise BookingError(
+                _("La prenotazione %(code)s è per l'hub %(hub)s.") % {"code": code, "hub": booking.hub.name},
+                code="other_hub",
+            )
+        if booking.state == State.CHECKED_IN:
+            raise BookingError(
+                _("Check-in della prenotazione %(code)s già fatto alle %(at)s.") % {"code": code, "at": hm(booking.checked_in_at)},
+                code="already_checked_in",
+            )
+        if booking.state != State.CONFIRMED:
+            raise BookingError(
+                _("La prenotazione %(code)s è %(state)s: il check-in non è possibile.")
+                % {"code": code, "state": booking.get_state_display()},
+                code="bad_state",
+            )
+        opens, closes = rules.check_in_window(booking, policy_get())
+        if by_staff:
+            closes = booking.end
+        if now < opens:
+            raise BookingError(_("Il check-in apre alle %(at)s.") % {"at": hm(opens)}, code="check_in_not_open")
+        if now >= closes:
+            raise BookingError(_("Il check-in si è chiuso alle %(at)s.") % {"at": hm(closes)}, code="check_in_closed")
+        _move(booking, State.CHECKED_IN, actor=actor, channel=channel, at=now, checked_in_at=now)
+    return booking
+
+
+def booking_mark_no_show(*, booking: Booking, actor, channel: str, now: datetime | None = None, note: str = "") -> Booking:
+    """An operator records that the person did not come; the place is freed for the rest of the period."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked(booking)
+        if booking.state != State.CONFIRMED:
+            raise BookingError(
+                _("La prenotazione %(code)s è %(state)s: non si può segnare come mancata presentazione.")
+                % {"code": booking.code, "state": booking.get_state_display()},
+                code="bad_state",
+            )
+        if now < booking.start:
+            raise BookingError(
+                _("La prenotazione %(code)s inizia alle %(at)s: non si può ancora segnare come mancata presentazione.")
+                % {"code": booking.code, "at": hm(booking.start)},
+                code="not_started",
+            )
+        _move(booking, State.NO_SHOW, actor=actor, channel=channel, at=now, note=note)
+        _offer_freed_place(booking, now)
+    return booking
+
+
+def _offer_freed_place(booking: Booking, now: datetime) -> None:
+    from src.bookings.services.waitlist import waitlist_offer_next  # the waitlist books through this module
+
+    if booking.end > now:
+        waitlist_offer_next(space=booking.space, now=now)

@@ -1,0 +1,267 @@
+"""The citizen's booking pages on a comune's subdomain: availability, booking, my bookings, waitlist, calendar."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from src.bookings import selectors, services
+from src.bookings.errors import BookingError
+from src.bookings.forms import PlaceForm
+from src.bookings.ics import booking_event, calendar
+from src.bookings.models import Booking, WaitlistEntry
+from src.bookings.notifications import calendar_feed_person_id, calendar_feed_token
+from src.bookings.qr import qr_svg
+from src.bookings.services.rules import check_in_window
+from src.hubs.models import Hub
+from src.hubs.permissions import may_see_unpublished
+from src.hubs.selectors import local_today
+
+WEB = Booking.Channel.WEB
+
+
+def _hub(request, slug: str) -> Hub:
+    hubs = Hub.objects.all() if may_see_unpublished(request) else Hub.objects.filter(is_published=True)
+    return get_object_or_404(hubs, slug=slug)
+
+
+def _day(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("giorno", ""))
+    except ValueError:
+        return local_today()
+
+
+def availability(request, hub_slug):
+    """A hub's seats × slots for a day, with a booking link on every free cell."""
+    hub = _hub(request, hub_slug)
+    day = _day(request)
+    grid = selectors.hub_availability(hub, day)
+    today = local_today()
+    # Cells paired with their slot, as the template walks them.
+    table = [
+        (
+            row.space,
+            list(zip(grid.slots, row.whole_room.free)) if row.whole_room else None,
+            [(seat_row.seat, list(zip(grid.slots, seat_row.free))) for seat_row in row.seats],
+        )
+        for row in grid.spaces
+    ]
+    return render(
+        request,
+        "bookings/availability.html",
+        {
+            "hub": hub,
+            "grid": grid,
+            "table": table,
+            "now": timezone.now(),
+            "day": day,
+            "previous_day": day - timedelta(days=1) if day > today else None,
+            "next_day": day + timedelta(days=1) if day < today + timedelta(days=grid.policy.max_days_ahead) else None,
+            "today": today,
+        },
+    )
+
+
+def _end_choices(grid, start: datetime) -> list[datetime]:
+    """The slot ends a booking starting at `start` may choose: same opening interval, within the longest booking."""
+    longest = start + timedelta(hours=grid.policy.max_hours)
+    interval = next(((a, b) for a, b in grid.intervals if a <= start < b), None)
+    if interval is None:
+        return []
+    return [end for s, end in grid.slots if s >= start and end <= interval[1] and end <= longest]
+
+
+@login_required
+def booking_new(request, hub_slug):
+    """Step two of booking: the chosen place and start, pick the end, confirm."""
+    hub = _hub(request, hub_slug)
+    form = PlaceForm(request.POST or request.GET, hub=hub)
+    if not form.is_valid():
+        messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+        return redirect("bookings:availability", hub_slug=hub.slug)
+    start = form.cleaned_data["start"]
+    if request.method == "POST":
+        try:
+            booking = services.booking_create(
+                person=request.user,
+                space=form.cleaned_data["space"],
+                seat=form.cleaned_data["seat"],
+                period=form.period,
+                channel=WEB,
+            )
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Prenotazione confermata. Ti abbiamo inviato un'e-mail con il codice."))
+            return redirect("bookings:detail", code=booking.code)
+    grid = selectors.hub_availability(hub, selectors.local_day(start))
+    return render(
+        request,
+        "bookings/booking_new.html",
+        {
+            "hub": hub,
+            "form": form,
+            "space": form.cleaned_data["space"],
+            "seat": form.cleaned_data["seat"],
+            "start": start,
+            "end": form.cleaned_data["end"],
+            "end_choices": _end_choices(grid, start),
+            "policy": grid.policy,
+        },
+    )
+
+
+@login_required
+def mine(request):
+    bookings = selectors.bookings_for_person(request.user)
+    active = [b for b in bookings if b.is_active]
+    past = [b for b in bookings if not b.is_active]
+    active.reverse()  # soonest first
+    return render(
+        request,
+        "bookings/mine.html",
+        {
+            "active": active,
+            "past": past,
+            "waitlist": selectors.waitlist_for_person(request.user),
+            "feed_url": request.build_absolute_uri(
+                reverse("bookings:calendar_feed", args=[calendar_feed_token(request.user)])
+            ),
+        },
+    )
+
+
+def _own(request, code) -> Booking:
+    booking = selectors.booking_for_person(request.user, code)
+    if booking is None:
+        raise Http404(_("Nessuna prenotazione con questo codice tra le tue."))
+    return booking
+
+
+@login_required
+def detail(request, code):
+    booking = _own(request, code)
+    policy = selectors.policy_get()
+    opens, closes = check_in_window(booking, policy)
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "booking": booking,
+            "qr": qr_svg(booking.code),
+            "policy": policy,
+            "check_in_opens": opens,
+            "check_in_closes": closes,
+            "cancel_deadline": booking.start - timedelta(hours=policy.cancel_deadline_hours),
+            "transitions": booking.transitions.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, code):
+    booking = _own(request, code)
+    try:
+        services.booking_cancel(booking=booking, actor=request.user, channel=WEB)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Prenotazione %(code)s annullata.") % {"code": booking.code})
+    if request.POST.get("next") == "mine":
+        return redirect("bookings:mine")
+    return redirect("bookings:detail", code=booking.code)
+
+
+@login_required
+@require_POST
+def check_in(request, code):
+    """The citizen at the hub checks in from the booking's page."""
+    booking = _own(request, code)
+    try:
+        services.booking_check_in(code=booking.code, actor=request.user, channel=WEB)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Check-in fatto. Buon lavoro!"))
+    return redirect("bookings:detail", code=booking.code)
+
+
+def calendar_feed(request, token):
+    """The person's bookings in this comune as an iCalendar feed; the signed token is the only key."""
+    person_id = calendar_feed_person_id(token)
+    person = get_user_model().objects.filter(pk=person_id, is_active=True).first() if person_id else None
+    if person is None:
+        raise Http404
+    domain = request.get_host().split(":")[0]
+    events = [
+        booking_event(b, domain=domain, url=request.build_absolute_uri(reverse("bookings:detail", args=[b.code])))
+        for b in selectors.bookings_for_person(person)
+        if b.state != Booking.State.HELD
+    ]
+    name = _("Prenotazioni hub - Comune di %(name)s") % {"name": request.municipality}
+    response = HttpResponse(calendar(events, name=name), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="prenotazioni.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- Waitlist ---------------------------------------------------------------------------------
+
+
+@login_required
+def waitlist(request):
+    """The person's places in line and offers; joining is a POST from the availability grid."""
+    if request.method == "POST":
+        form = PlaceForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+        else:
+            try:
+                services.waitlist_join(
+                    person=request.user, space=form.cleaned_data["space"], seat=form.cleaned_data["seat"], period=form.period
+                )
+            except BookingError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Sei in lista d'attesa: se il posto si libera ti scriviamo."))
+        return redirect("bookings:waitlist")
+    return render(request, "bookings/waitlist.html", {"entries": selectors.waitlist_for_person(request.user)})
+
+
+@login_required
+def waitlist_join_form(request):
+    """Confirm joining the line for a taken cell of the grid."""
+    form = PlaceForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+        return redirect("bookings:waitlist")
+    return render(request, "bookings/waitlist_join.html", {"form": form, **form.cleaned_data})
+
+
+@login_required
+@require_POST
+def waitlist_answer(request, pk, answer):
+    entry = get_object_or_404(WaitlistEntry, pk=pk, person=request.user)
+    try:
+        if answer == "accetta":
+            booking = services.waitlist_accept(entry=entry, actor=request.user, channel=WEB)
+            messages.success(request, _("Posto accettato: la prenotazione è confermata."))
+            return redirect("bookings:detail", code=booking.code)
+        if answer == "rifiuta":
+            services.waitlist_decline(entry=entry, actor=request.user, channel=WEB)
+            messages.info(request, _("Hai rifiutato il posto: passa al prossimo in lista."))
+        else:
+            services.waitlist_leave(entry=entry, actor=request.user, channel=WEB)
+            messages.info(request, _("Sei uscito dalla lista d'attesa."))
+    except BookingError as error:
+        messages.error(request, error.message)
+    return redirect("bookings:waitlist")
