@@ -18,6 +18,13 @@ from tenants.comuni.services import UNION_COMUNI, municipality_create
 pytest_plugins = ["tests.fixtures"]
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The real hasher costs ~0.3 s per person created; tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _comune(slug):
     data = next(c for c in UNION_COMUNI if c["slug"] == slug)
     return municipality_create(**data).municipality

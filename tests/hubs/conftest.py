@@ -5,12 +5,6 @@ from tenants.identity.models import Role
 from tests.fixtures import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The shared user factory sets a password; the real hasher costs ~0.3 s per person.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def cesena_operator(cesena):
     """An operator of Cesena, not yet assigned to any hub."""
