@@ -214,3 +214,13 @@ if SENTRY_DSN:
     from config.sentry import init_sentry
 
     init_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))
+
+# Union-wide reporting (tenants/reporting): queries run as the read-only role
+# "hub_reporting"; "auto" reads live SQL across the comuni's schemas for a few
+# comuni and the rollup tables (manage.py reporting_refresh) for many.
+REPORTING_SOURCE = env("REPORTING_SOURCE", default="auto")
+REPORTING_LIVE_MAX_COMUNI = env.int("REPORTING_LIVE_MAX_COMUNI", default=20)
+if env("REPORTING_DATABASE_URL", default=""):
+    # A read replica for the reports; its login role must be a member of hub_reporting.
+    DATABASES["reporting"] = env.db("REPORTING_DATABASE_URL")
+    DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
