@@ -1,25 +1,28 @@
-"""E-mails about event registrations, in the person's language; a place comes with an .ics."""
+"""E-mails about event registrations, in the person's language; a place comes with an .ics.
+
+Scheduled with the bookings' `after_commit`: sent once the change is committed, in
+the event's comune, and a failing mail server never undoes a registration.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from src.bookings.notifications import after_commit
 from src.desks.appointments.ics import ics_event
 from tenants.comuni.selectors import municipality_url
 
 
-def event_url(event) -> str:
-    # Sent after the request (on commit): the link goes to the comune's primary domain.
+def event_url(event, municipality) -> str:
+    # Sent after the request: the link goes to the comune's primary domain.
     path = reverse("events:event_detail", args=[event.pk], urlconf=settings.ROOT_URLCONF)
-    return municipality_url(connection.tenant, path)
+    return municipality_url(municipality, path)
 
 
-def _send(registration, template: str, *, with_calendar: bool, cancelled: bool = False) -> None:
+def _send(registration, municipality, template: str, *, with_calendar: bool, cancelled: bool = False) -> None:
     event, person = registration.event, registration.person
-    municipality = connection.tenant
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {
             "registration": registration,
@@ -27,7 +30,7 @@ def _send(registration, template: str, *, with_calendar: bool, cancelled: bool =
             "hub": event.hub,
             "person": person,
             "municipality": municipality,
-            "event_url": event_url(event),
+            "event_url": event_url(event, municipality),
             "union_name": settings.UNION_NAME,
         }
         subject = " ".join(render_to_string(f"events/email/{template}_subject.txt", context).split())
@@ -52,16 +55,28 @@ def _send(registration, template: str, *, with_calendar: bool, cancelled: bool =
     message.send()
 
 
-def registration_send(registration) -> None:
+def send_registration(registration, municipality) -> None:
     if registration.state == registration.State.WAITLISTED:
-        _send(registration, "waitlisted", with_calendar=False)
+        _send(registration, municipality, "waitlisted", with_calendar=False)
     else:
-        _send(registration, "registered", with_calendar=True)
+        _send(registration, municipality, "registered", with_calendar=True)
 
 
-def promotion_send(registration) -> None:
-    _send(registration, "promoted", with_calendar=True)
+def send_promotion(registration, municipality) -> None:
+    _send(registration, municipality, "promoted", with_calendar=True)
 
 
-def cancellation_send(registration) -> None:
-    _send(registration, "cancelled", with_calendar=True, cancelled=True)
+def send_cancellation(registration, municipality) -> None:
+    _send(registration, municipality, "cancelled", with_calendar=True, cancelled=True)
+
+
+def registration_later(registration) -> None:
+    after_commit(send_registration, registration)
+
+
+def promotion_later(registration) -> None:
+    after_commit(send_promotion, registration)
+
+
+def cancellation_later(registration) -> None:
+    after_commit(send_cancellation, registration)

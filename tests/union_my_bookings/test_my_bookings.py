@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from src.bookings.services.booking import booking_create
 from src.desks.appointments.services import appointment_book
 from src.events.services import event_register
+from tests.bookings.conftest import build_hub, period
 from tests.conftest import host_client, page_text
 from tests.desks_appointments.conftest import make_desk
 from tests.events.conftest import make_event
@@ -34,6 +36,11 @@ def test_lists_items_of_two_comuni_for_the_person_and_none_of_others(cesena, sar
     event_register(event=sarsina_event, person=giulia)
     other_event = make_event(sarsina, title="Evento di altri")
     event_register(event=other_event, person=other)
+    connection.set_tenant(sarsina)  # a seat booked in Sarsina too
+    space = build_hub("hub-posti").spaces.get(name="Coworking")
+    day = timezone.localdate() + timedelta(days=2)
+    seat_booking = booking_create(person=giulia, space=space, seat=space.seats.get(label="P1"), period=period(day, "10:00", "12:00"), channel="web")
+    booking_create(person=other, space=space, seat=space.seats.get(label="P2"), period=period(day, "10:00", "12:00"), channel="web")
     connection.set_schema_to_public()
 
     response = host_client("localhost", giulia).get("/le-mie-prenotazioni/")
@@ -42,11 +49,13 @@ def test_lists_items_of_two_comuni_for_the_person_and_none_of_others(cesena, sar
     assert "Comune di Cesena" in text and "Comune di Sarsina" in text
     assert "Sportello Facile" in text and mine.code in text
     assert "Serata di comunità a Sarsina" in text
+    assert seat_booking.code in text and "Coworking · P1" in text and "Coworking · P2" not in text
     assert "Evento di altri" not in text and "Altra Persona" not in text
     assert text.count("Sportello Facile") == 1
     # Each item links to its page on its own comune's subdomain.
     assert f'href="http://cesena.localhost/appuntamenti/verifica/?codice={mine.code}"' in html
     assert f'href="http://sarsina.localhost/eventi/{sarsina_event.pk}/"' in html
+    assert f'href="http://sarsina.localhost/prenotazioni/{seat_booking.code}/"' in html
     # And the owner, signed in there, sees the appointment without typing the e-mail.
     check = host_client("cesena.localhost", giulia).get(f"/appuntamenti/verifica/?codice={mine.code}")
     assert "Giulia Bianchi" in page_text(check)

@@ -1,18 +1,15 @@
-"""Booking codes people can read aloud and type back: no 0/O, 1/I/L look-alikes."""
+"""Appointment codes: the bookings' alphabet (no look-alike characters), shown as two groups of four."""
 
-import re
-import secrets
-
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-_NOT_CODE = re.compile(r"[^A-Z0-9]")
+from src.bookings.codes import code_new
+from src.bookings.codes import code_normalize as _alnum
 
 
 def code_generate() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    raw = code_new()
     return f"{raw[:4]}-{raw[4:]}"
 
 
 def code_normalize(text: str | None) -> str:
     """What the person typed, as stored: "k7qm 3xpd" and "K7QM3XPD" both give "K7QM-3XPD"."""
-    raw = _NOT_CODE.sub("", (text or "").upper())
+    raw = _alnum(text or "")
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw

@@ -1,27 +1,17 @@
-"""A minimal iCalendar (RFC 5545) event, for the .ics attached to confirmation e-mails."""
+"""One iCalendar event for the .ics attached to appointment and event e-mails.
+
+The calendar wrapper and line folding are the bookings' (src/bookings/ics.py).
+"""
 
 from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from src.bookings.ics import calendar
+
 
 def _escape(text: str) -> str:
-    return (
-        (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 §3.1)."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode())
-            current = b""
-        current += encoded
-    out.append(current.decode())
-    return "\r\n ".join(out)
+    return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
 
 
 def _utc(moment: datetime) -> str:
@@ -39,13 +29,8 @@ def ics_event(
     url: str = "",
     cancelled: bool = False,
     sequence: int = 0,
-) -> str:
+) -> bytes:
     lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Unione Valle del Savio//Hub di comunita//IT",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
         "BEGIN:VEVENT",
         f"UID:{uid}",
         f"SEQUENCE:{sequence}",
@@ -61,5 +46,5 @@ def ics_event(
         lines.append(f"DESCRIPTION:{_escape(description)}")
     if url:
         lines.append(f"URL:{url}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    lines.append("END:VEVENT")
+    return calendar([lines], method="CANCEL" if cancelled else "PUBLISH")

@@ -1,36 +1,38 @@
-"""E-mails about an appointment, in the language of the person who booked it, with an .ics attached."""
+"""E-mails about an appointment, in the language of the person who booked it, with an .ics attached.
+
+Scheduled with the bookings' `after_commit`: sent only once the booking is committed,
+in the comune it belongs to, and a mail server that is down never breaks the booking.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from src.bookings.notifications import after_commit
 from src.desks.appointments.ics import ics_event
 from tenants.comuni.selectors import municipality_url
 
 
-def _check_url(appointment) -> str:
-    # Sent after the request (on commit): build the link from the comune's primary domain.
+def _check_url(appointment, municipality) -> str:
     path = reverse("desks:appointment_check", urlconf=settings.ROOT_URLCONF)
-    return municipality_url(connection.tenant, f"{path}?codice={appointment.code}")
+    return municipality_url(municipality, f"{path}?codice={appointment.code}")
 
 
-def _send(appointment, *, template: str, cancelled: bool) -> None:
-    municipality = connection.tenant
+def _send(appointment, municipality, *, template: str, cancelled: bool) -> None:
+    hub = appointment.desk.hub
     with translation.override(appointment.language or settings.LANGUAGE_CODE):
         context = {
             "appointment": appointment,
             "desk": appointment.desk,
-            "hub": appointment.desk.hub,
+            "hub": hub,
             "municipality": municipality,
-            "check_url": _check_url(appointment),
+            "check_url": _check_url(appointment, municipality),
             "union_name": settings.UNION_NAME,
         }
-        subject = render_to_string(f"desks/appointments/email/{template}_subject.txt", context).strip()
+        subject = " ".join(render_to_string(f"desks/appointments/email/{template}_subject.txt", context).split())
         body = render_to_string(f"desks/appointments/email/{template}.txt", context)
-        hub = appointment.desk.hub
         calendar = ics_event(
             uid=f"appointment-{appointment.code}@{municipality.schema_name}.{settings.UNION_DOMAIN}",
             start=appointment.start,
@@ -42,16 +44,24 @@ def _send(appointment, *, template: str, cancelled: bool) -> None:
             cancelled=cancelled,
             sequence=1 if cancelled else 0,
         )
-    message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[appointment.email])
+    message = EmailMessage(subject=subject, body=body, to=[appointment.email])
     message.attach(
         "appuntamento.ics", calendar, f"text/calendar; method={'CANCEL' if cancelled else 'PUBLISH'}; charset=UTF-8"
     )
     message.send()
 
 
-def appointment_confirmation_send(appointment) -> None:
-    _send(appointment, template="confirmation", cancelled=False)
+def send_confirmation(appointment, municipality) -> None:
+    _send(appointment, municipality, template="confirmation", cancelled=False)
 
 
-def appointment_cancellation_send(appointment) -> None:
-    _send(appointment, template="cancellation", cancelled=True)
+def send_cancellation(appointment, municipality) -> None:
+    _send(appointment, municipality, template="cancellation", cancelled=True)
+
+
+def appointment_confirmation_later(appointment) -> None:
+    after_commit(send_confirmation, appointment)
+
+
+def appointment_cancellation_later(appointment) -> None:
+    after_commit(send_cancellation, appointment)

@@ -124,7 +124,7 @@ def appointment_book(
             if pgcode == UNIQUE_VIOLATION and "code" in str(error):
                 continue  # a code collision: draw another
             raise
-        transaction.on_commit(lambda: notifications.appointment_confirmation_send(appointment))
+        notifications.appointment_confirmation_later(appointment)
         return appointment
     raise RuntimeError("Could not draw a free booking code")
 
@@ -143,7 +143,7 @@ def appointment_cancel(*, code: str, email: str | None = None, by=None, channel:
         appointment.state = Appointment.State.CANCELLED
         appointment.save(update_fields=["state"])
         _record(appointment, from_state=Appointment.State.BOOKED, by=by, channel=channel)
-    transaction.on_commit(lambda: notifications.appointment_cancellation_send(appointment))
+    notifications.appointment_cancellation_later(appointment)
     return appointment
 
 
