@@ -54,7 +54,7 @@ class AttendeeSerializer(RegistrationSerializer):
         fields = [*RegistrationSerializer.Meta.fields, "name", "email"]
 
 
-class AttendanceSerializer(serializers.Serializer):
+class EventAttendanceSerializer(serializers.Serializer):
     attended = serializers.BooleanField()
 
 
@@ -133,14 +133,14 @@ class EventAttendeesApi(APIView):
 class AttendanceApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=AttendanceSerializer, responses={200: AttendeeSerializer})
+    @extend_schema(request=EventAttendanceSerializer, responses={200: AttendeeSerializer})
     def post(self, request, pk, registration_pk):
         """Operators: mark a registered person as present (or undo it)."""
         event = _operated_event(request, pk)
         registration = selectors.event_registrations(event).filter(pk=registration_pk).first()
         if registration is None:
             raise NotFound(_("Iscrizione non trovata."))
-        data = AttendanceSerializer(data=request.data)
+        data = EventAttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             registration = services.registration_mark_attendance(

@@ -128,3 +128,18 @@ def test_attendance_needs_an_operator_of_that_hub(cesena, cesena_desk, make_user
     assert [(t.from_state, t.to_state, t.by_id, t.channel) for t in appointment.transitions.all()] == [
         ("booked", "no_show", operator.pk, "api")
     ]
+
+
+def test_openapi_schema_lists_appointment_and_event_endpoints(cesena):
+    paths = host_client("cesena.localhost").get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    for path in (
+        "/api/v1/desks/{desk_pk}/slots/",
+        "/api/v1/appointments/",
+        "/api/v1/appointments/lookup/",
+        "/api/v1/appointments/{code}/cancel/",
+        "/api/v1/appointments/{code}/attendance/",
+        "/api/v1/events/",
+        "/api/v1/events/{id}/registration/",
+        "/api/v1/events/{id}/registrations/{registration_pk}/attendance/",
+    ):
+        assert path in paths, path

@@ -155,3 +155,15 @@ def test_past_closed_and_out_of_hours_slots_are_not_offered(cesena, cesena_desk,
     assert "L'orario scelto non è disponibile" in page_text(response)
     response = client.post(STEP + "2-data-e-ora/", {"slot": "not-a-date"}, follow=True)
     assert "L'orario scelto non è disponibile" in page_text(response)
+
+
+def test_confirmation_email_is_in_the_language_of_the_person(cesena_desk, day_after_tomorrow, make_user, django_capture_on_commit_callbacks):
+    person = make_user(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_book(
+            desk=cesena_desk, start=_at(day_after_tomorrow, 9), topic="SPID e CIE", applicant_name="Jane Doe",
+            email=person.email, person=person, language="it",
+        )
+    (message,) = mail.outbox
+    english_day = _at(day_after_tomorrow, 9).strftime("%A")  # the C locale's English day name
+    assert english_day in message.body

@@ -72,7 +72,7 @@ class CancelSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, help_text=_("Obbligatoria senza account."))
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AppointmentAttendanceSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=[Appointment.State.ATTENDED, Appointment.State.NO_SHOW])
 
 
@@ -182,7 +182,7 @@ class AppointmentCancelApi(APIView):
 class AppointmentAttendanceApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=AttendanceSerializer, responses={200: AppointmentSerializer})
+    @extend_schema(request=AppointmentAttendanceSerializer, responses={200: AppointmentSerializer})
     def post(self, request, code):
         """Front desk: mark the person as come (attended) or not (no_show)."""
         appointment = selectors.appointment_by_code(code)
@@ -190,7 +190,7 @@ class AppointmentAttendanceApi(APIView):
             raise NotFound(_("Appuntamento non trovato."))
         if not can_operate_hub(request.user, request.municipality, appointment.desk.hub):
             raise PermissionDenied(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
-        data = AttendanceSerializer(data=request.data)
+        data = AppointmentAttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             appointment = services.appointment_mark(
