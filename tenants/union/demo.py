@@ -50,8 +50,9 @@ def demo_load(stdout) -> None:
 
 def demo_loaders():
     """Each domain app that has demo data adds its loader here."""
+    from src.bookings.demo import load_bookings
     from src.desks.demo import load_desks
     from src.events.demo import load_events
     from src.hubs.demo import load_hubs
 
-    return [load_hubs, load_desks, load_events]  # desks and events go into the hubs, so hubs first
+    return [load_hubs, load_desks, load_events, load_bookings]  # desks and events go into the hubs, so hubs first

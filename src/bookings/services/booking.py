@@ -100,6 +100,7 @@ def booking_create(
     created_by=None,
     hold: bool = False,
     hold_minutes: int | None = None,
+    notify: bool = True,
     now: datetime | None = None,
 ) -> Booking:
     """Book `seat` (or the whole `space` when seat is None) for `period`, after every rule of the policy.
@@ -107,7 +108,8 @@ def booking_create(
     `hold=True` makes a held booking (a payment is open, or a waitlist offer)
     that lapses after `hold_minutes` (default: the policy's) unless confirmed.
     Raises BookingError (400) with a message, or BookingConflict (409) when
-    the place is taken, as decided by the exclusion constraint.
+    the place is taken, as decided by the exclusion constraint. `notify=False`:
+    no confirmation e-mail (demo and benchmark data).
     """
     now = now or timezone.now()
     start, end = rules.period_bounds(period)
@@ -135,7 +137,7 @@ def booking_create(
         rules.check_active_limit(policy=policy, person=person, now=now)
         _insert(booking)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
-        if booking.state == State.CONFIRMED:
+        if booking.state == State.CONFIRMED and notify:
             notifications.after_commit(notifications.booking_confirmed, booking)
     return booking
 

@@ -1,0 +1,133 @@
+"""Many requests racing for one seat, each on its own thread and database connection:
+exactly one wins, every other gets a clean 409 with a message, never a 500.
+
+Threads only see committed rows, so this module uses a comune of its own
+(Verghereto), created once and committed, and removes it at the end. It does
+not use transactional_db: its flush would empty the public schema, comuni included.
+"""
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
+from django.test import Client
+
+from src.bookings.models import Booking
+from src.bookings.selectors import policy_get
+from src.hubs.selectors import local_today
+from tenants.comuni.models import Municipality
+from tenants.comuni.services import UNION_COMUNI, municipality_create
+from tests.bookings.conftest import at, build_hub
+
+RACERS = 12
+EMAIL = "gara{}@example.org"
+
+
+@pytest.fixture(scope="module")
+def race(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        data = next(c for c in UNION_COMUNI if c["slug"] == "verghereto")
+        municipality = municipality_create(**data).municipality
+        User = get_user_model()
+        users = [User.objects.create_user(email=EMAIL.format(i)) for i in range(RACERS)]
+        connection.set_tenant(municipality)
+        hub = build_hub("gara", seats=2)
+        space = hub.spaces.get(name="Coworking")
+        seat = space.seats.order_by("label").first()
+        policy_get()
+        connection.set_schema_to_public()
+        yield municipality, space, seat, users
+        # Clean up what this module committed: the comune's schema, then the accounts and their sessions.
+        connections.close_all()
+        Municipality.objects.get(pk=municipality.pk).delete(force_drop=True)
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM django_session WHERE session_key = ANY(%s)", [list(_sessions)])
+            # Raw SQL: Django's cascade would look for the comuni's tables in the public schema.
+            cursor.execute("DELETE FROM identity_user WHERE email LIKE 'gara%%@example.org'")
+
+
+_sessions: set[str] = set()
+
+
+def _race(municipality, bodies: list[dict], users) -> list[tuple[int, dict]]:
+    """POST every body at the same instant, one thread (and connection) each."""
+    barrier = threading.Barrier(len(bodies))
+    results: list = [None] * len(bodies)
+
+    def run(index):
+        try:
+            client = Client(HTTP_HOST=f"{municipality.slug}.localhost")
+            client.force_login(users[index])
+            _sessions.add(client.session.session_key)
+            barrier.wait()
+            response = client.post("/api/v1/bookings/", data=json.dumps(bodies[index]), content_type="application/json")
+            results[index] = (response.status_code, response.json())
+        except Exception as exc:  # reported as a failure below, not lost in the thread
+            results[index] = (0, {"detail": repr(exc)})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def _body(space, seat, day):
+    return {
+        "space": space.pk,
+        "seat": seat.pk if seat else None,
+        "start": at(day, "10:00").isoformat(),
+        "end": at(day, "11:00").isoformat(),
+    }
+
+
+def _committed_active(municipality, space) -> int:
+    connection.set_tenant(municipality)
+    try:
+        return Booking.objects.filter(space=space, state__in=["held", "confirmed", "checked_in"]).count()
+    finally:
+        connection.set_schema_to_public()
+
+
+def _clear(municipality):
+    connection.set_tenant(municipality)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bookings_bookingtransition; DELETE FROM bookings_booking;")
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def committed(race, django_db_blocker):
+    """The main thread in autocommit too (not the rolled-back `db` transaction), so its clean-up sticks."""
+    with django_db_blocker.unblock():
+        yield race
+        _clear(race[0])
+
+
+def test_many_racing_for_one_seat_one_wins(committed):
+    municipality, space, seat, users = committed
+    day = local_today() + timedelta(days=1)
+    results = _race(municipality, [_body(space, seat, day)] * RACERS, users)
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * (RACERS - 1), results
+    refusals = [body for status, body in results if status == 409]
+    assert all(b["code"] == "conflict" and "è già prenotata" in b["detail"] for b in refusals), refusals
+    assert _committed_active(municipality, space) == 1
+
+
+def test_whole_room_and_seats_racing_one_wins(committed):
+    """Half ask for the whole room, half for a seat: whole room and seat exclude each other."""
+    municipality, space, seat, users = committed
+    day = local_today() + timedelta(days=2)
+    bodies = [_body(space, None if i % 2 else seat, day) for i in range(RACERS)]
+    results = _race(municipality, bodies, users)
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * (RACERS - 1), results
+    assert _committed_active(municipality, space) == 1
