@@ -1,7 +1,7 @@
 """Events over JSON: list, detail with places left, register/cancel, operators' attendance."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -20,6 +20,13 @@ def _as_api_error(error: RegistrationError) -> APIException:
     return exc
 
 
+@extend_schema_field({"type": "string", "enum": EventRegistration.State.values})
+class RegistrationStateField(serializers.ChoiceField):
+    # An inline enum, not a named component: every app has a "state", and shared names collide.
+    def __init__(self, **kwargs):
+        super().__init__(choices=EventRegistration.State.choices, **kwargs)
+
+
 class EventSerializer(serializers.ModelSerializer):
     hub = serializers.CharField(source="hub.name")
     hub_slug = serializers.CharField(source="hub.slug")
@@ -36,6 +43,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class RegistrationSerializer(serializers.ModelSerializer):
     event = serializers.IntegerField(source="event_id")
+    state = RegistrationStateField(read_only=True)
     waitlist_position = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,6 +55,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 class AttendeeSerializer(RegistrationSerializer):
+    # Plain text here: one enum component per choice set keeps the OpenAPI names stable.
+    state = serializers.CharField(read_only=True, help_text=_("registered, waitlisted o attended"))
     name = serializers.CharField(source="person.get_full_name")
     email = serializers.EmailField(source="person.email")
 

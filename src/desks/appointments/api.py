@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -27,6 +27,26 @@ def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": error.messages})
 
 
+def _inline_enum(choices):
+    # An inline enum, not a named component: every app has a "state", and shared names collide.
+    return extend_schema_field({"type": "string", "enum": [value for value, _label in choices]})
+
+
+@_inline_enum(Appointment.State.choices)
+class AppointmentStateField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=Appointment.State.choices, **kwargs)
+
+
+ATTENDANCE_STATES = [(s.value, s.label) for s in (Appointment.State.ATTENDED, Appointment.State.NO_SHOW)]
+
+
+@_inline_enum(ATTENDANCE_STATES)
+class AttendanceStateField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=ATTENDANCE_STATES, **kwargs)
+
+
 class SlotSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -40,6 +60,7 @@ class SlotQuery(serializers.Serializer):
 class AppointmentSerializer(serializers.ModelSerializer):
     start = serializers.DateTimeField(read_only=True)
     end = serializers.DateTimeField(read_only=True)
+    state = AppointmentStateField(read_only=True)
     desk_name = serializers.CharField(source="desk.name", read_only=True)
     hub = serializers.CharField(source="desk.hub.name", read_only=True)
 
@@ -73,7 +94,7 @@ class CancelSerializer(serializers.Serializer):
 
 
 class AppointmentAttendanceSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=[Appointment.State.ATTENDED, Appointment.State.NO_SHOW])
+    state = AttendanceStateField()
 
 
 def _desk_or_404(desk_pk):
