@@ -167,3 +167,17 @@ def test_confirmation_email_is_in_the_language_of_the_person(cesena_desk, day_af
     (message,) = mail.outbox
     english_day = _at(day_after_tomorrow, 9).strftime("%A")  # the C locale's English day name
     assert english_day in message.body
+
+
+def test_a_desk_page_link_starts_the_flow_at_the_date_step(cesena, cesena_desk):
+    client = host_client("cesena.localhost")
+    response = client.get(STEP, {"sportello": cesena_desk.pk})
+    assert response["Location"] == STEP + "2-data-e-ora/"
+    assert "Sportello Facile" in page_text(client.get(STEP + "2-data-e-ora/"))
+    # A desk of an unpublished hub is not offered.
+    connection.set_tenant(cesena)
+    cesena_desk.hub.is_published = False
+    cesena_desk.hub.save()
+    other = host_client("cesena.localhost")
+    assert other.get(STEP, {"sportello": cesena_desk.pk}).status_code == 200
+    assert "nessuno sportello" in page_text(other.get(STEP + "1-luogo/"))

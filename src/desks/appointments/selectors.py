@@ -1,7 +1,7 @@
 """Reads for appointments: the free slots a desk publishes, and appointments by code or person."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -21,11 +21,6 @@ BOOKING_HORIZON_DAYS = 60
 class Slot:
     start: datetime
     end: datetime
-
-    @property
-    def key(self) -> str:
-        """The slot as a form value: its start in UTC, ISO 8601."""
-        return self.start.astimezone(UTC).isoformat()
 
 
 def desks_taking_appointments():
