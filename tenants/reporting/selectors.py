@@ -412,26 +412,21 @@ def report_build(query: ReportQuery, timings: Timings | None = None) -> dict:
         "people": report_people(query, timings),
         "commuting": report_commuting(query, timings),
     }
+    comuni = _names(query)
     report["meta"] = {
         "period": {"kind": query.period.kind, "start": query.period.start.isoformat(), "end": query.period.end.isoformat(), "label": str(query.period.label)},
         "previous": {"start": query.previous.start.isoformat(), "end": query.previous.end.isoformat(), "label": str(query.previous.label)},
         "comuni": [{"slug": c.slug, "name": c.name, "istat_code": c.istat_code} for c in query.comuni],
         "hub": {"comune": query.hub[0], "hub_id": query.hub[1]} if query.hub else None,
+        # For the hub filter: the hubs of the comuni in scope.
+        "hubs": sorted(
+            (
+                {"value": f"{comuni[schema].slug}:{hub_id}", "label": f"{row['name']} ({comuni[schema].name})"}
+                for (schema, hub_id), row in dims["hub"].items()
+            ),
+            key=lambda item: item["label"],
+        ),
         "source": choose_mode(query, Window(query.period.trend()[0].start, query.period.end)),
         "seconds": round(timings.total, 3),
     }
     return report
-
-
-def report_hub_choices(query: ReportQuery) -> list[dict]:
-    """Hubs the filter can offer, for the comuni in scope."""
-    dims = report_dimensions(query)
-    comuni = _names(query)
-    return sorted(
-        (
-            {"value": f"{comune_slug}:{hub_id}", "label": f"{row['name']} ({comuni[schema].name})", "comune": comune_slug}
-            for (schema, hub_id), row in dims["hub"].items()
-            for comune_slug in [comuni[schema].slug]
-        ),
-        key=lambda item: item["label"],
-    )

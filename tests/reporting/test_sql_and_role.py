@@ -92,3 +92,28 @@ def test_one_statement_per_measure_whatever_the_number_of_comuni(union_data):
     # the same 8 for one comune or three (more branches in each UNION ALL, not more queries).
     assert len(one) == len(three) == 8
     assert sum(sql.count('"sarsina".') for sql in three) > 0
+
+
+def test_commands_set_up_the_role_and_refresh_the_rollups(union_data):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reporting_setup", stdout=out)
+    assert "3 comune schemas" in out.getvalue()
+    call_command("reporting_refresh", "--since", "2026-01-01", "--until", "2026-03-01", stdout=out)
+    assert "Rollups refreshed for 3 comuni" in out.getvalue()
+    with reporting_cursor() as cursor:
+        cursor.execute("SELECT sum(bookings) FROM reporting_rollup.booking_day WHERE day >= '2026-02-01'")
+        assert cursor.fetchone()[0] == 13
+    # Rollups are read-only for the reporting role too.
+    with pytest.raises(DatabaseError), reporting_cursor() as cursor:
+        cursor.execute("DELETE FROM reporting_rollup.booking_day")
+
+
+def test_a_new_comune_is_readable_without_any_step(db, mercato):
+    # Created by municipality_create (post_schema_sync granted the role): a report reads it at once.
+    with reporting_cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM mercato_saraceno.bookings_booking")
+        assert cursor.fetchone()[0] == 0

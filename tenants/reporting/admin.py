@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from tenants.identity.admin_access import PolicyModelAdmin
+from tenants.identity.policy import Action
+from tenants.reporting.models import CommuteProfile
+from tenants.union.admin import union_admin
+
+
+@admin.register(CommuteProfile, site=union_admin)
+class CommuteProfileAdmin(PolicyModelAdmin):
+    edit_action = Action.MANAGE_COMUNI
+    list_display = ["user", "workplace_istat_code", "commute_km", "is_public_employee", "updated_at"]
+    list_filter = ["is_public_employee", "workplace_istat_code"]
+    search_fields = ["user__email", "user__last_name"]
+    raw_id_fields = ["user"]
