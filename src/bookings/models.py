@@ -216,6 +216,9 @@ class BookingTransition(models.Model):
     def __str__(self):
         return f"{self.booking_id}: {self.from_state or '∅'} → {self.to_state}"
 
+    def get_from_state_display(self) -> str:
+        return str(dict(Booking.State.choices).get(self.from_state, self.from_state))
+
 
 class WaitlistEntry(models.Model):
     """A person queueing for a full slot: a given seat, or any seat of the space (seat empty)."""
