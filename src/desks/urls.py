@@ -1,4 +1,4 @@
-"""Pages of the desks on a comune's site: the appointment flow and its check/cancel page."""
+"""Pages of the desks on a comune's site: the appointment flow, its check/cancel page, the front desk's agenda."""
 
 from django.urls import path
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("appuntamenti/prenota/6-conferma/", appointments.done, name="appointment_done"),
     path("appuntamenti/verifica/", appointments.check, name="appointment_check"),
     path("appuntamenti/annulla/", appointments.cancel, name="appointment_cancel"),
+    path("appuntamenti/agenda/<int:desk_pk>/", appointments.agenda, name="appointment_agenda"),
+    path("appuntamenti/agenda/<int:desk_pk>/<str:code>/", appointments.agenda_mark, name="appointment_agenda_mark"),
 ]

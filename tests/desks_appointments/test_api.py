@@ -9,7 +9,7 @@ from django.utils import timezone
 from src.desks.appointments.services import appointment_book
 from src.hubs.models import HubOperator
 from tenants.identity.models import Role
-from tests.conftest import host_client
+from tests.conftest import host_client, page_text
 
 
 def _at(day, hour, minute=0):
@@ -143,3 +143,24 @@ def test_openapi_schema_lists_appointment_and_event_endpoints(cesena):
         "/api/v1/events/{id}/registrations/{registration_pk}/attendance/",
     ):
         assert path in paths, path
+
+
+def test_front_desk_agenda_page_marks_who_came(cesena, cesena_desk, cesena_admin, make_user):
+    from psycopg2.extras import DateTimeTZRange
+
+    from src.desks.appointments.models import Appointment
+
+    connection.set_tenant(cesena)
+    started = timezone.now() - timedelta(minutes=20)
+    Appointment.objects.create(
+        desk=cesena_desk, code="AGND-0001", period=DateTimeTZRange(started, started + timedelta(minutes=30)),
+        topic="Bonus energia", applicant_name="Rita Presente", email="rita@example.org",
+    )
+    url = f"/appuntamenti/agenda/{cesena_desk.pk}/"
+    day = {"giorno": timezone.localdate(started).isoformat()}
+    assert host_client("cesena.localhost", make_user()).get(url, day).status_code == 403
+    desk_staff = host_client("cesena.localhost", cesena_admin)
+    page = desk_staff.get(url, day)
+    assert "Rita Presente" in page_text(page) and "Bonus energia" in page_text(page)
+    response = desk_staff.post(f"{url}AGND-0001/", {"state": "attended"}, follow=True)
+    assert "svolto" in page_text(response)
