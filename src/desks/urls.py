@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from src.desks.appointments import front_desk
 from src.desks.appointments import views as appointments
 
 app_name = "desks"
@@ -16,6 +17,6 @@ urlpatterns = [
     path("appuntamenti/prenota/6-conferma/", appointments.done, name="appointment_done"),
     path("appuntamenti/verifica/", appointments.check, name="appointment_check"),
     path("appuntamenti/annulla/", appointments.cancel, name="appointment_cancel"),
-    path("appuntamenti/agenda/<int:desk_pk>/", appointments.agenda, name="appointment_agenda"),
-    path("appuntamenti/agenda/<int:desk_pk>/<str:code>/", appointments.agenda_mark, name="appointment_agenda_mark"),
+    path("appuntamenti/agenda/<int:desk_pk>/", front_desk.agenda, name="appointment_agenda"),
+    path("appuntamenti/agenda/<int:desk_pk>/<str:code>/", front_desk.agenda_mark, name="appointment_agenda_mark"),
 ]

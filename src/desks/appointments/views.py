@@ -8,10 +8,8 @@ to step 2 with everything else kept.
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from src.desks.appointments import selectors, services
 from src.desks.appointments.forms import ApplicantForm, DetailsForm, LookupForm
 from src.desks.appointments.models import Channel
-from src.desks.appointments.permissions import can_operate_hub
 
 DAYS_SHOWN = 14
 STEPS = ["place", "when", "details", "applicant", "summary", "done"]
@@ -325,46 +322,3 @@ def cancel(request):
     messages.success(request, _("L'appuntamento %(code)s è stato annullato.") % {"code": appointment.code})
     return _show(request, appointment, cancelled=True)
 
-
-def _operated_desk(request, desk_pk):
-    desk = selectors.desk_for_booking(desk_pk)
-    if desk is None:
-        raise Http404(_("Sportello non trovato o senza appuntamenti."))
-    if not can_operate_hub(request.user, request.municipality, desk.hub):
-        raise PermissionDenied(_("L'agenda la vedono gli operatori dell'hub e gli amministratori del comune."))
-    return desk
-
-
-@login_required
-def agenda(request, desk_pk):
-    """Front desk: a desk's appointments of a day, to mark who came."""
-    desk = _operated_desk(request, desk_pk)
-    day = _parse_day(request.GET.get("giorno")) or timezone.localdate()
-    return render(
-        request,
-        "desks/appointments/agenda.html",
-        {
-            "desk": desk,
-            "day": day,
-            "previous": day - timedelta(days=1),
-            "next": day + timedelta(days=1),
-            "appointments": selectors.desk_agenda(desk=desk, first_day=day),
-            "now": timezone.now(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def agenda_mark(request, desk_pk, code):
-    desk = _operated_desk(request, desk_pk)
-    appointment = selectors.appointment_by_code(code)
-    if appointment is None or appointment.desk_id != desk.pk:
-        raise Http404(_("Appuntamento non trovato."))
-    try:
-        services.appointment_mark(appointment=appointment, state=request.POST.get("state", ""), by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    day = timezone.localtime(appointment.start).date()
-    return redirect(f"{reverse('desks:appointment_agenda', args=[desk.pk])}?giorno={day.isoformat()}")
