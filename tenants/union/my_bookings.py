@@ -19,6 +19,12 @@ from tenants.comuni.models import Municipality
 from tenants.comuni.selectors import municipality_list, municipality_url
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# The states in which an item still stands (the rest are cancelled or over).
+LIVE_STATES = {
+    "appointment": {"booked"},
+    "event": {"registered", "waitlisted"},
+    "booking": {"held", "confirmed", "checked_in"},
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class MyItem:
 
     @property
     def is_upcoming(self) -> bool:
-        return self.ends_at >= timezone.now()
+        return self.state in LIVE_STATES[self.kind] and self.ends_at >= timezone.now()
 
 
 def _schema(municipality: Municipality) -> str:

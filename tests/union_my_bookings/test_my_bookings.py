@@ -76,3 +76,18 @@ def test_reads_every_comune_in_one_query(cesena, sarsina, make_user):
 def test_sign_in_is_required(union_client):
     response = union_client.get("/le-mie-prenotazioni/")
     assert response.status_code == 302 and "/account/accedi/" in response["Location"]
+
+
+def test_cancelled_items_move_out_of_the_upcoming_list(cesena, make_user):
+    from src.desks.appointments.services import appointment_cancel
+
+    person = make_user()
+    desk = make_desk(cesena)
+    kept, dropped = _book(desk, person, 9, "Tenuto"), _book(desk, person, 10, "Annullato")
+    appointment_cancel(code=dropped.code, email=person.email)
+    connection.set_schema_to_public()
+    items = my_items(person)
+    assert [(i.reference, i.is_upcoming) for i in items] == [(kept.code, True), (dropped.code, False)]
+    page = page_text(host_client("localhost", person).get("/le-mie-prenotazioni/"))
+    upcoming, past = page.split("Passate e annullate")
+    assert kept.code in upcoming and dropped.code in past and "annullato" in past
