@@ -200,6 +200,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a `state`: name each set of choices, or the schema gets "State1e8Enum".
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStateEnum": "src.bookings.models.Booking.State",
+        "WaitlistStateEnum": "src.bookings.models.WaitlistEntry.State",
+    },
 }
 
 LOGGING = {
