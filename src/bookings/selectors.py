@@ -130,7 +130,7 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
     A constant number of queries whatever the number of spaces, seats and
     bookings: the policy, the hub's calendar, the spaces, their layouts and
     seats (three), and the day's active bookings, then a pass in Python.
-    Slots already over count as taken.
+    Slots already over, and days further ahead than the policy allows, count as taken.
     """
     now = now or timezone.now()
     policy = policy_get()
@@ -155,8 +155,11 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
         else:
             taken_seat.setdefault(seat_id, []).append(interval)
 
+    # Past slots, and days beyond the policy's horizon, show as not bookable.
+    bookable = day <= local_day(now) + timedelta(days=policy.max_days_ahead)
+
     def free(slot, *busy_lists):
-        return slot[1] > now and not any(_overlaps(slot, b) for busy in busy_lists for b in busy)
+        return bookable and slot[1] > now and not any(_overlaps(slot, b) for busy in busy_lists for b in busy)
 
     for offer in spaces_on(spaces, day):
         whole_busy = taken_whole.get(offer.space.pk, [])

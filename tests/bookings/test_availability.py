@@ -58,3 +58,13 @@ def test_grid_reflects_layout_and_bookings(in_cesena, citizen, tomorrow):
     assert first.free[:3] == [False, False, True]
     assert by_name["Sala 0"].whole_room.free[:3] == [False, False, True]
     assert by_name["Sala 1"].whole_room is None
+
+
+def test_days_beyond_the_policy_horizon_are_not_bookable(in_cesena, citizen):
+    from src.bookings.services import policy_update
+    from src.hubs.selectors import local_today
+
+    policy_update(max_days_ahead=3)
+    hub = _hub("oltre", spaces=1, seats_per_space=2, bookings_per_seat=0, person=citizen, day=local_today())
+    assert any(hub_availability(hub, local_today() + timedelta(days=3)).spaces[0].seats[0].free)
+    assert not any(hub_availability(hub, local_today() + timedelta(days=4)).spaces[0].seats[0].free)
