@@ -1,1 +1,1 @@
-from tests.hubs.conftest import _fast_passwords, in_cesena  # noqa: F401 - shared fixtures
+from tests.hubs.conftest import in_cesena  # noqa: F401 - shared fixture
