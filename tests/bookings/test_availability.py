@@ -2,7 +2,6 @@
 
 from datetime import time, timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
