@@ -8,6 +8,7 @@ from tenants.union.admin import union_admin
 
 urlpatterns = [
     path("", views.home, name="union_home"),
+    path("hub/", views.hubs, name="union_hubs"),
     path("le-mie-prenotazioni/", views.my_bookings, name="union_my_bookings"),
     path("account/", include("tenants.identity.urls")),
     path("admin/", union_admin.urls),
