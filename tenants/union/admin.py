@@ -56,3 +56,8 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
     readonly_fields = ["date_joined", "last_login", "is_superuser"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A person's bookings live in the comuni's schemas, out of reach of a delete
+        # from the public schema: people are deactivated (and anonymised), never deleted.
+        return False

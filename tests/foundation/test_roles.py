@@ -48,3 +48,12 @@ def test_a_comune_role_needs_its_comune(citizen):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Role.objects.create(user=citizen, kind=Role.Kind.ADMINISTRATOR, municipality=None)
+
+
+def test_union_staff_deactivates_people_rather_than_deleting_them(union_staff, citizen):
+    client = host_client("localhost", union_staff)
+    page = client.get(f"/admin/identity/user/{citizen.pk}/change/")
+    assert page.status_code == 200
+    assert client.post(f"/admin/identity/user/{citizen.pk}/delete/", {"post": "yes"}).status_code == 403
+    citizen.refresh_from_db()
+    assert citizen.is_active
