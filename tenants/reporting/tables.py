@@ -120,7 +120,8 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
         for entry in summary["comuni"]
     ]
     rows.append(_comparison_row("comune", _("Totale"), summary["union"], None))
-    tables.append(Table("comuni", _("Confronto tra comuni"), _comparison_columns(Column("comune", _("Comune"), TEXT), True), rows))
+    title = _("Confronto tra comuni") if len(comuni) > 1 else _("Riepilogo del comune")
+    tables.append(Table("comuni", title, _comparison_columns(Column("comune", _("Comune"), TEXT), True), rows))
     labels = [entry["comune_name"] for entry in summary["comuni"]]
     charts.append(
         Chart(

@@ -20,6 +20,10 @@ from tenants.reporting.selectors import Timings, report_build
 from tenants.reporting.tables import build_tables
 
 
+def _pct(ratio):
+    return None if ratio is None else ratio * 100
+
+
 def dashboard_response(request, *, allowed, comune_filter: bool, title: str, csv_url: str, scope_name: str = ""):
     filters = filters_from(request.GET, allowed, comune_filter=comune_filter)
     timings = Timings()
@@ -35,7 +39,8 @@ def dashboard_response(request, *, allowed, comune_filter: bool, title: str, csv
         "hubs": report["meta"]["hubs"],
         "report": report,
         "kpi": summary,
-        "occupancy_pct": None if summary["current"]["occupancy"] is None else summary["current"]["occupancy"] * 100,
+        "occupancy_pct": _pct(summary["current"]["occupancy"]),
+        "no_show_pct": _pct(summary["current"]["no_show_rate"]),
         "open_data_url": union_url("/statistiche/open-data/", request),
         "commuting": report["commuting"],
         "tables": tables,

@@ -24,10 +24,11 @@ def test_union_dashboard_shows_the_comuni_side_by_side(union_data, union_staff):
     assert "Febbraio 2026, a confronto con Gennaio 2026" in text
     html = response.content.decode()
     # Every chart has a canvas and is described by the table right after it.
-    canvases = re.findall(r'<canvas id="chart-([\w-]+)"[^>]*aria-describedby="table-([\w-]+)"', html)
+    canvases = re.findall(r'<canvas id="chart-([\w-]+)"[^>]*aria-describedby="caption-([\w-]+)"', html)
     assert len(canvases) >= 8
     for _chart, table in canvases:
-        assert f'id="table-{table}"' in html
+        assert f'<table class="table table-sm table-striped" id="table-{table}">' in html
+        assert f'<caption id="caption-{table}">' in html
     # Chart.js from our own static files, no CDN.
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert "/static/reporting/vendor/chart.umd.min.js" in scripts

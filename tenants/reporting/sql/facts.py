@@ -56,9 +56,9 @@ BOOKING_DAY = Fact(
         ("cancelled", "bigint"),
         ("no_show", "bigint"),
         ("attended", "bigint"),
-        ("booked_hours", "numeric"),
-        ("seat_hours", "numeric"),
-        ("room_hours", "numeric"),
+        ("booked_hours", "double precision"),
+        ("seat_hours", "double precision"),
+        ("room_hours", "double precision"),
     ),
     tables=("bookings_booking",),
     template="""
@@ -71,7 +71,7 @@ SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::d
        coalesce(sum(x.hours) FILTER (WHERE b.state IN """ + OCCUPYING + """ AND b.seat_id IS NOT NULL), 0),
        coalesce(sum(x.hours) FILTER (WHERE b.state IN """ + OCCUPYING + """ AND b.seat_id IS NULL), 0)
 FROM {s}.bookings_booking b
-CROSS JOIN LATERAL (SELECT extract(epoch FROM upper(b.period) - lower(b.period)) / 3600.0 AS hours) x
+CROSS JOIN LATERAL (SELECT date_part('epoch', upper(b.period) - lower(b.period)) / 3600.0 AS hours) x
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
 GROUP BY b.hub_id, b.space_id, 4
 """,
@@ -112,12 +112,12 @@ BOOKING_HOUR = Fact(
         ("hub_id", "bigint"),
         ("day", "date"),
         ("hour", "integer"),
-        ("booked_hours", "numeric"),
+        ("booked_hours", "double precision"),
     ),
     tables=("bookings_booking",),
     template="""
 SELECT {lit}::text, b.hub_id, slot::date, extract(hour FROM slot)::integer,
-       sum(extract(epoch FROM least(t.hi, slot + interval '1 hour') - greatest(t.lo, slot)) / 3600.0)
+       sum(date_part('epoch', least(t.hi, slot + interval '1 hour') - greatest(t.lo, slot)) / 3600.0)
 FROM {s}.bookings_booking b
 CROSS JOIN LATERAL (SELECT lower(b.period) AT TIME ZONE {tz} AS lo, upper(b.period) AT TIME ZONE {tz} AS hi) t
 CROSS JOIN LATERAL generate_series(date_trunc('hour', t.lo), t.hi - interval '1 microsecond', interval '1 hour') AS slot
@@ -140,7 +140,7 @@ CAPACITY_DAY = Fact(
         ("hub_id", "bigint"),
         ("space_id", "bigint"),
         ("day", "date"),
-        ("open_hours", "numeric"),
+        ("open_hours", "double precision"),
         ("units", "integer"),
     ),
     tables=(
@@ -159,12 +159,12 @@ WITH days AS (
   SELECT d::date AS day FROM generate_series(%(w_start)s::date, %(w_end)s::date - 1, interval '1 day') AS d
 ), weekly AS (
   SELECT w.hub_id, w.weekday,
-         (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0) / 3600.0 FROM unnest(w.m) AS r) AS hours
+         (SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) / 3600.0 FROM unnest(w.m) AS r) AS hours
   FROM (SELECT hub_id, weekday, range_agg(tsrange(DATE '2000-01-01' + opens, DATE '2000-01-01' + closes)) AS m
         FROM {s}.hubs_openinghours GROUP BY hub_id, weekday) w
 ), special AS (
   SELECT w.hub_id, w.date,
-         (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0) / 3600.0 FROM unnest(w.m) AS r) AS hours
+         (SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) / 3600.0 FROM unnest(w.m) AS r) AS hours
   FROM (SELECT so.hub_id, so.date, range_agg(tsrange(so.date + so.opens, so.date + so.closes)) AS m
         FROM {s}.hubs_specialopening so
         WHERE so.date >= %(w_start)s::date AND so.date < %(w_end)s::date GROUP BY so.hub_id, so.date) w

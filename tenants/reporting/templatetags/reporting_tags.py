@@ -13,6 +13,9 @@ register = template.Library()
 def cell(value, kind):
     if value is None or value == "":
         return "—"
+    if kind != "text" and isinstance(value, float):
+        # Django's number_format cuts decimals off instead of rounding them.
+        value = round(value, 0 if kind == INT else 1)
     if kind == INT:
         return number_format(value, 0, force_grouping=True)
     if kind == NUM:
