@@ -26,13 +26,13 @@ def _grant(schema_name: str) -> None:
     from django.conf import settings
     from django.db import transaction
 
-    from tenants.reporting.role import reporting_role_ensure
+    from tenants.reporting.role import reporting_role_grant_schema
 
     if schema_name in (settings.PUBLIC_SCHEMA_NAME, settings.TENANT_BASE_SCHEMA):
         return
     try:
         with transaction.atomic():
-            reporting_role_ensure([schema_name])
+            reporting_role_grant_schema(schema_name)
     except Exception:  # noqa: BLE001 - logged; the query path heals it
         logger.exception("Could not grant the reporting role on schema %s", schema_name)
 

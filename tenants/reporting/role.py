@@ -100,6 +100,13 @@ def reporting_role_ensure(schemas: list[str] | None = None, using: str = "defaul
             grant_schema(cursor, schema)
 
 
+def reporting_role_grant_schema(schema: str, using: str = "default") -> None:
+    """Grants on one new or migrated comune schema only (public is granted by the migration)."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        role_create(cursor)
+        grant_schema(cursor, schema)
+
+
 @contextmanager
 def reporting_cursor():
     """A cursor running as the read-only role, inside its own transaction (or savepoint).

@@ -148,8 +148,11 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
         )
     )
 
-    # Trends.
+    # Trends. Hundreds of lines or columns help nobody: past eight comuni, the union total only
+    # (filter by comune to see one).
     shown = [slug for slug in names if slug in trend["series"]]
+    if len(shown) > 8:
+        shown = []
     for key, title, metric, unit in (
         ("andamento-prenotazioni", _("Andamento delle prenotazioni"), "bookings", ""),
         ("andamento-occupazione", _("Andamento del tasso di occupazione (%)"), "occupancy", "%"),
@@ -168,9 +171,7 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
         columns += [Column(slug, names[slug], PCT if unit else INT) for slug in shown]
         columns.append(Column("union", _("Totale"), PCT if unit else INT))
         tables.append(Table(key, title, columns, trend_rows))
-        # Hundreds of lines help nobody: past eight comuni the chart shows the union only.
-        series = shown if len(shown) <= 8 else []
-        datasets = [{"label": names[slug], "data": [r[slug] for r in trend_rows]} for slug in series]
+        datasets = [{"label": names[slug], "data": [r[slug] for r in trend_rows]} for slug in shown]
         datasets.append({"label": _("Totale"), "data": [r["union"] for r in trend_rows]})
         charts.append(Chart(key, title, "line", trend["periods"], datasets, key, unit=unit))
 

@@ -117,3 +117,28 @@ def test_a_new_comune_is_readable_without_any_step(db, mercato):
     with reporting_cursor() as cursor:
         cursor.execute("SELECT count(*) FROM mercato_saraceno.bookings_booking")
         assert cursor.fetchone()[0] == 0
+
+
+def test_shipped_distances_are_plausible_road_distances():
+    """Road km between 1x and 2.5x the straight line (mountain roads to Verghereto are the worst)."""
+    import math
+
+    from tenants.reporting.commuting import places, road_distances
+
+    def straight_km(a, b):
+        lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        return 6371 * 2 * math.asin(math.sqrt(h))
+
+    known = places()
+    union = [code for code, place in known.items() if place.in_union]
+    assert len(union) == 6
+    distances = road_distances()
+    for origin in union:
+        for destination in known:
+            if origin == destination:
+                assert distances[(origin, destination)] == 0
+                continue
+            km = distances[(origin, destination)]  # every union comune reaches every place
+            assert km == distances[(destination, origin)]
+            assert 1.0 <= km / straight_km(known[origin], known[destination]) <= 2.5, (origin, destination, km)
