@@ -58,7 +58,10 @@ def choose_mode(query: ReportQuery, window: Window) -> str:
     wanted = query.mode or getattr(settings, "REPORTING_SOURCE", "auto")
     if wanted == LIVE:
         return LIVE
-    state = rollup.rollup_state()
+    # Read once per report, not once per measure.
+    if not hasattr(query, "_rollup_state"):
+        query._rollup_state = rollup.rollup_state()
+    state = query._rollup_state
     usable = state is not None and state.covers(window)
     if wanted == ROLLUP:
         if not usable:
@@ -427,6 +430,7 @@ def report_build(query: ReportQuery, timings: Timings | None = None) -> dict:
             key=lambda item: item["label"],
         ),
         "source": choose_mode(query, Window(query.period.trend()[0].start, query.period.end)),
+        "rollup_refreshed_at": getattr(getattr(query, "_rollup_state", None), "refreshed_at", None),
         "seconds": round(timings.total, 3),
     }
     return report

@@ -117,3 +117,20 @@ def test_comune_api_on_the_subdomain(union_data, sarsina_admin, citizen):
     data = host_client("sarsina.localhost", sarsina_admin).get(f"/api/v1/reports/?{FEB}").json()
     assert data["summary"]["union"]["current"]["occupancy"] == pytest.approx(14 / 240)
     assert host_client("sarsina.localhost", citizen).get("/api/v1/reports/").status_code == 403
+
+
+def test_many_comuni_read_the_rollups_and_say_when_they_were_refreshed(union_data, union_staff, settings):
+    from datetime import date
+
+    from tenants.reporting.rollup import rollup_refresh
+    from tenants.reporting.sql.source import Window
+
+    settings.REPORTING_LIVE_MAX_COMUNI = 2  # three comuni count as "many" here
+    client = host_client("localhost", union_staff)
+    # No rollups yet: still live, still right.
+    assert client.get(f"/api/v1/reports/?{FEB}").json()["meta"]["source"] == "live"
+    rollup_refresh(window=Window(date(2025, 1, 1), date(2026, 6, 1)))
+    data = client.get(f"/api/v1/reports/?{FEB}").json()
+    assert data["meta"]["source"] == "rollup"
+    assert data["summary"]["union"]["current"]["bookings"] == 13
+    assert "Dati dalle tabelle di riepilogo, aggiornate il" in page_text(client.get(f"/statistiche/?{FEB}"))
