@@ -71,6 +71,8 @@ class EventRegistration(models.Model):
     # The waitlist is served in order of this, not of created_at: a promoted
     # person keeps their row, and a re-registration after cancelling joins the end.
     queued_at = models.DateTimeField(_("in coda dal"), auto_now_add=True)
+    # When the reminder of the day before went out (src/events/reminders.py): once only.
+    reminded_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("iscrizione")

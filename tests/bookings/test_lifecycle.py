@@ -161,7 +161,10 @@ def test_reminders_once_for_bookings_made_well_ahead(citizen, cowork, seats, tom
 def test_jobs_run_reports_counts(booking, tomorrow):
     counts = booking_jobs_run(now=at(tomorrow, "10:45"))
     assert counts["no_shows_released"] == 1
-    assert set(counts) == {"holds_expired", "no_shows_released", "completed", "waitlist_offers", "reminders"}
+    assert set(counts) == {
+        "holds_expired", "no_shows_released", "completed", "waitlist_offers", "reminders",
+        "appointment_reminders", "event_reminders",
+    }
 
 
 def test_run_booking_jobs_command_visits_every_comune(booking, tomorrow, in_cesena):

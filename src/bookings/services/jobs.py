@@ -15,6 +15,8 @@ from src.bookings.models import Booking
 from src.bookings.selectors import policy_get
 from src.bookings.services.booking import _move
 from src.bookings.services.waitlist import waitlist_offer_next, waitlist_offers_run
+from src.desks.appointments.reminders import appointment_reminders_send
+from src.events.reminders import event_reminders_send
 
 State = Booking.State
 SYSTEM = Booking.Channel.SYSTEM
@@ -101,7 +103,9 @@ def reminders_send(*, now: datetime | None = None) -> int:
 
 
 def booking_jobs_run(*, now: datetime | None = None) -> dict[str, int]:
-    """Everything periodic, in the order that frees places before offering them."""
+    """Everything periodic in a comune, in the order that frees places before offering them:
+    the one entry point of the jobs (run_booking_jobs, the Celery task src/bookings/tasks.py),
+    desk appointments' and events' reminders included."""
     now = now or timezone.now()
     return {
         "holds_expired": holds_expire(now=now),
@@ -109,4 +113,6 @@ def booking_jobs_run(*, now: datetime | None = None) -> dict[str, int]:
         "completed": bookings_complete(now=now),
         "waitlist_offers": waitlist_offers_run(now=now),
         "reminders": reminders_send(now=now),
+        "appointment_reminders": appointment_reminders_send(now=now),
+        "event_reminders": event_reminders_send(now=now),
     }

@@ -50,6 +50,8 @@ class Appointment(models.Model):
     language = models.CharField(_("lingua"), max_length=8, choices=settings.LANGUAGES, default="it")
     state = models.CharField(_("stato"), max_length=12, choices=State.choices, default=State.BOOKED)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    # When the reminder of the day before went out (src/desks/appointments/reminders.py): once only.
+    reminded_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("appuntamento")
