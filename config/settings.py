@@ -163,6 +163,19 @@ CACHES = {
 CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
 CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
 
+# Celery (config/celery.py): each task carries its comune's schema (tenant-schemas-celery);
+# beat sends the periodic jobs to every comune each minute (config/beat.py). Production
+# only: `make run` runs the same jobs with `run_booking_jobs --every 60`, without Redis.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # the jobs write their effects; nobody waits for a return value
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "config.beat:ComuniScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # One message per comune and minute; a round still queued after 55 s is dropped, not piled up.
+    "comune-jobs": {"task": "bookings.comune_jobs_run", "schedule": 60.0, "options": {"expires": 55}},
+}
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
