@@ -1,11 +1,12 @@
-"""Rollup tables: each fact, for every comune, stored in `reporting_rollup` by ONE INSERT.
+"""Rollup tables: each fact, for every comune, stored in `reporting_rollup`.
 
 With a few comuni the dashboard reads live (sql/source.py). With hundreds, a
 live UNION ALL is long to plan and scans every comune's bookings for each
 measure, so `manage.py reporting_refresh` (run it from cron or the scheduler
 every few minutes; nightly with --full) stores each fact for a window of days
-with one `INSERT ... SELECT` over the generated UNION ALL, inside one
-transaction: readers see the old rows or the new ones, never half.
+with `INSERT ... SELECT` over the generated UNION ALL, BATCH comuni per
+statement and transaction (see _refill for why not all at once). The
+dashboards then read one small table per fact, one statement per measure.
 
 The tables are derived data: they are (re)created here, not by migrations,
 whenever the fact definitions change (a hash of them is kept in `state`).
@@ -28,6 +29,9 @@ from tenants.reporting.sql.source import ROLLUP_SCHEMA, Window, rollup_table, un
 # after they happen, and future ones are created and cancelled.
 RECENT_DAYS = 40
 AHEAD_DAYS = 120
+# Comuni per refresh transaction (see _refill), and the advisory lock key that serialises refreshes.
+BATCH = 30
+REFRESH_LOCK = 0x5245504F  # "REPO"
 
 
 def definitions_version() -> str:
@@ -96,32 +100,60 @@ def rollup_refresh(*, window: Window | None = None, full: bool = False) -> Refre
     comuni = comune_schemas()
     reporting_role_ensure([c.schema for c in comuni])
     version = definitions_version()
-    state = rollup_state()
-    rebuild = state is None or state.version != version
-    if window is None:
-        window = default_window(full=full or rebuild)
-    rows = {}
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        # One refresh at a time, across processes (a session lock: it spans the batches' transactions).
+        cursor.execute("SELECT pg_advisory_lock(%s)", [REFRESH_LOCK])
+    try:
+        state = rollup_state()
+        rebuild = state is None or state.version != version
+        if window is None:
+            window = default_window(full=full or rebuild)
         if rebuild:
-            _create_tables(cursor, version)
-        # Refreshes queue behind each other instead of interleaving their deletes.
-        cursor.execute(f"LOCK TABLE {ROLLUP_SCHEMA}.state IN EXCLUSIVE MODE")
-        params = window.params()
-        for fact in FACTS.values():
-            table = rollup_table(fact.name)
-            if fact.windowed:
-                cursor.execute(f"DELETE FROM {table} WHERE day >= %(w_start)s AND day < %(w_end)s", params)
-            else:
-                cursor.execute(f"DELETE FROM {table}")
-            cursor.execute(f"INSERT INTO {table} SELECT * FROM {union_all_sql(fact, comuni)} AS f", params)
-            rows[fact.name] = cursor.rowcount
-            cursor.execute(f"ANALYZE {table}")
+            with transaction.atomic(), connection.cursor() as cursor:
+                _create_tables(cursor, version)
+        rows = _refill(comuni, window)
         covered_start, covered_end = window.start, window.end
         # Covered days stay one unbroken span: a window that leaves a gap starts it anew.
         if not rebuild and state is not None and window.start <= state.covered_end and state.covered_start <= window.end:
             covered_start, covered_end = min(state.covered_start, window.start), max(state.covered_end, window.end)
-        cursor.execute(f"DELETE FROM {ROLLUP_SCHEMA}.state")
-        cursor.execute(
-            f"INSERT INTO {ROLLUP_SCHEMA}.state VALUES (%s, now(), %s, %s)", [version, covered_start, covered_end]
-        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {ROLLUP_SCHEMA}.state")
+            cursor.execute(
+                f"INSERT INTO {ROLLUP_SCHEMA}.state VALUES (%s, now(), %s, %s)", [version, covered_start, covered_end]
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REFRESH_LOCK])
     return RefreshOutcome(window=window, comuni=len(comuni), rows=rows, seconds=time.perf_counter() - started)
+
+
+def _refill(comuni, window: Window) -> dict:
+    """Each fact, BATCH comuni per transaction.
+
+    A statement over every schema locks every table (and index) it reads, and a
+    transaction keeps its locks until it ends: over 300 comuni that outgrows
+    PostgreSQL's lock table (max_locks_per_transaction, 64 by default). Batches
+    keep it bounded; while a refresh runs, a reader may see some comuni's
+    rows refreshed and others not yet, each comune's rows consistent.
+    """
+    rows = {name: 0 for name in FACTS}
+    params = window.params()
+    names = [c.schema for c in comuni]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for fact in FACTS.values():  # comuni deleted since the last refresh
+            cursor.execute(f"DELETE FROM {rollup_table(fact.name)} WHERE NOT (comune = ANY(%s))", [names])
+    for first in range(0, max(len(comuni), 1), BATCH):
+        batch = comuni[first : first + BATCH]
+        batch_params = {**params, "batch": [c.schema for c in batch]}
+        for fact in FACTS.values():
+            table = rollup_table(fact.name)
+            with transaction.atomic(), connection.cursor() as cursor:
+                where = "comune = ANY(%(batch)s)" + (" AND day >= %(w_start)s AND day < %(w_end)s" if fact.windowed else "")
+                cursor.execute(f"DELETE FROM {table} WHERE {where}", batch_params)
+                if batch:
+                    cursor.execute(f"INSERT INTO {table} SELECT * FROM {union_all_sql(fact, batch)} AS f", batch_params)
+                    rows[fact.name] += cursor.rowcount
+    with connection.cursor() as cursor:
+        for fact in FACTS.values():
+            cursor.execute(f"ANALYZE {rollup_table(fact.name)}")
+    return rows
