@@ -58,6 +58,16 @@ def _back_to_public():
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _italian_first():
+    # A request in English leaves English active in the thread; each test starts in Italian.
+    from django.utils import translation
+
+    translation.activate("it")
+    yield
+    translation.activate("it")
+
+
 def page_text(response) -> str:
     """The page's text as a person reads it: no tags, entities decoded, spaces folded."""
     text = re.sub(r"<[^>]+>", " ", response.content.decode())
