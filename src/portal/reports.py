@@ -8,6 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
@@ -55,6 +57,15 @@ def comune_csv(request, key):
 class ComuneReportView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        summary="Statistiche del comune",
+        parameters=[
+            OpenApiParameter("periodo", str, enum=["day", "week", "month"], description="periodo (predefinito: month)"),
+            OpenApiParameter("data", str, description="un giorno del periodo (AAAA-MM-GG)"),
+            OpenApiParameter("hub", str, description="<comune>:<id dell'hub>"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         if not comune_reports_allowed(request.user, request.municipality):
             raise exceptions.PermissionDenied(_refusal(request))
