@@ -9,11 +9,20 @@ import tenants.reporting.commuting
 def role_ensure(apps, schema_editor):
     # The read-only role and its grants in the public schema; comune schemas get
     # theirs when they are created or migrated (apps.py).
+    import logging
+
+    from django.db import DatabaseError, transaction
+
     from tenants.reporting.role import grant_public, role_create
 
-    with schema_editor.connection.cursor() as cursor:
-        role_create(cursor)
-        grant_public(cursor)
+    try:
+        with transaction.atomic(using=schema_editor.connection.alias), schema_editor.connection.cursor() as cursor:
+            role_create(cursor)
+            grant_public(cursor)
+    except DatabaseError:
+        # A database user without CREATEROLE: a DBA runs `manage.py reporting_setup` (README) instead
+        # of every migration failing here.
+        logging.getLogger(__name__).warning("Could not create the hub_reporting role: run manage.py reporting_setup as a DBA.")
 
 
 class Migration(migrations.Migration):
