@@ -171,3 +171,27 @@ def test_beat_sends_the_jobs_to_every_comune_each_with_its_schema(comuni, worker
     assert counts["verghereto"]["no_shows_released"] == 1
     assert counts["bagno_di_romagna"]["no_shows_released"] == 0  # done by the test above
     assert _in(made["verghereto"], bookings["verghereto"]) == ("no_show", True)
+
+
+def test_beat_sends_the_reporting_refresh_once_in_the_public_schema(comuni, worker):
+    from config.beat import ComuniScheduler
+
+    scheduler = ComuniScheduler(app=app)
+    entry = scheduler.schedule["reporting-rollups@public"]
+    entry.options["ignore_result"] = False
+    sent = []
+
+    def record(headers=None, **kwargs):
+        sent.append((headers["_schema_name"], headers["id"]))
+
+    before_task_publish.connect(record, weak=False)
+    try:
+        scheduler.apply_entry(entry, producer=scheduler.producer)
+    finally:
+        before_task_publish.disconnect(record)
+
+    [(schema, task_id)] = sent
+    assert schema == "public"
+    outcome = AsyncResult(task_id, app=app).get(timeout=WAIT)
+    # The rollups now cover every comune, the two of this module included.
+    assert outcome["comuni"] == municipality_list().count()
