@@ -5,6 +5,7 @@ comune's primary domain, and the schema is pinned when the mail is scheduled.
 """
 
 import logging
+from datetime import datetime, time, timedelta
 from email.mime.image import MIMEImage
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from src.bookings.formats import span, when
 from src.bookings.ics import booking_ics
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.qr import qr_png
+from src.hubs.selectors import ROME
 from tenants.comuni.selectors import municipality_url
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,18 @@ def after_commit(send, obj) -> None:
             logger.exception("Booking e-mail %s failed for %s", send.__name__, obj)
 
     transaction.on_commit(run)
+
+
+# Day-before reminders (appointments, events) go out from this local time on, not at midnight.
+REMINDERS_FROM = time(9)
+
+
+def reminder_window(now: datetime) -> tuple[datetime, datetime, datetime] | None:
+    """(start of today, of tomorrow, of the day after) in Rome; None before REMINDERS_FROM."""
+    local = now.astimezone(ROME)
+    if local.time() < REMINDERS_FROM:
+        return None
+    return tuple(datetime.combine(local.date() + timedelta(days=n), time(0), tzinfo=ROME) for n in (0, 1, 2))
 
 
 def calendar_feed_token(person) -> str:

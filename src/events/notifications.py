@@ -55,6 +55,10 @@ def _send(registration, municipality, template: str, *, with_calendar: bool, can
     message.send()
 
 
+def send_reminder(registration, municipality) -> None:
+    _send(registration, municipality, "reminder", with_calendar=False)
+
+
 def send_registration(registration, municipality) -> None:
     if registration.state == registration.State.WAITLISTED:
         _send(registration, municipality, "waitlisted", with_calendar=False)

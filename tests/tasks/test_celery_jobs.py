@@ -143,16 +143,8 @@ def test_a_task_sent_from_the_public_schema_is_refused(worker):
         result.get(timeout=WAIT)
 
 
-def test_beat_sends_the_jobs_to_every_comune_each_with_its_schema(comuni, worker):
-    from config.beat import ComuniScheduler
-
-    made, bookings = comuni
-    scheduler = ComuniScheduler(app=app)  # the schedule of settings.CELERY_BEAT_SCHEDULE
-    (name,) = [n for n in scheduler.schedule if n.startswith("comune-jobs@")]
-    entry = scheduler.schedule[name]
-    assert entry.task == comune_jobs_run.name and entry.schedule.run_every == timedelta(seconds=60)
-    entry.options["ignore_result"] = False  # so the test can wait for every comune's round
-
+def _apply_and_record(scheduler, entry) -> list[tuple[str, str]]:
+    """Let beat send `entry` now; the (schema, task id) of every message it published."""
     sent = []
 
     def record(headers=None, **kwargs):
@@ -163,6 +155,20 @@ def test_beat_sends_the_jobs_to_every_comune_each_with_its_schema(comuni, worker
         scheduler.apply_entry(entry, producer=scheduler.producer)
     finally:
         before_task_publish.disconnect(record)
+    return sent
+
+
+def test_beat_sends_the_jobs_to_every_comune_each_with_its_schema(comuni, worker):
+    from config.beat import ComuniScheduler
+
+    made, bookings = comuni
+    scheduler = ComuniScheduler(app=app)  # the schedule of settings.CELERY_BEAT_SCHEDULE
+    (name,) = [n for n in scheduler.schedule if n.startswith("comune-jobs@")]
+    entry = scheduler.schedule[name]
+    assert entry.task == comune_jobs_run.name and entry.schedule.run_every == timedelta(seconds=60)
+    entry.options["ignore_result"] = False  # so the test can wait for every comune's round
+
+    sent = _apply_and_record(scheduler, entry)
 
     schemas = [schema for schema, _id in sent]
     assert sorted(schemas) == sorted(m.schema_name for m in municipality_list())
@@ -179,16 +185,7 @@ def test_beat_sends_the_reporting_refresh_once_in_the_public_schema(comuni, work
     scheduler = ComuniScheduler(app=app)
     entry = scheduler.schedule["reporting-rollups@public"]
     entry.options["ignore_result"] = False
-    sent = []
-
-    def record(headers=None, **kwargs):
-        sent.append((headers["_schema_name"], headers["id"]))
-
-    before_task_publish.connect(record, weak=False)
-    try:
-        scheduler.apply_entry(entry, producer=scheduler.producer)
-    finally:
-        before_task_publish.disconnect(record)
+    sent = _apply_and_record(scheduler, entry)
 
     [(schema, task_id)] = sent
     assert schema == "public"

@@ -20,7 +20,7 @@ def _check_url(appointment, municipality) -> str:
     return municipality_url(municipality, f"{path}?codice={appointment.code}")
 
 
-def _send(appointment, municipality, *, template: str, cancelled: bool) -> None:
+def _send(appointment, municipality, *, template: str, cancelled: bool = False, with_calendar: bool = True) -> None:
     hub = appointment.desk.hub
     with translation.override(appointment.language or settings.LANGUAGE_CODE):
         context = {
@@ -45,10 +45,15 @@ def _send(appointment, municipality, *, template: str, cancelled: bool) -> None:
             sequence=1 if cancelled else 0,
         )
     message = EmailMessage(subject=subject, body=body, to=[appointment.email])
-    message.attach(
-        "appuntamento.ics", calendar, f"text/calendar; method={'CANCEL' if cancelled else 'PUBLISH'}; charset=UTF-8"
-    )
+    if with_calendar:
+        message.attach(
+            "appuntamento.ics", calendar, f"text/calendar; method={'CANCEL' if cancelled else 'PUBLISH'}; charset=UTF-8"
+        )
     message.send()
+
+
+def send_reminder(appointment, municipality) -> None:
+    _send(appointment, municipality, template="reminder", with_calendar=False)
 
 
 def send_confirmation(appointment, municipality) -> None:
