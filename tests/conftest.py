@@ -23,6 +23,8 @@ def pytest_configure(config):
 
     # The real hasher costs ~0.3 s per person created; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise warns on every request when collectstatic has never run (a fresh clone).
+    settings.STATIC_ROOT.mkdir(exist_ok=True)
 
 
 def _comune(slug):
