@@ -22,7 +22,7 @@ def test_grid_links_free_cells_and_waitlists_taken_ones(web, hub, seats, cowork,
     assert response.status_code == 200
     html = response.content.decode()
     text = page_text(response)
-    assert "Prenota all'hub Hub hub-test" in text and "Coworking" in text and "Sala intera" in text
+    assert "Prenota un posto: Hub hub-test" in text and "Coworking" in text and "Sala intera" in text
     assert "Prenota P2 alle 10:00" in html
     assert "Prenota P1 alle 10:00" not in html and "Occupato alle 10:00" in html
     assert html.count('data-element="booking-slot-free"') == 5 * 9 - 2 + 9  # 4 seats + whole cowork, meeting whole
