@@ -61,7 +61,7 @@ def _people(comune_ids: list[int], per_comune: int) -> None:
             [comune_ids, per_comune],
         )
         cursor.execute(
-            f"""
+            """
             INSERT INTO public.reporting_commuteprofile (user_id, workplace_istat_code, is_public_employee, updated_at)
             SELECT u.id, (ARRAY['040007','040012','099014','037006','039014','040020'])[1 + u.id %% 6], u.id %% 7 = 0, now()
             FROM public.identity_user u
@@ -116,7 +116,7 @@ def _activity(schema: str, comune_id: int, seats: int, occupancy: float, start, 
         )
         # People: 85 % the comune's own residents, the rest from anywhere in the union.
         cursor.execute(
-            f"SELECT min(id), count(*) FROM public.identity_user WHERE home_municipality_id = %s AND email LIKE %s",
+            "SELECT min(id), count(*) FROM public.identity_user WHERE home_municipality_id = %s AND email LIKE %s",
             [comune_id, f"%@{EMAIL_DOMAIN}"],
         )
         local_min, local_n = cursor.fetchone()

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import connections, transaction
 
-from tenants.reporting.schemas import comune_schemas, quote_ident
+from tenants.comuni.sql import quote_ident
+from tenants.reporting.schemas import comune_schemas
 from tenants.reporting.sql.facts import tenant_tables
 from tenants.reporting.sql.source import ROLLUP_SCHEMA
 

@@ -1,17 +1,11 @@
-"""The comuni's schemas, as SQL identifiers that are safe to paste into generated SQL.
+"""The comuni whose schemas a report reads (identifiers checked and quoted by tenants.comuni.sql)."""
 
-Schema names come from the Municipality table, so they are data: every one is
-checked against PostgreSQL's unquoted-identifier shape and then quoted anyway.
-"""
-
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from tenants.comuni.models import Municipality
-
-_SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+from tenants.comuni.sql import check_schema_name, quote_ident, quote_literal
 
 
 @dataclass(frozen=True)
@@ -28,22 +22,6 @@ class ComuneSchema:
     @property
     def literal(self) -> str:
         return quote_literal(self.schema)
-
-
-def check_schema_name(name: str) -> str:
-    if not _SCHEMA.match(name or ""):
-        raise ValueError(f"Not a valid comune schema name: {name!r}")
-    return name
-
-
-def quote_ident(name: str) -> str:
-    check_schema_name(name)
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(name: str) -> str:
-    check_schema_name(name)
-    return "'" + name.replace("'", "''") + "'"
 
 
 def comune_schemas(slugs: list[str] | None = None) -> list[ComuneSchema]:

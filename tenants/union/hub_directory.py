@@ -7,7 +7,6 @@ schemas; the service and "open now" filters run in the database.
 """
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,16 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from src.hubs.selectors import ROME
 from tenants.comuni.models import Municipality
 from tenants.comuni.selectors import municipality_list, municipality_url
-
-# Schema names come from rows, so they are data: check their shape, then quote them anyway.
-_SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def _ident(schema: str) -> str:
-    if not _SCHEMA.match(schema):
-        raise ValueError(f"Not a valid comune schema name: {schema!r}")
-    return '"' + schema + '"'
-
+from tenants.comuni.sql import quote_ident
 
 # "Open now" must agree with src.hubs.selectors.hub_is_open (tests check that it does):
 # a closure that day closes the hub, nothing before it opened, special openings on
@@ -79,7 +69,7 @@ def union_hubs(
     if not comuni:
         return []
     local = (at or timezone.now()).astimezone(ROME)
-    parts = [_ONE_COMUNE.format(index=i, s=_ident(m.schema_name)) for i, m in enumerate(comuni)]
+    parts = [_ONE_COMUNE.format(index=i, s=quote_ident(m.schema_name)) for i, m in enumerate(comuni)]
     sql = (
         "SELECT * FROM (" + " UNION ALL ".join(parts) + ") AS hubs"
         " WHERE (%(kind)s::text IS NULL OR %(kind)s::text = ANY(desk_kinds))"

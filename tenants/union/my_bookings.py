@@ -5,7 +5,6 @@ SQL query, a UNION ALL generated over the comuni's schemas, rather than one
 query per comune from Python (DESIGN.md §3: only SQL reads across schemas).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,8 +16,8 @@ from django.utils import timezone
 
 from tenants.comuni.models import Municipality
 from tenants.comuni.selectors import municipality_list, municipality_url
+from tenants.comuni.sql import quote_ident
 
-_SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # The states in which an item still stands (the rest are cancelled or over).
 LIVE_STATES = {
     "appointment": {"booked"},
@@ -46,10 +45,7 @@ class MyItem:
 
 
 def _schema(municipality: Municipality) -> str:
-    # Schema names are data: check their shape, then quote them anyway.
-    if not _SCHEMA.match(municipality.schema_name):
-        raise ValueError(f"Not a valid comune schema name: {municipality.schema_name!r}")
-    return connection.ops.quote_name(municipality.schema_name)
+    return quote_ident(municipality.schema_name)
 
 
 def _table(schema: str, app_label: str, model: str) -> str:

@@ -1,6 +1,6 @@
 """The union's page of every hub: one SQL query across the comuni's schemas, filtered by GET."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django_tenants.utils import tenant_context

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tenants.reporting.periods import Period
 from tenants.reporting.role import reporting_cursor
-from tenants.reporting.schemas import ComuneSchema, check_schema_name, comune_schemas, quote_ident
+from tenants.comuni.sql import check_schema_name, quote_ident
+from tenants.reporting.schemas import ComuneSchema, comune_schemas
 from tenants.reporting.selectors import ReportQuery, report_build
 from tenants.reporting.sql.facts import BOOKING_DAY
 from tenants.reporting.sql.source import union_all_sql
