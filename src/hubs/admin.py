@@ -20,7 +20,7 @@ from src.hubs.models import (
 )
 from src.portal.admin import comune_admin
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
-from tenants.identity.models import User
+from tenants.identity.models import Role, User
 from tenants.identity.policy import Action, can
 
 
@@ -165,7 +165,7 @@ class HubOperatorForm(forms.ModelForm):
 
     email = forms.EmailField(
         label=_("e-mail dell'operatore"),
-        help_text=_("La persona deve avere già un account e il ruolo di operatore in questo comune."),
+        help_text=_("La persona deve avere già un account; riceve il ruolo di operatore in questo comune."),
     )
 
     class Meta:
@@ -203,3 +203,9 @@ class HubOperatorAdmin(CatalogueAdmin):
         if not self.has_change_permission(request, obj):
             return ["hub", "user"]  # read-only view: no form, show the stored person
         return ["hub", "email"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A hub assignment is only useful with the operator role in this comune; the
+        # administrator who assigns it is the one who may grant it.
+        Role.objects.get_or_create(user=obj.user, kind=Role.Kind.OPERATOR, municipality=request.municipality)

@@ -104,6 +104,22 @@ def test_administrator_assigns_an_operator_by_email(cesena, cesena_admin, cesena
         assert HubOperator.objects.get(hub=hub).user == cesena_operator
 
 
+def test_assigning_a_hub_grants_the_operator_role_in_this_comune_only(cesena, sarsina, cesena_admin, make_user):
+    from tenants.identity.models import Role
+    from tenants.identity.policy import Action, can
+
+    volunteer = make_user(email="volontaria@example.org")
+    with tenant_context(cesena):
+        hub = make_hub()
+    response = host_client("cesena.localhost", cesena_admin).post(
+        "/admin/hubs/huboperator/add/", {"hub": hub.pk, "email": volunteer.email}
+    )
+    assert response.status_code == 302
+    assert Role.objects.filter(user=volunteer, kind=Role.Kind.OPERATOR, municipality=cesena).exists()
+    assert can(volunteer, Action.OPERATE_FRONT_DESK, cesena)
+    assert not can(volunteer, Action.OPERATE_FRONT_DESK, sarsina)
+
+
 def test_every_catalogue_page_opens_for_the_administrator(cesena, cesena_admin):
     with tenant_context(cesena):
         make_space(make_hub(), seats=1)
