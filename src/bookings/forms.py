@@ -10,7 +10,22 @@ from src.hubs.models import Seat, Space
 from src.hubs.selectors import ROME
 
 
-class PlaceForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A form with `start` and `end`: the end must come after the start."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            raise forms.ValidationError(_("La fine deve essere successiva all'inizio."))
+        return data
+
+    @property
+    def period(self):
+        return (self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+class PlaceForm(PeriodForm):
     """A place (a seat, or a whole space when seat is empty) and a period."""
 
     space = forms.ModelChoiceField(queryset=Space.objects.all(), label=_("Sala"))
@@ -24,17 +39,6 @@ class PlaceForm(forms.Form):
             # Only this hub's rooms: an id from another hub is "not a valid choice", not a booking elsewhere.
             self.fields["space"].queryset = Space.objects.filter(hub=hub)
             self.fields["seat"].queryset = Seat.objects.filter(space__hub=hub)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end <= start:
-            raise forms.ValidationError(_("La fine deve essere successiva all'inizio."))
-        return data
-
-    @property
-    def period(self):
-        return (self.cleaned_data["start"], self.cleaned_data["end"])
 
 
 class CodeForm(forms.Form):
@@ -52,7 +56,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(PeriodForm):
     """A booking at the front desk, today: the person's e-mail, a place and slots from the hub's grid."""
 
     email = forms.EmailField(label=_("E-mail della persona"), help_text=_("Se non ha un account, ne viene creato uno."))
@@ -84,11 +88,4 @@ class WalkInForm(forms.Form):
             data["seat"] = Seat.objects.filter(space_id=space_id, pk=seat_id).first() if seat_id else None
             if data["space"] is None or (seat_id and data["seat"] is None):
                 raise forms.ValidationError(_("Posto sconosciuto."))
-        start, end = data.get("start"), data.get("end")
-        if start and end and end <= start:
-            raise forms.ValidationError(_("La fine deve essere successiva all'inizio."))
         return data
-
-    @property
-    def period(self):
-        return (self.cleaned_data["start"], self.cleaned_data["end"])

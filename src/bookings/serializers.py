@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from src.bookings.models import Booking, BookingPolicy, WaitlistEntry
+from src.bookings.services.policy import EDITABLE
 from src.hubs.models import Hub, Seat, Space
 
 
@@ -77,18 +78,7 @@ class FrontDeskBookingOut(BookingOut):
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = BookingPolicy
-        fields = [
-            "slot_minutes",
-            "max_days_ahead",
-            "max_hours",
-            "max_active_per_person",
-            "cancel_deadline_hours",
-            "checkin_window_minutes",
-            "hold_minutes",
-            "waitlist_offer_minutes",
-            "reminder_hours",
-            "updated_at",
-        ]
+        fields = [*EDITABLE, "updated_at"]
         read_only_fields = ["updated_at"]
 
 
