@@ -57,6 +57,21 @@ def reminder_window(now: datetime) -> tuple[datetime, datetime, datetime] | None
     return tuple(datetime.combine(local.date() + timedelta(days=n), time(0), tzinfo=ROME) for n in (0, 1, 2))
 
 
+def send_once(due, *, sent_field: str, now: datetime, send) -> int:
+    """Stamp each row of `due` with `now` in `sent_field` and send it after commit; returns how many.
+
+    The rows are locked with SKIP LOCKED, so two runners of the jobs at once never
+    send the same reminder twice; the stamp keeps the next round from sending it again.
+    """
+    with transaction.atomic():
+        rows = list(due.select_for_update(skip_locked=True, of=("self",)))
+        for row in rows:
+            setattr(row, sent_field, now)
+            row.save(update_fields=[sent_field])
+            after_commit(send, row)
+    return len(rows)
+
+
 def calendar_feed_token(person) -> str:
     """The private part of a person's feed URL: their id, signed; the same every time."""
     return signing.Signer(salt=FEED_SALT).sign(str(person.pk))

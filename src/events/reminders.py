@@ -9,10 +9,9 @@ confirmation has just arrived).
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
-from src.bookings.notifications import after_commit, reminder_window
+from src.bookings.notifications import reminder_window, send_once
 from src.events.models import EventRegistration
 from src.events.notifications import send_reminder
 
@@ -24,21 +23,12 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
     if window is None:
         return 0
     today, tomorrow, day_after = window
-    with transaction.atomic():
-        due = list(
-            EventRegistration.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event__hub", "person")
-            .filter(
-                state=EventRegistration.State.REGISTERED,
-                reminded_at__isnull=True,
-                event__is_published=True,
-                event__starts_at__gte=tomorrow,
-                event__starts_at__lt=day_after,
-                created_at__lt=today,
-            )
-        )
-        for registration in due:
-            registration.reminded_at = now
-            registration.save(update_fields=["reminded_at"])
-            after_commit(send_reminder, registration)
-    return len(due)
+    due = EventRegistration.objects.select_related("event__hub", "person").filter(
+        state=EventRegistration.State.REGISTERED,
+        reminded_at__isnull=True,
+        event__is_published=True,
+        event__starts_at__gte=tomorrow,
+        event__starts_at__lt=day_after,
+        created_at__lt=today,
+    )
+    return send_once(due, sent_field="reminded_at", now=now, send=send_reminder)

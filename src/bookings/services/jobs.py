@@ -83,23 +83,16 @@ def reminders_send(*, now: datetime | None = None) -> int:
     (a booking made the same afternoon has just had its confirmation)."""
     now = now or timezone.now()
     ahead = timedelta(hours=policy_get().reminder_hours)
-    with transaction.atomic():
-        due = list(
-            Booking.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("person", "hub", "space", "seat")
-            .filter(
-                state=State.CONFIRMED,
-                reminder_sent_at__isnull=True,
-                period__startswith__gt=now,
-                period__startswith__lte=now + ahead,
-                created_at__lt=F("period__startswith") - ahead,
-            )
-        )
-        for booking in due:
-            booking.reminder_sent_at = now
-            booking.save(update_fields=["reminder_sent_at"])
-            notifications.after_commit(notifications.booking_reminder, booking)
-    return len(due)
+    due = Booking.objects.select_related("person", "hub", "space", "seat").filter(
+        state=State.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        period__startswith__gt=now,
+        period__startswith__lte=now + ahead,
+        created_at__lt=F("period__startswith") - ahead,
+    )
+    return notifications.send_once(
+        due, sent_field="reminder_sent_at", now=now, send=notifications.booking_reminder
+    )
 
 
 def booking_jobs_run(*, now: datetime | None = None) -> dict[str, int]:

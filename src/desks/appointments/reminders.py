@@ -8,10 +8,9 @@ Appointments booked today are left out: their confirmation has just arrived.
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
-from src.bookings.notifications import after_commit, reminder_window
+from src.bookings.notifications import reminder_window, send_once
 from src.desks.appointments.models import Appointment
 from src.desks.appointments.notifications import send_reminder
 
@@ -23,20 +22,11 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
     if window is None:
         return 0
     today, tomorrow, day_after = window
-    with transaction.atomic():
-        due = list(
-            Appointment.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("desk__hub")
-            .filter(
-                state=Appointment.State.BOOKED,
-                reminded_at__isnull=True,
-                period__startswith__gte=tomorrow,
-                period__startswith__lt=day_after,
-                created_at__lt=today,
-            )
-        )
-        for appointment in due:
-            appointment.reminded_at = now
-            appointment.save(update_fields=["reminded_at"])
-            after_commit(send_reminder, appointment)
-    return len(due)
+    due = Appointment.objects.select_related("desk__hub").filter(
+        state=Appointment.State.BOOKED,
+        reminded_at__isnull=True,
+        period__startswith__gte=tomorrow,
+        period__startswith__lt=day_after,
+        created_at__lt=today,
+    )
+    return send_once(due, sent_field="reminded_at", now=now, send=send_reminder)
