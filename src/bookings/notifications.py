@@ -126,23 +126,32 @@ def _domain(municipality) -> str:
     return getattr(municipality, "primary_domain", None) or settings.UNION_DOMAIN
 
 
+def _fresh(booking: Booking) -> Booking:
+    # Read again after commit, with what the e-mail shows.
+    return Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+
+
+def _calendar(booking: Booking, municipality, context: dict) -> tuple[str, str, str]:
+    ics = booking_ics(booking, domain=_domain(municipality), url=context["detail_url"])
+    return (f"prenotazione-{booking.code}.ics", ics, "text/calendar")
+
+
 def booking_confirmed(booking: Booking, municipality) -> None:
-    booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+    booking = _fresh(booking)
     with translation.override(booking.person.language or "it"):
         context = _context(booking, municipality)
-        ics = booking_ics(booking, domain=_domain(municipality), url=context["detail_url"])
         _send(
             person=booking.person,
             subject=_("Prenotazione confermata: %(code)s") % {"code": booking.code},
             template="confirmed",
             context=context,
-            attachments=[(f"prenotazione-{booking.code}.ics", ics, "text/calendar")],
+            attachments=[_calendar(booking, municipality, context)],
             qr_code=booking.code,
         )
 
 
 def booking_reminder(booking: Booking, municipality) -> None:
-    booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+    booking = _fresh(booking)
     with translation.override(booking.person.language or "it"):
         _send(
             person=booking.person,
@@ -154,16 +163,15 @@ def booking_reminder(booking: Booking, municipality) -> None:
 
 
 def booking_cancelled(booking: Booking, municipality) -> None:
-    booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+    booking = _fresh(booking)
     with translation.override(booking.person.language or "it"):
         context = _context(booking, municipality)
-        ics = booking_ics(booking, domain=_domain(municipality), url=context["detail_url"])
         _send(
             person=booking.person,
             subject=_("Prenotazione annullata: %(code)s") % {"code": booking.code},
             template="cancelled",
             context=context,
-            attachments=[(f"prenotazione-{booking.code}.ics", ics, "text/calendar")],
+            attachments=[_calendar(booking, municipality, context)],
         )
 
 
