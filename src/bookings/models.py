@@ -7,13 +7,15 @@ path writes a booking, raw SQL included.
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from src.bookings.periods import PeriodMixin, id_range
 
 # States that occupy a seat: only these take part in the exclusion constraint.
 ACTIVE_STATES = ("held", "confirmed", "checked_in")
@@ -85,15 +87,7 @@ class BookingPolicy(models.Model):
             )
 
 
-def _id_range(field: str) -> Func:
-    # int8range(x, x, '[]') is the one-element range {x}. With x NULL both bounds are
-    # missing, which PostgreSQL reads as unbounded: the range of *every* id. So a
-    # whole-room booking (seat NULL) overlaps every seat of its room, with no CASE.
-    # int8range rather than docs/domain.md's int4range: our keys are bigint.
-    return Func(F(field), F(field), Value("[]"), function="int8range", output_field=BigIntegerRangeField())
-
-
-class Booking(models.Model):
+class Booking(PeriodMixin, models.Model):
     class State(models.TextChoices):
         HELD = "held", _("in attesa di conferma")
         CONFIRMED = "confirmed", _("confermata")
@@ -157,8 +151,8 @@ class Booking(models.Model):
                 name="booking_no_overlap",
                 index_type="gist",
                 expressions=[
-                    (_id_range("space"), RangeOperators.EQUAL),
-                    (_id_range("seat"), RangeOperators.OVERLAPS),
+                    (id_range("space"), RangeOperators.EQUAL),
+                    (id_range("seat"), RangeOperators.OVERLAPS),
                     ("period", RangeOperators.OVERLAPS),
                 ],
                 condition=Q(state__in=ACTIVE_STATES),
@@ -177,14 +171,6 @@ class Booking(models.Model):
 
     def __str__(self):
         return self.code
-
-    @property
-    def start(self):
-        return self.period.lower
-
-    @property
-    def end(self):
-        return self.period.upper
 
     @property
     def is_active(self) -> bool:

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+from src.bookings.periods import PeriodMixin
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("sito web")
@@ -18,7 +20,7 @@ class Channel(models.TextChoices):
     SYSTEM = "system", _("sistema")
 
 
-class Appointment(models.Model):
+class Appointment(PeriodMixin, models.Model):
     class State(models.TextChoices):
         BOOKED = "booked", _("prenotato")
         CANCELLED = "cancelled", _("annullato")
@@ -61,6 +63,8 @@ class Appointment(models.Model):
         constraints = [
             # No btree_gist on the embedded PostgreSQL: the desk joins the GiST
             # index as a one-element range, so "=" on ranges means "same desk".
+            # (Like src.bookings.periods.id_range, without its output_field, which
+            # would only rebuild this constraint in a migration for the same SQL.)
             ExclusionConstraint(
                 name="appointment_one_per_desk_slot",
                 expressions=[
@@ -77,14 +81,6 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.desk_id}"
-
-    @property
-    def start(self):
-        return self.period.lower
-
-    @property
-    def end(self):
-        return self.period.upper
 
     @property
     def is_active(self) -> bool:
