@@ -169,23 +169,27 @@ def when(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def details(request):
-    desk, flow, away = _guard(request, "details")
-    if away:
-        return away
-    initial = {"topic": flow.get("topic", ""), "details": flow.get("details", "")}
-    form = DetailsForm(request.POST or None, initial=initial, topics=desk.topics)
+def _form_step(request, step: str, desk, flow: dict, form):
+    """A step that is one form: valid answers join the flow and lead on to the next step."""
     if request.method == "POST" and form.is_valid():
         flow = {**flow, **form.cleaned_data}
         _save(request, flow)
         return redirect(_after(flow))
     return render(
         request,
-        "desks/appointments/step_details.html",
-        _context("details", desk=desk, form=form),
+        f"desks/appointments/step_{step}.html",
+        _context(step, desk=desk, form=form),
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def details(request):
+    desk, flow, away = _guard(request, "details")
+    if away:
+        return away
+    initial = {"topic": flow.get("topic", ""), "details": flow.get("details", "")}
+    return _form_step(request, "details", desk, flow, DetailsForm(request.POST or None, initial=initial, topics=desk.topics))
 
 
 def _applicant_initial(request, flow: dict) -> dict:
@@ -207,16 +211,7 @@ def applicant(request):
     if away:
         return away
     form = ApplicantForm(request.POST or None, initial=_applicant_initial(request, flow))
-    if request.method == "POST" and form.is_valid():
-        flow = {**flow, **form.cleaned_data}
-        _save(request, flow)
-        return redirect(_after(flow))
-    return render(
-        request,
-        "desks/appointments/step_applicant.html",
-        _context("applicant", desk=desk, form=form),
-        status=400 if request.method == "POST" else 200,
-    )
+    return _form_step(request, "applicant", desk, flow, form)
 
 
 @require_http_methods(["GET", "POST"])
