@@ -189,7 +189,8 @@ def details(request):
     if away:
         return away
     initial = {"topic": flow.get("topic", ""), "details": flow.get("details", "")}
-    return _form_step(request, "details", desk, flow, DetailsForm(request.POST or None, initial=initial, topics=desk.topics))
+    form = DetailsForm(request.POST or None, initial=initial, topics=desk.topics)
+    return _form_step(request, "details", desk, flow, form)
 
 
 def _applicant_initial(request, flow: dict) -> dict:
