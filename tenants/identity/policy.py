@@ -6,6 +6,8 @@ other powers come from a Role scoped to one comune, or to the union.
 
 from enum import StrEnum
 
+from django.db.models import prefetch_related_objects
+
 from tenants.identity.models import Role
 
 
@@ -43,6 +45,10 @@ def actions_for(user, municipality=None) -> set[Action]:
     if user.is_superuser:
         return set(Action)
     granted = {Action.BOOK}
+    # A page asks many times (the admin: every model, every permission); read the roles once
+    # per user object, i.e. once per request.
+    if "roles" not in getattr(user, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([user], "roles")
     for role in user.roles.all():
         if role.municipality_id is None or (municipality is not None and role.municipality_id == municipality.pk):
             granted |= ROLE_ACTIONS[role.kind]

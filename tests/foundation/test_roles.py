@@ -57,3 +57,14 @@ def test_union_staff_deactivates_people_rather_than_deleting_them(union_staff, c
     assert client.post(f"/admin/identity/user/{citizen.pk}/delete/", {"post": "yes"}).status_code == 403
     citizen.refresh_from_db()
     assert citizen.is_active
+
+
+def test_a_page_reads_a_persons_roles_once(cesena_admin):
+    # The admin asks the policy for every model and permission on the page.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = host_client("cesena.localhost", cesena_admin)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/").status_code == 200
+    assert sum('"identity_role"' in q["sql"] for q in queries.captured_queries) == 1
