@@ -29,7 +29,8 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, time as clock, timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 from django.conf import settings
@@ -73,7 +74,9 @@ def _hub(municipality):
     from src.hubs.models import Hub, OpeningHours, Seat, Space
 
     connection.set_tenant(municipality)
-    hub = Hub.objects.create(slug="hub-bench", name="Hub benchmark", address="Via Prova 1", town="Cesena", is_published=True)
+    hub = Hub.objects.create(
+        slug="hub-bench", name="Hub benchmark", address="Via Prova 1", town="Cesena", is_published=True
+    )
     OpeningHours.objects.bulk_create(
         OpeningHours(hub=hub, weekday=d, opens=clock(8), closes=clock(20)) for d in range(7)
     )  # 12 one-hour slots a day
@@ -97,8 +100,15 @@ def _fill_week(municipality, hub, space, seats, person, monday) -> int:
     for seat, day, hour in cells[:WEEK_BOOKINGS]:
         start = datetime.combine(monday + timedelta(days=day), clock(hour), tzinfo=ROME)
         rows.append(
-            Booking(code=code_new(), person=person, hub=hub, space=space, seat=seat,
-                    period=DateTimeTZRange(start, start + timedelta(hours=1)), channel="web")
+            Booking(
+                code=code_new(),
+                person=person,
+                hub=hub,
+                space=space,
+                seat=seat,
+                period=DateTimeTZRange(start, start + timedelta(hours=1)),
+                channel="web",
+            )
         )
     Booking.objects.bulk_create(rows, batch_size=1000)
     connection.set_schema_to_public()
@@ -145,8 +155,21 @@ def _server(port: int) -> subprocess.Popen:
     env = dict(os.environ, BIND=f"127.0.0.1:{port}", WEB_WORKERS="2", WEB_THREADS="4", DEBUG="0", LOG_LEVEL="ERROR")
     log = LOG.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--access-logfile", "/dev/null", "config.wsgi"],
-        cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -202,7 +225,12 @@ def _throughput(port, accounts, space, seats, first_day) -> dict:
     # Client c books seat c, c+CLIENTS, ... : distinct cells, so every request should succeed.
     work = []
     for c in range(CLIENTS):
-        cells = [(seat, first_day + timedelta(days=d), h) for d in range(30) for h in range(8, 20) for seat in seats[c::CLIENTS]]
+        cells = [
+            (seat, first_day + timedelta(days=d), h)
+            for d in range(30)
+            for h in range(8, 20)
+            for seat in seats[c::CLIENTS]
+        ]
         work.append(cells[:REQUESTS_PER_CLIENT])
     statuses: list[int] = []
     latencies: list[float] = []
@@ -214,7 +242,9 @@ def _throughput(port, accounts, space, seats, first_day) -> dict:
         barrier.wait()
         for seat, day, hour in work[index]:
             started = time.perf_counter()
-            status, _ = http_client.request("POST", "/api/v1/bookings/", {"space": space.pk, "seat": seat.pk, **_period(day, hour)})
+            status, _ = http_client.request(
+                "POST", "/api/v1/bookings/", {"space": space.pk, "seat": seat.pk, **_period(day, hour)}
+            )
             with lock:
                 statuses.append(status)
                 latencies.append(time.perf_counter() - started)
@@ -312,7 +342,9 @@ def run() -> dict:
         filled = _fill_week(municipality, hub, space, seats, seeder, monday)
         port = _free_port()
         server = _server(port)
-        print(f"   server: gunicorn gthread 2×4 on 127.0.0.1:{port}; hub with {SEATS} seats, {filled} bookings in the week of {monday}")
+        print(
+            f"   server: gunicorn gthread 2×4 on 127.0.0.1:{port}; hub with {SEATS} seats, {filled} bookings in the week of {monday}"
+        )
 
         throughput = _throughput(port, accounts, space, seats, monday + timedelta(days=14))
         print(

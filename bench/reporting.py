@@ -209,8 +209,17 @@ def _activity(schema: str, comune_id: int, seats: int, occupancy: float, start, 
             {"hub": hub, "start": start, "end": end},
         )
         # As autovacuum would soon after a bulk load: planner statistics for the new rows.
-        for table in ("hubs_hub", "hubs_space", "hubs_seat", "hubs_openinghours", "bookings_booking",
-                      "desks_servicedesk", "desks_appointment", "events_event", "events_eventregistration"):
+        for table in (
+            "hubs_hub",
+            "hubs_space",
+            "hubs_seat",
+            "hubs_openinghours",
+            "bookings_booking",
+            "desks_servicedesk",
+            "desks_appointment",
+            "events_event",
+            "events_eventregistration",
+        ):
             cursor.execute(f"ANALYZE {s}.{table}")
         cursor.execute("SET search_path = public")
 
@@ -233,8 +242,10 @@ def _synthetic_comuni(upto: int, existing: int) -> list:
     def create(number: int):
         try:
             return municipality_create(
-                slug=f"{SYNTHETIC_PREFIX}{number:03d}", name=f"Comune sintetico {number:03d}",
-                istat_code=f"98{number:04d}", province="FC",
+                slug=f"{SYNTHETIC_PREFIX}{number:03d}",
+                name=f"Comune sintetico {number:03d}",
+                istat_code=f"98{number:04d}",
+                province="FC",
             ).municipality
         finally:
             connections.close_all()  # this thread's connection
@@ -332,7 +343,12 @@ def _clean_up(synthetic: list, six_schemas: list[str]) -> None:
                 f"DELETE FROM {s}.hubs_hub WHERE id IN {hub}",
             ):
                 cursor.execute(statement.replace("%%", "%"))
-        for table in ("reporting_commuteprofile", "identity_role", "identity_user_groups", "identity_user_user_permissions"):
+        for table in (
+            "reporting_commuteprofile",
+            "identity_role",
+            "identity_user_groups",
+            "identity_user_user_permissions",
+        ):
             cursor.execute(f"DELETE FROM public.{table} WHERE user_id IN {people}".replace("%%", "%"))
         cursor.execute(f"DELETE FROM public.identity_user WHERE id IN {people}".replace("%%", "%"))
     connection.set_schema_to_public()
@@ -361,7 +377,14 @@ def run() -> dict:
         _people(list(six_ids.values()), per_comune=120)
         for comune in six:
             big = comune.slug == "cesena"
-            _activity(comune.schema, six_ids[comune.schema], seats=24 if big else 8, occupancy=0.55 if big else 0.35, start=start, end=end)
+            _activity(
+                comune.schema,
+                six_ids[comune.schema],
+                seats=24 if big else 8,
+                occupancy=0.55 if big else 0.35,
+                start=start,
+                end=end,
+            )
         _log(f"a year of activity for the six comuni in {time.perf_counter() - started:.1f} s")
         client = _staff_client()
 
@@ -374,8 +397,17 @@ def run() -> dict:
                 started = time.perf_counter()
                 _people([m.pk for m in new], per_comune=60)
                 for index, municipality in enumerate(new):
-                    _activity(municipality.schema_name, municipality.pk, seats=6 + index % 7, occupancy=0.3, start=start, end=end)
-                _log(f"{len(new)} comuni cloned in {cloned:.1f} s, a year of activity each in {time.perf_counter() - started:.1f} s")
+                    _activity(
+                        municipality.schema_name,
+                        municipality.pk,
+                        seats=6 + index % 7,
+                        occupancy=0.3,
+                        start=start,
+                        end=end,
+                    )
+                _log(
+                    f"{len(new)} comuni cloned in {cloned:.1f} s, a year of activity each in {time.perf_counter() - started:.1f} s"
+                )
             count = len(comune_schemas())
             refresh = rollup_refresh(full=True)
             try:
@@ -397,7 +429,9 @@ def run() -> dict:
                 "page_source": "rollup" if count > settings.REPORTING_LIVE_MAX_COMUNI else "live",
             }
             results["steps"].append(step_result)
-            live_text = f"{live['median_ms']:>7.1f} ms" if live["median_ms"] is not None else f"failed ({live['error']})"
+            live_text = (
+                f"{live['median_ms']:>7.1f} ms" if live["median_ms"] is not None else f"failed ({live['error']})"
+            )
             _log(
                 f"{count:>3} comuni, {volume['bookings']:>7} bookings: dashboard queries live {live_text}, "
                 f"rollup {rolled['median_ms']:>6.1f} ms; page {page:>6.1f} ms ({step_result['page_source']}); "
@@ -405,7 +439,9 @@ def run() -> dict:
             )
 
         def live_of(step):
-            return f"{step['live']['median_ms']:.0f} ms" if step["live"]["median_ms"] is not None else "fails (lock table)"
+            return (
+                f"{step['live']['median_ms']:.0f} ms" if step["live"]["median_ms"] is not None else "fails (lock table)"
+            )
 
         first, last = results["steps"][0], results["steps"][-1]
         print(
@@ -416,9 +452,10 @@ def run() -> dict:
             f"Union dashboard, {last['comuni']} comuni: {last['rollup']['median_ms']:.0f} ms from rollups (target < 3 s), "
             f"live {live_of(last)}; page {last['page_ms']:.0f} ms; full rollup refresh {last['rollup_refresh_full_s']:.1f} s"
         )
-        print("Growth (comuni: live / rollup): " + ", ".join(
-            f"{s['comuni']}: {live_of(s)} / {s['rollup']['median_ms']:.0f} ms" for s in results["steps"]
-        ))
+        print(
+            "Growth (comuni: live / rollup): "
+            + ", ".join(f"{s['comuni']}: {live_of(s)} / {s['rollup']['median_ms']:.0f} ms" for s in results["steps"])
+        )
     finally:
         _clean_up(synthetic, [c.schema for c in six])
         rollup_refresh(full=True)  # leave the rollups matching the data that is left

@@ -1,7 +1,7 @@
 """How long creating one comune takes: by running migrations vs by cloning the template schema.
 
-    make bench            (all benchmarks)
-    python -m config.localdb --temporary -- python -m bench tenant_creation
+make bench            (all benchmarks)
+python -m config.localdb --temporary -- python -m bench tenant_creation
 """
 
 import statistics
@@ -20,7 +20,9 @@ ROUNDS = 7
 def _create(prefix: str, index: int, istat_prefix: str) -> float:
     started = time.perf_counter()
     municipality_create(
-        slug=f"{prefix}{index}", name=f"Bench {prefix} {index}", istat_code=f"{istat_prefix}{index:04d}",
+        slug=f"{prefix}{index}",
+        name=f"Bench {prefix} {index}",
+        istat_code=f"{istat_prefix}{index:04d}",
         province="FC",
     )
     return time.perf_counter() - started
@@ -44,8 +46,11 @@ def run() -> dict:
         for label, clone, istat_prefix in (("migrations", False, "91"), ("clone", True, "92")):
             with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=clone):
                 times[label].append(_create(f"bench{label[:3]}", index, istat_prefix))
-        print(f"  round {index + 1}/{ROUNDS}: migrations {times['migrations'][-1]:.2f} s, "
-              f"clone {times['clone'][-1]:.2f} s", flush=True)
+        print(
+            f"  round {index + 1}/{ROUNDS}: migrations {times['migrations'][-1]:.2f} s, "
+            f"clone {times['clone'][-1]:.2f} s",
+            flush=True,
+        )
     for label in times:
         _drop(f"bench{label[:3]}")
     results = {label: statistics.median(values) for label, values in times.items()}

@@ -172,16 +172,21 @@ CELERY_TASK_IGNORE_RESULT = True  # the jobs write their effects; nobody waits f
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "config.beat:ComuniScheduler"
 from celery.schedules import crontab  # noqa: E402 - beside the schedule that uses it
+
 CELERY_BEAT_SCHEDULE = {
     # One message per comune and minute; a round still queued after 55 s is dropped, not piled up.
     "comune-jobs": {"task": "bookings.comune_jobs_run", "schedule": 60.0, "options": {"expires": 55}},
     # Union-level, once in the public schema: the reporting rollups (tenants/reporting/README.md).
     "reporting-rollups": {
-        "task": "reporting.rollups_refresh", "schedule": 300.0, "options": {"expires": 290},
+        "task": "reporting.rollups_refresh",
+        "schedule": 300.0,
+        "options": {"expires": 290},
         "tenant_schemas": ["public"],
     },
     "reporting-rollups-full": {
-        "task": "reporting.rollups_refresh", "schedule": crontab(hour=3, minute=20), "kwargs": {"full": True},
+        "task": "reporting.rollups_refresh",
+        "schedule": crontab(hour=3, minute=20),
+        "kwargs": {"full": True},
         "tenant_schemas": ["public"],
     },
 }

@@ -19,7 +19,10 @@ class BookingPolicyAdmin(PolicyModelAdmin):
     fieldsets = [
         (_("Orari"), {"fields": ["slot_minutes", "max_days_ahead", "max_hours"]}),
         (_("Limiti per persona"), {"fields": ["max_active_per_person", "cancel_deadline_hours"]}),
-        (_("Presenza e riserve"), {"fields": ["checkin_window_minutes", "hold_minutes", "waitlist_offer_minutes", "reminder_hours"]}),
+        (
+            _("Presenza e riserve"),
+            {"fields": ["checkin_window_minutes", "hold_minutes", "waitlist_offer_minutes", "reminder_hours"]},
+        ),
     ]
 
     def has_add_permission(self, request, *args):
@@ -57,7 +60,9 @@ def cancel_selected(modeladmin, request, queryset):
     done = 0
     for booking in queryset:
         try:
-            services.booking_cancel(booking=booking, actor=request.user, channel=Booking.Channel.FRONT_DESK, by_staff=True)
+            services.booking_cancel(
+                booking=booking, actor=request.user, channel=Booking.Channel.FRONT_DESK, by_staff=True
+            )
             done += 1
         except BookingError as error:
             modeladmin.message_user(request, f"{booking.code}: {error.message}", messages.WARNING)
@@ -74,8 +79,19 @@ class BookingAdmin(PolicyModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["hub", "space", "seat", "person"]
     readonly_fields = [
-        "code", "person", "hub", "space", "seat", "period", "state", "channel", "created_at", "created_by",
-        "checked_in_at", "hold_expires_at", "reminder_sent_at",
+        "code",
+        "person",
+        "hub",
+        "space",
+        "seat",
+        "period",
+        "state",
+        "channel",
+        "created_at",
+        "created_by",
+        "checked_in_at",
+        "hold_expires_at",
+        "reminder_sent_at",
     ]
     inlines = [TransitionInline]
     actions = [cancel_selected]

@@ -35,7 +35,7 @@ from src.hubs.selectors import local_today
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK
 
-ERROR = OpenApiResponse(description=_("Errore: {\"detail\": messaggio, \"code\": codice}"))
+ERROR = OpenApiResponse(description=_('Errore: {"detail": messaggio, "code": codice}'))
 
 
 class DomainError(APIException):
@@ -112,7 +112,9 @@ class BookingDetailView(BookingAPIView):
 class BookingCancelView(BookingAPIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Annulla una mia prenotazione", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR})
+    @extend_schema(
+        summary="Annulla una mia prenotazione", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR}
+    )
     def post(self, request, code):
         booking = services.booking_cancel(booking=_own(request, code), actor=request.user, channel=API)
         return Response(BookingOut(booking).data)
@@ -121,7 +123,11 @@ class BookingCancelView(BookingAPIView):
 class BookingCheckInView(BookingAPIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Check-in all'hub (la persona stessa)", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR})
+    @extend_schema(
+        summary="Check-in all'hub (la persona stessa)",
+        request=None,
+        responses={200: BookingOut, 400: ERROR, 404: ERROR},
+    )
     def post(self, request, code):
         booking = services.booking_check_in(code=_own(request, code).code, actor=request.user, channel=API)
         return Response(BookingOut(booking).data)
@@ -179,7 +185,11 @@ class FrontDeskSheetView(BookingAPIView):
 class FrontDeskCheckInView(BookingAPIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Check-in con il codice (operatori)", request=CheckInIn, responses={200: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(
+        summary="Check-in con il codice (operatori)",
+        request=CheckInIn,
+        responses={200: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     def post(self, request):
         data = CheckInIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -193,7 +203,11 @@ class FrontDeskCheckInView(BookingAPIView):
 class FrontDeskWalkInView(BookingAPIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Prenota per una persona allo sportello (operatori)", request=WalkInIn, responses={201: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 409: ERROR})
+    @extend_schema(
+        summary="Prenota per una persona allo sportello (operatori)",
+        request=WalkInIn,
+        responses={201: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 409: ERROR},
+    )
     def post(self, request):
         data = WalkInIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -215,7 +229,11 @@ class FrontDeskWalkInView(BookingAPIView):
 class FrontDeskNoShowView(BookingAPIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="Segna una mancata presentazione (operatori)", request=None, responses={200: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 404: ERROR})
+    @extend_schema(
+        summary="Segna una mancata presentazione (operatori)",
+        request=None,
+        responses={200: FrontDeskBookingOut, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     def post(self, request, code):
         booking = get_object_or_404(Booking.objects.select_related("hub"), code=code.upper())
         _operated_hub(request, booking.hub)
@@ -233,13 +251,21 @@ class PolicyView(BookingAPIView):
     def get(self, request):
         return Response(PolicySerializer(selectors.policy_get()).data)
 
-    @extend_schema(summary="Modifica le regole (amministratori del comune)", request=PolicySerializer, responses={200: PolicySerializer, 400: ERROR, 403: ERROR})
+    @extend_schema(
+        summary="Modifica le regole (amministratori del comune)",
+        request=PolicySerializer,
+        responses={200: PolicySerializer, 400: ERROR, 403: ERROR},
+    )
     def patch(self, request):
         data = PolicySerializer(selectors.policy_get(), data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         return Response(PolicySerializer(services.policy_update(**data.validated_data)).data)
 
-    @extend_schema(summary="Sostituisce le regole (amministratori del comune)", request=PolicySerializer, responses={200: PolicySerializer, 400: ERROR, 403: ERROR})
+    @extend_schema(
+        summary="Sostituisce le regole (amministratori del comune)",
+        request=PolicySerializer,
+        responses={200: PolicySerializer, 400: ERROR, 403: ERROR},
+    )
     def put(self, request):
         data = PolicySerializer(selectors.policy_get(), data=request.data)
         data.is_valid(raise_exception=True)
@@ -253,12 +279,18 @@ class WaitlistView(BookingAPIView):
     def get(self, request):
         return Response(WaitlistOut(selectors.waitlist_for_person(request.user), many=True).data)
 
-    @extend_schema(summary="Mettiti in lista d'attesa per un posto occupato", request=PlaceIn, responses={201: WaitlistOut, 400: ERROR, 409: ERROR})
+    @extend_schema(
+        summary="Mettiti in lista d'attesa per un posto occupato",
+        request=PlaceIn,
+        responses={201: WaitlistOut, 400: ERROR, 409: ERROR},
+    )
     def post(self, request):
         data = PlaceIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        entry = services.waitlist_join(person=request.user, space=v["space"], seat=v.get("seat"), period=(v["start"], v["end"]))
+        entry = services.waitlist_join(
+            person=request.user, space=v["space"], seat=v.get("seat"), period=(v["start"], v["end"])
+        )
         return Response(WaitlistOut(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -275,14 +307,18 @@ class WaitlistEntryView(BookingAPIView):
 
 
 class WaitlistAcceptView(WaitlistEntryView):
-    @extend_schema(summary="Accetta il posto offerto", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR})
+    @extend_schema(
+        summary="Accetta il posto offerto", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR}
+    )
     def post(self, request, pk):
         booking = services.waitlist_accept(entry=self._entry(request, pk), actor=request.user, channel=API)
         return Response(BookingOut(booking).data)
 
 
 class WaitlistDeclineView(WaitlistEntryView):
-    @extend_schema(summary="Rifiuta il posto offerto", request=None, responses={200: WaitlistOut, 400: ERROR, 404: ERROR})
+    @extend_schema(
+        summary="Rifiuta il posto offerto", request=None, responses={200: WaitlistOut, 400: ERROR, 404: ERROR}
+    )
     def post(self, request, pk):
         entry = services.waitlist_decline(entry=self._entry(request, pk), actor=request.user, channel=API)
         return Response(WaitlistOut(entry).data)

@@ -21,5 +21,7 @@ urlpatterns = [
     path("front-desk/sheet/", api.FrontDeskSheetView.as_view(), name="api_front_desk_sheet"),
     path("front-desk/check-in/", api.FrontDeskCheckInView.as_view(), name="api_front_desk_check_in"),
     path("front-desk/bookings/", api.FrontDeskWalkInView.as_view(), name="api_front_desk_walk_in"),
-    re_path(rf"^front-desk/bookings/{CODE}/no-show/$", api.FrontDeskNoShowView.as_view(), name="api_front_desk_no_show"),
+    re_path(
+        rf"^front-desk/bookings/{CODE}/no-show/$", api.FrontDeskNoShowView.as_view(), name="api_front_desk_no_show"
+    ),
 ]

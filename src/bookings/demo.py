@@ -36,7 +36,9 @@ def _book_free_slots(hub: Hub, day, people: list[User], now) -> int:
     made = 0
     day_start, day_end = day_bounds(day)
     for offset, person in enumerate(people):
-        if Booking.objects.filter(person=person, hub=hub, period__startswith__gte=day_start, period__startswith__lt=day_end).exists():
+        if Booking.objects.filter(
+            person=person, hub=hub, period__startswith__gte=day_start, period__startswith__lt=day_end
+        ).exists():
             continue
         for space, seat, slot in _free_places(hub_availability(hub, day, now=now), offset):
             try:

@@ -20,5 +20,5 @@ def when(at: datetime) -> str:
 
 
 def span(start: datetime, end: datetime) -> str:
-    """"12/03/2026 09:00–13:00" (both ends on one day, as bookings are)."""
+    """ "12/03/2026 09:00–13:00" (both ends on one day, as bookings are)."""
     return f"{dmy(start)} {hm(start)}–{hm(end)}"

@@ -4,7 +4,7 @@ Written by hand: a few properties, escaped and folded as the RFC says; a
 dependency would bring more than this needs.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
 
@@ -15,12 +15,17 @@ PRODID = "-//Unione Valle del Savio//Hub di comunita//IT"
 
 def _escape(text: str) -> str:
     return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+        str(text)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
     )
 
 
 def _utc(at: datetime) -> str:
-    return at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _fold(line: str) -> str:

@@ -31,13 +31,17 @@ class BookingPolicy(models.Model):
         _("durata di uno slot (minuti)"),
         default=60,
         validators=[MinValueValidator(15), MaxValueValidator(24 * 60)],
-        help_text=_("Le prenotazioni iniziano e finiscono a multipli di questa durata dall'apertura (es. 60, 240 per mezza giornata)."),
+        help_text=_(
+            "Le prenotazioni iniziano e finiscono a multipli di questa durata dall'apertura (es. 60, 240 per mezza giornata)."
+        ),
     )
     max_days_ahead = models.PositiveIntegerField(
         _("giorni di anticipo massimo"), default=14, validators=[MinValueValidator(0), MaxValueValidator(365)]
     )
     max_hours = models.PositiveIntegerField(
-        _("durata massima di una prenotazione (ore)"), default=8, validators=[MinValueValidator(1), MaxValueValidator(24)]
+        _("durata massima di una prenotazione (ore)"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
     )
     max_active_per_person = models.PositiveIntegerField(
         _("prenotazioni attive per persona"), default=3, validators=[MinValueValidator(1), MaxValueValidator(100)]
@@ -82,9 +86,7 @@ class BookingPolicy(models.Model):
     def clean(self):
         super().clean()
         if self.slot_minutes and self.max_hours and self.slot_minutes > self.max_hours * 60:
-            raise ValidationError(
-                {"max_hours": _("La durata massima non può essere più breve di uno slot.")}
-            )
+            raise ValidationError({"max_hours": _("La durata massima non può essere più breve di uno slot.")})
 
 
 class Booking(PeriodMixin, models.Model):
@@ -161,9 +163,7 @@ class Booking(PeriodMixin, models.Model):
                 condition=Q(period__isempty=False, period__lower_inf=False, period__upper_inf=False),
                 name="booking_period_bounded",
             ),
-            models.CheckConstraint(
-                condition=Q(state__in=ALL_STATES), name="booking_state_known"
-            ),
+            models.CheckConstraint(condition=Q(state__in=ALL_STATES), name="booking_state_known"),
             models.CheckConstraint(
                 condition=~Q(state="held") | Q(hold_expires_at__isnull=False), name="booking_held_has_expiry"
             ),
@@ -188,7 +188,12 @@ class BookingTransition(models.Model):
     from_state = models.CharField(_("da"), max_length=16, blank=True, help_text=_("Vuoto alla creazione."))
     to_state = models.CharField(_("a"), max_length=16, choices=Booking.State.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("chi"), null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chi"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     at = models.DateTimeField(_("quando"))
     channel = models.CharField(_("canale"), max_length=16, choices=Booking.Channel.choices)
@@ -234,7 +239,12 @@ class WaitlistEntry(models.Model):
     state = models.CharField(_("stato"), max_length=16, choices=State.choices, default=State.WAITING)
     created_at = models.DateTimeField(_("in lista dal"), default=timezone.now)
     offered_booking = models.OneToOneField(
-        Booking, verbose_name=_("posto offerto"), null=True, blank=True, on_delete=models.SET_NULL, related_name="waitlist_entry"
+        Booking,
+        verbose_name=_("posto offerto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entry",
     )
     offered_at = models.DateTimeField(_("offerto il"), null=True, blank=True)
 

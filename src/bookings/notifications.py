@@ -180,10 +180,15 @@ def waitlist_offered(entry: WaitlistEntry, municipality) -> None:
     booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=entry.offered_booking_id)
     with translation.override(entry.person.language or "it"):
         context = _context(booking, municipality)
-        context.update(entry=entry, expires=when(booking.hold_expires_at), waitlist_url=_url(municipality, reverse("bookings:waitlist")))
+        context.update(
+            entry=entry,
+            expires=when(booking.hold_expires_at),
+            waitlist_url=_url(municipality, reverse("bookings:waitlist")),
+        )
         _send(
             person=entry.person,
-            subject=_("Si è liberato un posto: %(hub)s, %(when)s") % {"hub": booking.hub.name, "when": when(booking.start)},
+            subject=_("Si è liberato un posto: %(hub)s, %(when)s")
+            % {"hub": booking.hub.name, "when": when(booking.start)},
             template="waitlist_offer",
             context=context,
         )

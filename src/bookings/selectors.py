@@ -66,9 +66,11 @@ def spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
         row.space_id: row.layout
         for row in LayoutSchedule.objects.filter(space_id__in=space_ids, date=day).select_related("layout")
     }
-    layout_ids = {s.default_layout_id for s in spaces if s.default_layout_id} | {l.pk for l in scheduled.values()}
-    layouts = {l.pk: l for l in scheduled.values()}
-    layouts.update({l.pk: l for l in Layout.objects.filter(pk__in=layout_ids - set(layouts))})
+    layout_ids = {s.default_layout_id for s in spaces if s.default_layout_id} | {
+        layout.pk for layout in scheduled.values()
+    }
+    layouts = {layout.pk: layout for layout in scheduled.values()}
+    layouts.update({layout.pk: layout for layout in Layout.objects.filter(pk__in=layout_ids - set(layouts))})
     seats_in_layout: dict[int, set[int]] = {}
     for layout_id, seat_id in Layout.seats.through.objects.filter(layout_id__in=layout_ids).values_list(
         "layout_id", "seat_id"

@@ -9,9 +9,14 @@ from src.hubs.models import Hub, Seat, Space
 
 
 class PlaceIn(serializers.Serializer):
-    space = serializers.PrimaryKeyRelatedField(queryset=Space.objects.select_related("hub"), help_text=_("Id della sala."))
+    space = serializers.PrimaryKeyRelatedField(
+        queryset=Space.objects.select_related("hub"), help_text=_("Id della sala.")
+    )
     seat = serializers.PrimaryKeyRelatedField(
-        queryset=Seat.objects.all(), required=False, allow_null=True, help_text=_("Id della postazione; vuoto: sala intera.")
+        queryset=Seat.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id della postazione; vuoto: sala intera."),
     )
     start = serializers.DateTimeField(help_text=_("Inizio, ISO 8601 con fuso orario."))
     end = serializers.DateTimeField(help_text=_("Fine, ISO 8601 con fuso orario."))
@@ -86,7 +91,9 @@ class WaitlistOut(serializers.ModelSerializer):
     start = serializers.DateTimeField(source="period.lower")
     end = serializers.DateTimeField(source="period.upper")
     offered_booking = serializers.CharField(source="offered_booking.code", allow_null=True, default=None)
-    offer_expires_at = serializers.DateTimeField(source="offered_booking.hold_expires_at", allow_null=True, default=None)
+    offer_expires_at = serializers.DateTimeField(
+        source="offered_booking.hold_expires_at", allow_null=True, default=None
+    )
 
     class Meta:
         model = WaitlistEntry
@@ -104,7 +111,9 @@ class SlotOut(serializers.Serializer):
 class SeatAvailabilityOut(serializers.Serializer):
     id = serializers.IntegerField(allow_null=True, help_text=_("Id della postazione; null: sala intera."))
     label = serializers.CharField()
-    free = serializers.ListField(child=serializers.BooleanField(), help_text=_("Un valore per slot, nello stesso ordine."))
+    free = serializers.ListField(
+        child=serializers.BooleanField(), help_text=_("Un valore per slot, nello stesso ordine.")
+    )
 
 
 class SpaceAvailabilityOut(serializers.Serializer):
@@ -136,7 +145,9 @@ def availability_data(grid) -> dict:
                 "id": row.space.pk,
                 "name": row.space.name,
                 "whole_room": (
-                    {"id": None, "label": str(_("Sala intera")), "free": row.whole_room.free} if row.whole_room else None
+                    {"id": None, "label": str(_("Sala intera")), "free": row.whole_room.free}
+                    if row.whole_room
+                    else None
                 ),
                 "seats": [{"id": r.seat.pk, "label": r.seat.label, "free": r.free} for r in row.seats],
             }

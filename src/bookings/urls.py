@@ -18,7 +18,9 @@ urlpatterns = [
     re_path(rf"^prenotazioni/{CODE}/check-in/$", views.check_in, name="check_in"),
     path("lista-attesa/", views.waitlist, name="waitlist"),
     path("lista-attesa/nuova/", views.waitlist_join_form, name="waitlist_join"),
-    re_path(r"^lista-attesa/(?P<pk>\d+)/(?P<answer>accetta|rifiuta|esci)/$", views.waitlist_answer, name="waitlist_answer"),
+    re_path(
+        r"^lista-attesa/(?P<pk>\d+)/(?P<answer>accetta|rifiuta|esci)/$", views.waitlist_answer, name="waitlist_answer"
+    ),
     path("accoglienza/", front_desk.hubs, name="front_desk_hubs"),
     path("accoglienza/<slug:hub_slug>/", front_desk.sheet, name="front_desk"),
     path("accoglienza/<slug:hub_slug>/check-in/", front_desk.check_in, name="front_desk_check_in"),

@@ -227,7 +227,10 @@ def waitlist(request):
         else:
             try:
                 services.waitlist_join(
-                    person=request.user, space=form.cleaned_data["space"], seat=form.cleaned_data["seat"], period=form.period
+                    person=request.user,
+                    space=form.cleaned_data["space"],
+                    seat=form.cleaned_data["seat"],
+                    period=form.period,
                 )
             except BookingError as error:
                 messages.error(request, error.message)

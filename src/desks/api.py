@@ -8,8 +8,8 @@ from src.desks import serializers as s
 from src.desks.models import DeskHours, ServiceDesk
 from src.desks.selectors import desk_list, desk_open_intervals
 from src.hubs.api_base import DATE_PARAMETER, CatalogueViewSet, query_date, query_id
-from src.hubs.serializers import OpenIntervalsSerializer
 from src.hubs.selectors import hub_closure_on
+from src.hubs.serializers import OpenIntervalsSerializer
 
 
 @extend_schema(parameters=[OpenApiParameter("hub", int, description="Solo gli sportelli di questo hub.")])

@@ -54,13 +54,12 @@ class DeskHours(TimeRangeMixin, models.Model):
         ordering = ["weekday", "opens"]
         constraints = [
             closes_after_opens("desk_hours_closes_after_opens"),
-            models.CheckConstraint(
-                condition=models.Q(weekday__gte=0, weekday__lte=6), name="desk_hours_weekday_range"
-            ),
+            models.CheckConstraint(condition=models.Q(weekday__gte=0, weekday__lte=6), name="desk_hours_weekday_range"),
         ]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
 
 # Appointments at the desks (own module; imported here so they belong to this app).
 from src.desks.appointments.models import Appointment, AppointmentTransition  # noqa: E402, F401

@@ -34,8 +34,19 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "title", "description", "kind", "hub", "hub_slug", "starts_at", "ends_at", "capacity",
-                  "places_left", "registration_open"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "kind",
+            "hub",
+            "hub_slug",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "places_left",
+            "registration_open",
+        ]
 
     def get_places_left(self, event) -> int:
         return selectors.places_left(event)
@@ -108,7 +119,9 @@ class EventRegistrationApi(APIView):
     def post(self, request, pk):
         """Register: a place if one is left, else the waitlist (state tells which). 409 if already registered."""
         try:
-            registration = services.event_register(event=_event_or_404(pk), person=request.user, channel=services.Channel.API)
+            registration = services.event_register(
+                event=_event_or_404(pk), person=request.user, channel=services.Channel.API
+            )
         except RegistrationError as error:
             raise _as_api_error(error) from error
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
@@ -117,7 +130,9 @@ class EventRegistrationApi(APIView):
     def delete(self, request, pk):
         """Cancel the registration; the first in the waitlist gets the place."""
         try:
-            registration = services.event_unregister(event=_event_or_404(pk), person=request.user, channel=services.Channel.API)
+            registration = services.event_unregister(
+                event=_event_or_404(pk), person=request.user, channel=services.Channel.API
+            )
         except RegistrationError as error:
             raise _as_api_error(error) from error
         return Response(RegistrationSerializer(registration).data)
@@ -154,7 +169,9 @@ class AttendanceApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             registration = services.registration_mark_attendance(
-                registration=registration, attended=data.validated_data["attended"], by=request.user,
+                registration=registration,
+                attended=data.validated_data["attended"],
+                by=request.user,
                 channel=services.Channel.API,
             )
         except RegistrationError as error:

@@ -41,7 +41,9 @@ def places_left(event: Event) -> int:
 def registration_of(event: Event, person) -> EventRegistration | None:
     if not getattr(person, "is_authenticated", False):
         return None
-    return EventRegistration.objects.filter(event=event, person=person, state__in=EventRegistration.ACTIVE_STATES).first()
+    return EventRegistration.objects.filter(
+        event=event, person=person, state__in=EventRegistration.ACTIVE_STATES
+    ).first()
 
 
 def waitlist_position(registration: EventRegistration) -> int | None:

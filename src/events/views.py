@@ -86,7 +86,11 @@ def attendance(request, pk):
     return render(
         request,
         "events/attendance.html",
-        {"event": event, "registrations": selectors.event_registrations(event), "places_left": selectors.places_left(event)},
+        {
+            "event": event,
+            "registrations": selectors.event_registrations(event),
+            "places_left": selectors.places_left(event),
+        },
     )
 
 

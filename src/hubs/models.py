@@ -149,7 +149,9 @@ class Closure(models.Model):
         verbose_name = _("chiusura")
         verbose_name_plural = _("chiusure")
         ordering = ["starts_on"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_start")
+        ]
 
     def __str__(self):
         return f"{self.starts_on}–{self.ends_on} {self.reason}".strip()
@@ -243,7 +245,10 @@ class Seat(models.Model):
     space = models.ForeignKey(Space, verbose_name=_("spazio"), on_delete=models.CASCADE, related_name="seats")
     label = models.CharField(_("etichetta"), max_length=50)
     features = ArrayField(
-        models.CharField(max_length=16, choices=Feature.choices), verbose_name=_("caratteristiche"), default=list, blank=True
+        models.CharField(max_length=16, choices=Feature.choices),
+        verbose_name=_("caratteristiche"),
+        default=list,
+        blank=True,
     )
     is_active = models.BooleanField(_("attiva"), default=True)
 
@@ -268,7 +273,9 @@ class Layout(models.Model):
     name = models.CharField(_("nome"), max_length=200)
     seats = models.ManyToManyField(Seat, verbose_name=_("postazioni"), blank=True, related_name="layouts")
     whole_room_only = models.BooleanField(
-        _("solo sala intera"), default=False, help_text=_("Con questo allestimento non si prenotano singole postazioni.")
+        _("solo sala intera"),
+        default=False,
+        help_text=_("Con questo allestimento non si prenotano singole postazioni."),
     )
 
     class Meta:

@@ -19,9 +19,7 @@ class ComuneAdminSite(PolicyAdminSite):
         return context
 
     def refusal_message(self, request):
-        return _("Non hai un ruolo di amministrazione nel Comune di %(name)s.") % {
-            "name": request.municipality
-        }
+        return _("Non hai un ruolo di amministrazione nel Comune di %(name)s.") % {"name": request.municipality}
 
 
 comune_admin = ComuneAdminSite(name="comune_admin")

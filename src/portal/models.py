@@ -38,9 +38,7 @@ class PageRating(models.Model):
     POSITIVE_ABOVE = 3
 
     path = models.CharField(_("pagina"), max_length=500)
-    stars = models.PositiveSmallIntegerField(
-        _("stelle"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
+    stars = models.PositiveSmallIntegerField(_("stelle"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     aspect = models.CharField(_("aspetto"), max_length=32, choices=Aspect.choices, blank=True)
     detail = models.CharField(_("dettaglio"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("inviata il"), auto_now_add=True)

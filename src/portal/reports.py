@@ -51,7 +51,9 @@ def comune_csv(request, key):
     allowed = _allowed(request)
     if allowed is None:
         return redirect_to_login(request.get_full_path())
-    return table_csv_response(request, key, allowed=allowed, comune_filter=False, filename_prefix=request.municipality.slug)
+    return table_csv_response(
+        request, key, allowed=allowed, comune_filter=False, filename_prefix=request.municipality.slug
+    )
 
 
 class ComuneReportView(APIView):

@@ -32,7 +32,9 @@ class DeskToday:
 
 
 def hub_today(hub: Hub, *, today: date, open_now: bool) -> HubToday:
-    return HubToday(hub=hub, intervals=hub_open_intervals(hub, today), closure=hub_closure_on(hub, today), open_now=open_now)
+    return HubToday(
+        hub=hub, intervals=hub_open_intervals(hub, today), closure=hub_closure_on(hub, today), open_now=open_now
+    )
 
 
 def desk_today(desk: ServiceDesk, *, today: date) -> DeskToday:

@@ -49,4 +49,6 @@ def page_rating(request):
     message = _("Grazie, il tuo parere ci aiuterà a migliorare il servizio!")
     if _wants_json(request):
         return JsonResponse({"ok": True, "message": message})
-    return render(request, "portal/rating_result.html", {"ok": True, "message": message, "back": form.cleaned_data["path"]})
+    return render(
+        request, "portal/rating_result.html", {"ok": True, "message": message, "back": form.cleaned_data["path"]}
+    )

@@ -11,9 +11,7 @@ class Municipality(TenantMixin):
 
     name = models.CharField(_("nome"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Sottodominio della piattaforma."))
-    istat_code = models.CharField(
-        _("codice ISTAT"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")]
-    )
+    istat_code = models.CharField(_("codice ISTAT"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")])
     province = models.CharField(_("provincia"), max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$")])
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -26,7 +26,9 @@ class RegistrationForm(BaseUserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Esiste già un account con questo indirizzo e-mail. Accedi o recupera la password."))
+            raise forms.ValidationError(
+                _("Esiste già un account con questo indirizzo e-mail. Accedi o recupera la password.")
+            )
         return email
 
     def clean_fiscal_code(self):

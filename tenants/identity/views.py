@@ -1,7 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.contrib import messages
 
 from tenants.identity.forms import RegistrationForm
 

@@ -16,7 +16,11 @@ def comuni_visible_to(user) -> list[ComuneSchema]:
         return []
     from tenants.comuni.models import Municipality
 
-    slugs = [m.slug for m in Municipality.objects.filter(roles__user=user).distinct() if can(user, Action.VIEW_COMUNE_REPORTS, m)]
+    slugs = [
+        m.slug
+        for m in Municipality.objects.filter(roles__user=user).distinct()
+        if can(user, Action.VIEW_COMUNE_REPORTS, m)
+    ]
     return comune_schemas(slugs) if slugs else []
 
 

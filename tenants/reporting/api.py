@@ -27,7 +27,9 @@ def report_api_response(request, allowed, *, comune_filter: bool = True) -> Resp
     if comune_filter and wanted and wanted not in {c.slug for c in allowed}:
         known = comune_schemas([wanted])
         if known:
-            raise PermissionDenied(_("Non hai accesso alle statistiche del Comune di %(name)s.") % {"name": known[0].name})
+            raise PermissionDenied(
+                _("Non hai accesso alle statistiche del Comune di %(name)s.") % {"name": known[0].name}
+            )
         raise ValidationError({"comune": _("Comune sconosciuto.")})
     filters = filters_from(params, allowed, comune_filter=comune_filter)
     if filters.problems:

@@ -103,7 +103,9 @@ def open_data_monthly(*, today: date | None = None, months: int | None = None) -
                     "prenotazioni_annullate": int(row["cancelled"]),
                     "mancate_presentazioni": int(row["no_show"]),
                     "ore_prenotate": round(float(row["booked_hours"]), 1),
-                    "tasso_occupazione_pct": round(float(row["booked_unit_hours"]) * 100 / opened, 1) if opened else None,
+                    "tasso_occupazione_pct": round(float(row["booked_unit_hours"]) * 100 / opened, 1)
+                    if opened
+                    else None,
                     "persone_distinte": int(row["people"]),
                     "appuntamenti_sportelli": int(row["appointments"]),
                     "eventi": int(row["events"]),
@@ -172,7 +174,9 @@ def dcat_metadata(*, dataset_url: str, csv_url: str, page_url: str, start: date,
         "dcat:contactPoint": {
             "@type": ["vcard:Organization", "dcatapit:Organization"],
             "vcard:fn": union,
-            "vcard:hasEmail": {"@id": f"mailto:{getattr(settings, 'OPEN_DATA_CONTACT_EMAIL', settings.DEFAULT_FROM_EMAIL)}"},
+            "vcard:hasEmail": {
+                "@id": f"mailto:{getattr(settings, 'OPEN_DATA_CONTACT_EMAIL', settings.DEFAULT_FROM_EMAIL)}"
+            },
         },
         "dct:license": licence,
         "dcat:distribution": [

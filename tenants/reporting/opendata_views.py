@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenants.reporting.commuting import emission_factor
-from tenants.reporting.opendata import COLUMNS, DATASET_SLUG, LICENCE_URI, SUPPRESSION_THRESHOLD, dcat_metadata, open_data_monthly, open_data_window
+from tenants.reporting.opendata import (
+    COLUMNS,
+    DATASET_SLUG,
+    LICENCE_URI,
+    SUPPRESSION_THRESHOLD,
+    dcat_metadata,
+    open_data_monthly,
+    open_data_window,
+)
 
 __all__ = ["DATASET_SLUG", "open_data_page", "open_data_csv", "open_data_metadata"]
 
@@ -56,4 +64,6 @@ def open_data_csv(request):
 
 
 def open_data_metadata(request):
-    return JsonResponse(_metadata(request), json_dumps_params={"ensure_ascii": False, "indent": 2}, content_type="application/ld+json")
+    return JsonResponse(
+        _metadata(request), json_dumps_params={"ensure_ascii": False, "indent": 2}, content_type="application/ld+json"
+    )

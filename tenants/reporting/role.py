@@ -73,9 +73,7 @@ def grant_public(cursor) -> None:
             cursor.execute(f"GRANT SELECT ON public.{quote_ident(table)} TO {ROLE}")
         else:
             cursor.execute(f"GRANT SELECT ({', '.join(columns)}) ON public.{quote_ident(table)} TO {ROLE}")
-    cursor.execute(
-        "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", [ROLLUP_SCHEMA]
-    )
+    cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", [ROLLUP_SCHEMA])
     if cursor.fetchone():
         cursor.execute(f"GRANT USAGE ON SCHEMA {ROLLUP_SCHEMA} TO {ROLE}")
         cursor.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {ROLLUP_SCHEMA} TO {ROLE}")

@@ -55,7 +55,11 @@ class RollupState:
     covered_end: date
 
     def covers(self, window: Window) -> bool:
-        return self.version == definitions_version() and self.covered_start <= window.start and window.end <= self.covered_end
+        return (
+            self.version == definitions_version()
+            and self.covered_start <= window.start
+            and window.end <= self.covered_end
+        )
 
 
 def rollup_state() -> RollupState | None:
@@ -114,7 +118,12 @@ def rollup_refresh(*, window: Window | None = None, full: bool = False) -> Refre
         rows = _refill(comuni, window)
         covered_start, covered_end = window.start, window.end
         # Covered days stay one unbroken span: a window that leaves a gap starts it anew.
-        if not rebuild and state is not None and window.start <= state.covered_end and state.covered_start <= window.end:
+        if (
+            not rebuild
+            and state is not None
+            and window.start <= state.covered_end
+            and state.covered_start <= window.end
+        ):
             covered_start, covered_end = min(state.covered_start, window.start), max(state.covered_end, window.end)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {ROLLUP_SCHEMA}.state")
@@ -148,7 +157,9 @@ def _refill(comuni, window: Window) -> dict:
         for fact in FACTS.values():
             table = rollup_table(fact.name)
             with transaction.atomic(), connection.cursor() as cursor:
-                where = "comune = ANY(%(batch)s)" + (" AND day >= %(w_start)s AND day < %(w_end)s" if fact.windowed else "")
+                where = "comune = ANY(%(batch)s)" + (
+                    " AND day >= %(w_start)s AND day < %(w_end)s" if fact.windowed else ""
+                )
                 cursor.execute(f"DELETE FROM {table} WHERE {where}", batch_params)
                 if batch:
                     cursor.execute(f"INSERT INTO {table} SELECT * FROM {union_all_sql(fact, batch)} AS f", batch_params)

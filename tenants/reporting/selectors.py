@@ -256,7 +256,9 @@ def report_hours(query: ReportQuery, timings: Timings | None = None) -> dict:
             else:
                 stats["weekday"][row["weekday"]] = hours / max(occurrences[row["weekday"]], 1)
     # Weekdays are compared per occurrence: a month may have five Tuesdays and four Mondays.
-    weekday_average = [round(total / occurrences[i], 2) if occurrences[i] else 0.0 for i, total in enumerate(by_weekday)]
+    weekday_average = [
+        round(total / occurrences[i], 2) if occurrences[i] else 0.0 for i, total in enumerate(by_weekday)
+    ]
     busiest = {}
     comuni = _names(query)
     for schema, stats in per_comune.items():
@@ -325,7 +327,10 @@ def report_events(query: ReportQuery, dims: dict, timings: Timings | None = None
     events, totals = [], {}
     for row in rows:
         schema = row["comune"]
-        item = {key: _num(row[key]) for key in ("event_id", "title", "capacity", "registered", "waitlisted", "cancelled", "attended")}
+        item = {
+            key: _num(row[key])
+            for key in ("event_id", "title", "capacity", "registered", "waitlisted", "cancelled", "attended")
+        }
         item.update(
             period=row["period"],
             day=row["day"].isoformat(),
@@ -338,7 +343,10 @@ def report_events(query: ReportQuery, dims: dict, timings: Timings | None = None
         if row["period"] == "current":
             events.append(item)
         for key in (schema, None):
-            total = totals.setdefault((key, row["period"]), {"events": 0, "registered": 0, "waitlisted": 0, "attended": 0, "registered_past": 0})
+            total = totals.setdefault(
+                (key, row["period"]),
+                {"events": 0, "registered": 0, "waitlisted": 0, "attended": 0, "registered_past": 0},
+            )
             total["events"] += 1
             total["registered"] += row["registered"]
             total["waitlisted"] += row["waitlisted"]
@@ -347,8 +355,12 @@ def report_events(query: ReportQuery, dims: dict, timings: Timings | None = None
                 total["registered_past"] += row["registered"]
 
     def shaped(key):
-        current = totals.get((key, "current"), {"events": 0, "registered": 0, "waitlisted": 0, "attended": 0, "registered_past": 0})
-        previous = totals.get((key, "previous"), {"events": 0, "registered": 0, "waitlisted": 0, "attended": 0, "registered_past": 0})
+        current = totals.get(
+            (key, "current"), {"events": 0, "registered": 0, "waitlisted": 0, "attended": 0, "registered_past": 0}
+        )
+        previous = totals.get(
+            (key, "previous"), {"events": 0, "registered": 0, "waitlisted": 0, "attended": 0, "registered_past": 0}
+        )
         for figures in (current, previous):
             figures["attendance_rate"] = _ratio(figures["attended"], figures["registered_past"])
         return compared(current, previous)
@@ -417,8 +429,17 @@ def report_build(query: ReportQuery, timings: Timings | None = None) -> dict:
     }
     comuni = _names(query)
     report["meta"] = {
-        "period": {"kind": query.period.kind, "start": query.period.start.isoformat(), "end": query.period.end.isoformat(), "label": str(query.period.label)},
-        "previous": {"start": query.previous.start.isoformat(), "end": query.previous.end.isoformat(), "label": str(query.previous.label)},
+        "period": {
+            "kind": query.period.kind,
+            "start": query.period.start.isoformat(),
+            "end": query.period.end.isoformat(),
+            "label": str(query.period.label),
+        },
+        "previous": {
+            "start": query.previous.start.isoformat(),
+            "end": query.previous.end.isoformat(),
+            "label": str(query.previous.label),
+        },
         "comuni": [{"slug": c.slug, "name": c.name, "istat_code": c.istat_code} for c in query.comuni],
         "hub": {"comune": query.hub[0], "hub_id": query.hub[1]} if query.hub else None,
         # For the hub filter: the hubs of the comuni in scope.

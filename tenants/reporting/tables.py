@@ -103,7 +103,10 @@ def _comparison_columns(first: Column, busiest: bool = False) -> list[Column]:
         Column("cancelled", _("Annullate"), INT),
     ]
     if busiest:
-        columns += [Column("busiest_hour", _("Ora di punta"), TEXT), Column("busiest_weekday", _("Giorno più richiesto"), TEXT)]
+        columns += [
+            Column("busiest_hour", _("Ora di punta"), TEXT),
+            Column("busiest_weekday", _("Giorno più richiesto"), TEXT),
+        ]
     return columns
 
 
@@ -157,6 +160,7 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
         ("andamento-prenotazioni", _("Andamento delle prenotazioni"), "bookings", ""),
         ("andamento-occupazione", _("Andamento del tasso di occupazione (%)"), "occupancy", "%"),
     ):
+
         def value(point, metric=metric):
             return _pct(point[metric]) if metric == "occupancy" else point[metric]
 
@@ -198,20 +202,45 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
     )
 
     # Busiest hours and weekdays.
-    hour_rows = [{"hour": f"{h:02d}:00", "booked_hours": v} for h, v in enumerate(hours["by_hour"]) if v or 7 <= h <= 20]
-    tables.append(Table("orari", _("Ore prenotate per fascia oraria"), [Column("hour", _("Ora"), TEXT), Column("booked_hours", _("Ore prenotate"), NUM)], hour_rows))
+    hour_rows = [
+        {"hour": f"{h:02d}:00", "booked_hours": v} for h, v in enumerate(hours["by_hour"]) if v or 7 <= h <= 20
+    ]
+    tables.append(
+        Table(
+            "orari",
+            _("Ore prenotate per fascia oraria"),
+            [Column("hour", _("Ora"), TEXT), Column("booked_hours", _("Ore prenotate"), NUM)],
+            hour_rows,
+        )
+    )
     charts.append(
-        Chart("orari", _("Ore prenotate per fascia oraria"), "bar", [r["hour"] for r in hour_rows],
-              [{"label": _("Ore prenotate"), "data": [r["booked_hours"] for r in hour_rows]}], "orari")
+        Chart(
+            "orari",
+            _("Ore prenotate per fascia oraria"),
+            "bar",
+            [r["hour"] for r in hour_rows],
+            [{"label": _("Ore prenotate"), "data": [r["booked_hours"] for r in hour_rows]}],
+            "orari",
+        )
     )
     weekday_rows = [{"weekday": name, "average": v} for name, v in zip(weekday_names(), hours["by_weekday_average"])]
     tables.append(
-        Table("giorni", _("Ore prenotate in media per giorno della settimana"),
-              [Column("weekday", _("Giorno"), TEXT), Column("average", _("Ore prenotate in media"), NUM)], weekday_rows)
+        Table(
+            "giorni",
+            _("Ore prenotate in media per giorno della settimana"),
+            [Column("weekday", _("Giorno"), TEXT), Column("average", _("Ore prenotate in media"), NUM)],
+            weekday_rows,
+        )
     )
     charts.append(
-        Chart("giorni", _("Ore prenotate in media per giorno della settimana"), "bar", [r["weekday"] for r in weekday_rows],
-              [{"label": _("Ore in media"), "data": [r["average"] for r in weekday_rows]}], "giorni")
+        Chart(
+            "giorni",
+            _("Ore prenotate in media per giorno della settimana"),
+            "bar",
+            [r["weekday"] for r in weekday_rows],
+            [{"label": _("Ore in media"), "data": [r["average"] for r in weekday_rows]}],
+            "giorni",
+        )
     )
 
     # Desks.
@@ -241,10 +270,18 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
             "cancelled": item["current"]["cancelled"],
         }
 
-    tables.append(Table("sportelli", _("Appuntamenti agli sportelli"), desk_columns, [desk_row(i) for i in report["desks"]["desks"]]))
     tables.append(
-        Table("argomenti", _("Appuntamenti per argomento"), desk_columns[:3] + [Column("topic", _("Argomento"), TEXT)] + desk_columns[3:],
-              [desk_row(i) for i in report["desks"]["topics"]])
+        Table(
+            "sportelli", _("Appuntamenti agli sportelli"), desk_columns, [desk_row(i) for i in report["desks"]["desks"]]
+        )
+    )
+    tables.append(
+        Table(
+            "argomenti",
+            _("Appuntamenti per argomento"),
+            desk_columns[:3] + [Column("topic", _("Argomento"), TEXT)] + desk_columns[3:],
+            [desk_row(i) for i in report["desks"]["topics"]],
+        )
     )
 
     # Events.
@@ -385,7 +422,14 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
         )
     )
     charts.append(
-        Chart("spostamenti", _("km casa-lavoro evitati per comune"), "bar", [r["comune"] for r in commute_rows[:-1]],
-              [{"label": _("km evitati"), "data": [r["km"] for r in commute_rows[:-1]]}], "spostamenti", unit="km")
+        Chart(
+            "spostamenti",
+            _("km casa-lavoro evitati per comune"),
+            "bar",
+            [r["comune"] for r in commute_rows[:-1]],
+            [{"label": _("km evitati"), "data": [r["km"] for r in commute_rows[:-1]]}],
+            "spostamenti",
+            unit="km",
+        )
     )
     return tables, charts

@@ -11,5 +11,7 @@ urlpatterns = [
     path("csv/<slug:key>/", views.union_csv, name="csv"),
     path("open-data/", opendata_views.open_data_page, name="open_data"),
     path(f"open-data/{opendata_views.DATASET_SLUG}.csv", opendata_views.open_data_csv, name="open_data_csv"),
-    path(f"open-data/{opendata_views.DATASET_SLUG}.jsonld", opendata_views.open_data_metadata, name="open_data_metadata"),
+    path(
+        f"open-data/{opendata_views.DATASET_SLUG}.jsonld", opendata_views.open_data_metadata, name="open_data_metadata"
+    ),
 ]

@@ -51,7 +51,10 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
     inlines = [RoleInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Dati personali"), {"fields": ["first_name", "last_name", "fiscal_code", "phone", "home_municipality", "language"]}),
+        (
+            _("Dati personali"),
+            {"fields": ["first_name", "last_name", "fiscal_code", "phone", "home_municipality", "language"]},
+        ),
         (_("Stato"), {"fields": ["is_active", "is_superuser", "date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]

@@ -25,9 +25,7 @@ def demo_load(stdout) -> None:
     lines: list[str] = []
     comuni = list(municipality_list())
     cesena = next((m for m in comuni if m.slug == "cesena"), None)
-    _demo_account(
-        CITIZEN_EMAIL, lines, first_name="Giulia", last_name="Bianchi", home_municipality=cesena
-    )
+    _demo_account(CITIZEN_EMAIL, lines, first_name="Giulia", last_name="Bianchi", home_municipality=cesena)
     for municipality in comuni:
         email = f"admin.{municipality.slug}@example.org"
         if not User.objects.filter(email=email).exists():

@@ -61,7 +61,12 @@ class UnionHub:
 
 
 def union_hubs(
-    *, comune_slug: str | None = None, desk_kind: str | None = None, open_only: bool = False, at: datetime | None = None, request=None
+    *,
+    comune_slug: str | None = None,
+    desk_kind: str | None = None,
+    open_only: bool = False,
+    at: datetime | None = None,
+    request=None,
 ) -> list[UnionHub]:
     comuni = list(municipality_list().prefetch_related("domains"))
     if comune_slug:

@@ -27,9 +27,7 @@ def period(day, start: str, end: str) -> DateTimeTZRange:
 
 
 def build_hub(slug="hub-test", *, seats=4, published=True) -> Hub:
-    hub = Hub.objects.create(
-        slug=slug, name=f"Hub {slug}", address="Via Roma 1", town="Cesena", is_published=published
-    )
+    hub = Hub.objects.create(slug=slug, name=f"Hub {slug}", address="Via Roma 1", town="Cesena", is_published=published)
     for weekday in range(7):
         OpeningHours.objects.create(hub=hub, weekday=weekday, opens=time(9), closes=time(13))
         OpeningHours.objects.create(hub=hub, weekday=weekday, opens=time(14), closes=time(19))

@@ -11,7 +11,9 @@ from tests.conftest import host_client
 
 
 def post(client, path, data=None, method="post"):
-    return getattr(client, method)(path, data=json.dumps(data) if data is not None else None, content_type="application/json")
+    return getattr(client, method)(
+        path, data=json.dumps(data) if data is not None else None, content_type="application/json"
+    )
 
 
 @pytest.fixture
@@ -41,7 +43,9 @@ def test_book_list_detail_cancel(api, cowork, seats, tomorrow):
 
 
 def test_taken_seat_is_409_with_a_message(api, make_user, cowork, seats, tomorrow):
-    booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     response = post(api, "/api/v1/bookings/", place(cowork, seats[0], tomorrow))
     assert response.status_code == 409
     assert response.json() == {
@@ -56,7 +60,11 @@ def test_taken_seat_is_409_with_a_message(api, make_user, cowork, seats, tomorro
         (None, 400, "Dati non validi"),
         ({}, 400, "Dati non validi"),
         ({"space": "x", "start": "ieri", "end": 3}, 400, "Dati non validi"),
-        ({"space": 999999, "start": "2030-01-01T10:00:00+01:00", "end": "2030-01-01T11:00:00+01:00"}, 400, "Dati non validi"),
+        (
+            {"space": 999999, "start": "2030-01-01T10:00:00+01:00", "end": "2030-01-01T11:00:00+01:00"},
+            400,
+            "Dati non validi",
+        ),
         ("rules:outside", 400, "fuori dall'orario di apertura"),
         ("rules:backwards", 400, "Dati non validi"),
         ("rules:too_long", 400, "al massimo 8 ore"),
@@ -88,21 +96,31 @@ def test_anonymous_cannot_book(hub, cowork, seats, tomorrow):
 
 
 def test_unknown_or_foreign_code_is_404_json(api, make_user, cowork, seats, tomorrow):
-    other = booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
-    for path in (f"/api/v1/bookings/{other.code}/cancel/", f"/api/v1/bookings/{other.code}/check-in/", "/api/v1/bookings/ZZZZZZZZ/cancel/"):
+    other = booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
+    for path in (
+        f"/api/v1/bookings/{other.code}/cancel/",
+        f"/api/v1/bookings/{other.code}/check-in/",
+        "/api/v1/bookings/ZZZZZZZZ/cancel/",
+    ):
         response = post(api, path)
         assert response.status_code == 404 and response.json()["detail"], path
     assert Booking.objects.get(pk=other.pk).state == "confirmed"
 
 
 def test_check_in_outside_the_window_is_400(api, citizen, cowork, seats, tomorrow):
-    booking = booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    booking = booking_create(
+        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     response = post(api, f"/api/v1/bookings/{booking.code}/check-in/")
     assert response.status_code == 400 and response.json()["code"] == "check_in_not_open"
 
 
 def test_availability(api, hub, cowork, seats, meeting, tomorrow, make_user):
-    booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "12:00"), channel="web")
+    booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "12:00"), channel="web"
+    )
     data = api.get(f"/api/v1/availability/?hub={hub.pk}&date={tomorrow.isoformat()}").json()
     assert data["slot_minutes"] == 60 and data["open"] is True
     assert len(data["slots"]) == 9  # 09–13 and 14–19
@@ -137,7 +155,9 @@ def test_waitlist_join_answer_leave(api, citizen, make_user, cowork, seats, tomo
     body = place(cowork, seats[0], tomorrow)
     response = post(api, "/api/v1/waitlist/", body)
     assert response.status_code == 400 and response.json()["code"] == "not_full"
-    taken = booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    taken = booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     response = post(api, "/api/v1/waitlist/", body)
     assert response.status_code == 201
     entry_id = response.json()["id"]
@@ -156,20 +176,27 @@ def test_waitlist_join_answer_leave(api, citizen, make_user, cowork, seats, tomo
 
 def test_front_desk_api(cesena_operator, citizen, hub, cowork, seats, tomorrow, make_user):
     desk = host_client("cesena.localhost", cesena_operator)
-    booking = booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    booking = booking_create(
+        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     sheet = desk.get(f"/api/v1/front-desk/sheet/?hub={hub.pk}&date={tomorrow.isoformat()}").json()
     assert [b["code"] for b in sheet["expected"]] == [booking.code]
     assert sheet["expected"][0]["person_email"] == citizen.email
 
     # Walk-in for a new person: the account is created.
     response = post(
-        desk, "/api/v1/front-desk/bookings/",
+        desk,
+        "/api/v1/front-desk/bookings/",
         {"email": "Nuovo@Example.org", "hub": hub.pk} | place(cowork, seats[1], tomorrow),
     )
     assert response.status_code == 201, response.content
     assert response.json()["person_email"] == "nuovo@example.org" and response.json()["channel"] == "front_desk"
 
-    for bad in ({}, {"email": "x", "hub": hub.pk}, {"email": "a@b.it", "hub": hub.pk} | place(cowork, seats[1], tomorrow)):
+    for bad in (
+        {},
+        {"email": "x", "hub": hub.pk},
+        {"email": "a@b.it", "hub": hub.pk} | place(cowork, seats[1], tomorrow),
+    ):
         response = post(desk, "/api/v1/front-desk/bookings/", bad)
         assert 400 <= response.status_code < 500 and response.json()["detail"], bad
 
@@ -182,7 +209,9 @@ def test_front_desk_api(cesena_operator, citizen, hub, cowork, seats, tomorrow, 
     # A citizen is not an operator.
     citizen_client = host_client("cesena.localhost", make_user())
     assert citizen_client.get(f"/api/v1/front-desk/sheet/?hub={hub.pk}").status_code == 403
-    assert post(citizen_client, "/api/v1/front-desk/check-in/", {"code": booking.code, "hub": hub.pk}).status_code == 403
+    assert (
+        post(citizen_client, "/api/v1/front-desk/check-in/", {"code": booking.code, "hub": hub.pk}).status_code == 403
+    )
 
 
 def test_operator_is_scoped_to_assigned_hubs(cesena_operator, hub):
@@ -196,17 +225,27 @@ def test_operator_is_scoped_to_assigned_hubs(cesena_operator, hub):
 
 def test_schema_lists_the_booking_endpoints(api):
     schema = api.get("/api/schema/?format=json").json()
-    for path in ("/api/v1/bookings/", "/api/v1/availability/", "/api/v1/booking-policy/", "/api/v1/waitlist/", "/api/v1/front-desk/check-in/"):
+    for path in (
+        "/api/v1/bookings/",
+        "/api/v1/availability/",
+        "/api/v1/booking-policy/",
+        "/api/v1/waitlist/",
+        "/api/v1/front-desk/check-in/",
+    ):
         assert path in schema["paths"], path
 
 
 def test_calendar_feed_url(api, citizen, cowork, seats, tomorrow):
-    booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    booking_create(
+        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     url = api.get("/api/v1/bookings/calendar-feed/").json()["url"]
     assert url.startswith("http://cesena.localhost/prenotazioni/calendario/")
     response = host_client("cesena.localhost").get(url.replace("http://cesena.localhost", ""))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
-    assert "BEGIN:VEVENT" in body and f"DTSTART:{at(tomorrow, '10:00').astimezone(__import__('datetime').timezone.utc):%Y%m%dT%H%M%SZ}" in body
+    assert (
+        "BEGIN:VEVENT" in body
+        and f"DTSTART:{at(tomorrow, '10:00').astimezone(__import__('datetime').timezone.utc):%Y%m%dT%H%M%SZ}" in body
+    )
     assert host_client("cesena.localhost").get("/prenotazioni/calendario/5:falso.ics").status_code == 404
-

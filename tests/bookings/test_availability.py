@@ -17,7 +17,9 @@ def _hub(slug, *, spaces, seats_per_space, bookings_per_seat, person, day):
         OpeningHours.objects.create(hub=hub, weekday=weekday, opens=time(8), closes=time(20))
     rows = []
     for s in range(spaces):
-        space = Space.objects.create(hub=hub, name=f"Sala {s}", kind="coworking", capacity=seats_per_space, bookable_whole=s == 0)
+        space = Space.objects.create(
+            hub=hub, name=f"Sala {s}", kind="coworking", capacity=seats_per_space, bookable_whole=s == 0
+        )
         seats = Seat.objects.bulk_create(Seat(space=space, label=f"S{s}-{n}") for n in range(seats_per_space))
         if s == 1:  # one space with a layout scheduled that day
             layout = Layout.objects.create(space=space, name="metà")
@@ -26,7 +28,16 @@ def _hub(slug, *, spaces, seats_per_space, bookings_per_seat, person, day):
         for seat in seats:
             for b in range(bookings_per_seat):
                 start = at(day, "08:00") + timedelta(hours=b)
-                rows.append(Booking(code=f"{slug[:2]}{seat.pk:04d}{b:02d}".upper(), person=person, hub=hub, space=space, seat=seat, period=(start, start + timedelta(hours=1))))
+                rows.append(
+                    Booking(
+                        code=f"{slug[:2]}{seat.pk:04d}{b:02d}".upper(),
+                        person=person,
+                        hub=hub,
+                        space=space,
+                        seat=seat,
+                        period=(start, start + timedelta(hours=1)),
+                    )
+                )
     Booking.objects.bulk_create(rows)
     return hub
 

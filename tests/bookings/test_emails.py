@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from src.bookings.ics import booking_ics, calendar, _fold
+from src.bookings.ics import _fold, booking_ics, calendar
 from src.bookings.services import booking_cancel, booking_create, reminders_send
 from tests.bookings.conftest import at, period
 
@@ -14,7 +14,14 @@ from tests.bookings.conftest import at, period
 def book(citizen, cowork, seats, tomorrow, django_capture_on_commit_callbacks):
     def make(person=citizen, **kw):
         with django_capture_on_commit_callbacks(execute=True):
-            return booking_create(person=person, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "12:00"), channel="web", **kw)
+            return booking_create(
+                person=person,
+                space=cowork,
+                seat=seats[0],
+                period=period(tomorrow, "10:00", "12:00"),
+                channel="web",
+                **kw,
+            )
 
     return make
 

@@ -17,7 +17,9 @@ def sarsina_booking(sarsina, cesena, citizen, tomorrow):
     connection.set_tenant(sarsina)
     hub = build_hub("hub-sarsina")
     space = hub.spaces.get(name="Coworking")
-    booking = booking_create(person=citizen, space=space, seat=space.seats.first(), period=period(tomorrow, "10:00", "11:00"), channel="web")
+    booking = booking_create(
+        person=citizen, space=space, seat=space.seats.first(), period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     connection.set_tenant(cesena)
     build_hub("hub-cesena")
     connection.set_schema_to_public()
@@ -61,5 +63,7 @@ def test_api_of_cesena_does_not_show_or_touch_it(sarsina_booking, citizen, sarsi
 
 def test_cesena_administrator_cannot_change_sarsina_policy(sarsina, cesena_admin):
     admin = host_client("sarsina.localhost", cesena_admin)
-    response = admin.patch("/api/v1/booking-policy/", data=json.dumps({"slot_minutes": 30}), content_type="application/json")
+    response = admin.patch(
+        "/api/v1/booking-policy/", data=json.dumps({"slot_minutes": 30}), content_type="application/json"
+    )
     assert response.status_code == 403

@@ -23,7 +23,9 @@ from tests.bookings.conftest import at, period
 
 @pytest.fixture
 def booking(citizen, cowork, seats, tomorrow):
-    return booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "12:00"), channel="web")
+    return booking_create(
+        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "12:00"), channel="web"
+    )
 
 
 def history(booking):
@@ -34,15 +36,21 @@ def test_cancel_before_the_deadline_frees_the_seat(booking, citizen, make_user, 
     booking_cancel(booking=booking, actor=citizen, channel="web", now=at(tomorrow, "07:59"))
     assert Booking.objects.get(pk=booking.pk).state == "cancelled"
     assert history(booking)[-1] == ("confirmed", "cancelled", "web")
-    assert booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "12:00"), channel="api")
+    assert booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "12:00"), channel="api"
+    )
 
 
-def test_cancel_after_the_deadline_is_refused_for_the_citizen_not_the_operator(booking, citizen, cesena_operator, tomorrow):
+def test_cancel_after_the_deadline_is_refused_for_the_citizen_not_the_operator(
+    booking, citizen, cesena_operator, tomorrow
+):
     with pytest.raises(BookingError) as info:
         booking_cancel(booking=booking, actor=citizen, channel="web", now=at(tomorrow, "08:01"))
     assert info.value.code == "too_late_to_cancel"
     assert f"andava fatto entro il {tomorrow:%d/%m/%Y} 08:00 (2 ore prima dell'inizio)" in str(info.value)
-    booking_cancel(booking=booking, actor=cesena_operator, channel="front_desk", now=at(tomorrow, "08:01"), by_staff=True)
+    booking_cancel(
+        booking=booking, actor=cesena_operator, channel="front_desk", now=at(tomorrow, "08:01"), by_staff=True
+    )
     assert history(booking)[-1] == ("confirmed", "cancelled", "front_desk")
 
 
@@ -66,7 +74,12 @@ def test_citizen_check_in_after_the_window_is_refused_operator_may(booking, citi
     with pytest.raises(BookingError, match="Il check-in si è chiuso alle 10:30"):
         booking_check_in(code=booking.code, actor=citizen, channel="web", now=at(tomorrow, "10:31"))
     done = booking_check_in(
-        code=booking.code, actor=cesena_operator, channel="front_desk", hub=hub, by_staff=True, now=at(tomorrow, "10:31")
+        code=booking.code,
+        actor=cesena_operator,
+        channel="front_desk",
+        hub=hub,
+        by_staff=True,
+        now=at(tomorrow, "10:31"),
     )
     assert done.state == "checked_in"
 
@@ -75,7 +88,9 @@ def test_someone_elses_code_is_not_found(booking, make_user, tomorrow):
     with pytest.raises(BookingNotFound):
         booking_check_in(code=booking.code, actor=make_user(), channel="web", now=at(tomorrow, "10:00"))
     with pytest.raises(BookingNotFound):
-        booking_check_in(code="ZZZZZZZZ", actor=make_user(), channel="front_desk", by_staff=True, now=at(tomorrow, "10:00"))
+        booking_check_in(
+            code="ZZZZZZZZ", actor=make_user(), channel="front_desk", by_staff=True, now=at(tomorrow, "10:00")
+        )
 
 
 def test_check_in_at_another_hub_is_refused(booking, cesena_operator, tomorrow):
@@ -83,7 +98,14 @@ def test_check_in_at_another_hub_is_refused(booking, cesena_operator, tomorrow):
 
     other = build_hub("altro-hub")
     with pytest.raises(BookingError, match="è per l'hub Hub hub-test"):
-        booking_check_in(code=booking.code, actor=cesena_operator, channel="front_desk", hub=other, by_staff=True, now=at(tomorrow, "10:00"))
+        booking_check_in(
+            code=booking.code,
+            actor=cesena_operator,
+            channel="front_desk",
+            hub=other,
+            by_staff=True,
+            now=at(tomorrow, "10:00"),
+        )
 
 
 def test_no_show_release_frees_the_seat(booking, make_user, cowork, seats, tomorrow):
@@ -92,14 +114,21 @@ def test_no_show_release_frees_the_seat(booking, make_user, cowork, seats, tomor
     released = Booking.objects.get(pk=booking.pk)
     assert released.state == "no_show"
     assert history(booking)[-1] == ("confirmed", "no_show", "system")
-    other = booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "11:00", "12:00"), channel="web")
+    other = booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "11:00", "12:00"), channel="web"
+    )
     assert other.state == "confirmed"
 
 
 def test_a_walk_in_made_after_the_start_gets_its_own_window(citizen, cowork, seats, tomorrow, cesena_operator):
     late = booking_create(
-        person=citizen, space=cowork, seat=seats[1], period=period(tomorrow, "10:00", "12:00"),
-        channel="front_desk", created_by=cesena_operator, now=at(tomorrow, "10:50"),
+        person=citizen,
+        space=cowork,
+        seat=seats[1],
+        period=period(tomorrow, "10:00", "12:00"),
+        channel="front_desk",
+        created_by=cesena_operator,
+        now=at(tomorrow, "10:50"),
     )
     assert bookings_release_no_shows(now=at(tomorrow, "11:10")) == 0
     assert bookings_release_no_shows(now=at(tomorrow, "11:21")) == 1
@@ -122,7 +151,15 @@ def test_checked_in_bookings_complete_when_over(booking, citizen, tomorrow):
 
 def test_hold_expires_and_a_late_payment_revives_it_if_still_free(citizen, make_user, cowork, seats, tomorrow):
     now = at(tomorrow, "08:00")
-    held = booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web", hold=True, now=now)
+    held = booking_create(
+        person=citizen,
+        space=cowork,
+        seat=seats[0],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
+        hold=True,
+        now=now,
+    )
     assert held.state == "held" and held.hold_expires_at == now + timedelta(minutes=15)
     assert holds_expire(now=now + timedelta(minutes=14)) == 0
     assert holds_expire(now=now + timedelta(minutes=15)) == 1
@@ -134,9 +171,24 @@ def test_hold_expires_and_a_late_payment_revives_it_if_still_free(citizen, make_
 
 def test_late_payment_for_a_place_taken_meanwhile_is_a_conflict(citizen, make_user, cowork, seats, tomorrow):
     now = at(tomorrow, "08:00")
-    held = booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web", hold=True, now=now)
+    held = booking_create(
+        person=citizen,
+        space=cowork,
+        seat=seats[0],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
+        hold=True,
+        now=now,
+    )
     holds_expire(now=now + timedelta(minutes=16))
-    booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web", now=now + timedelta(minutes=17))
+    booking_create(
+        person=make_user(),
+        space=cowork,
+        seat=seats[0],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
+        now=now + timedelta(minutes=17),
+    )
     with pytest.raises(BookingConflict):
         booking_confirm(booking=held, channel="system", now=now + timedelta(minutes=20))
     assert Booking.objects.get(pk=held.pk).state == "cancelled"
@@ -144,11 +196,19 @@ def test_late_payment_for_a_place_taken_meanwhile_is_a_conflict(citizen, make_us
 
 def test_reminders_once_for_bookings_made_well_ahead(citizen, cowork, seats, tomorrow):
     early = booking_create(
-        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web",
+        person=citizen,
+        space=cowork,
+        seat=seats[0],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
         now=at(tomorrow, "10:00") - timedelta(hours=30),
     )
     recent = booking_create(
-        person=citizen, space=cowork, seat=seats[1], period=period(tomorrow, "10:00", "11:00"), channel="web",
+        person=citizen,
+        space=cowork,
+        seat=seats[1],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
         now=at(tomorrow, "10:00") - timedelta(hours=3),
     )
     now = at(tomorrow, "10:00") - timedelta(hours=2)
@@ -162,8 +222,13 @@ def test_jobs_run_reports_counts(booking, tomorrow):
     counts = booking_jobs_run(now=at(tomorrow, "10:45"))
     assert counts["no_shows_released"] == 1
     assert set(counts) == {
-        "holds_expired", "no_shows_released", "completed", "waitlist_offers", "reminders",
-        "appointment_reminders", "event_reminders",
+        "holds_expired",
+        "no_shows_released",
+        "completed",
+        "waitlist_offers",
+        "reminders",
+        "appointment_reminders",
+        "event_reminders",
     }
 
 

@@ -17,7 +17,9 @@ def web(citizen, hub):
 
 
 def test_grid_links_free_cells_and_waitlists_taken_ones(web, hub, seats, cowork, tomorrow, make_user):
-    booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     response = web.get(f"/prenota/{hub.slug}/?giorno={tomorrow.isoformat()}")
     assert response.status_code == 200
     html = response.content.decode()
@@ -68,8 +70,15 @@ def test_book_from_the_grid_then_see_cancel(web, citizen, hub, cowork, seats, to
 
 
 def test_refusal_is_shown_on_the_form(web, hub, cowork, seats, tomorrow, make_user):
-    booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
-    query = {"space": cowork.pk, "seat": seats[0].pk, "start": at(tomorrow, "10:00").isoformat(), "end": at(tomorrow, "11:00").isoformat()}
+    booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
+    query = {
+        "space": cowork.pk,
+        "seat": seats[0].pk,
+        "start": at(tomorrow, "10:00").isoformat(),
+        "end": at(tomorrow, "11:00").isoformat(),
+    }
     response = web.post(f"/prenota/{hub.slug}/nuova/", query)
     assert response.status_code == 200
     assert "La postazione P1 è già prenotata" in page_text(response)
@@ -86,15 +95,24 @@ def test_booking_needs_sign_in(hub):
 
 
 def test_someone_elses_booking_is_404(web, make_user, cowork, seats, tomorrow):
-    other = booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    other = booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     assert web.get(f"/prenotazioni/{other.code}/").status_code == 404
     assert web.post(f"/prenotazioni/{other.code}/annulla/").status_code == 404
     assert Booking.objects.get(pk=other.pk).state == "confirmed"
 
 
 def test_waitlist_pages(web, citizen, hub, cowork, seats, tomorrow, make_user):
-    booking_create(person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
-    data = {"space": cowork.pk, "seat": seats[0].pk, "start": at(tomorrow, "10:00").isoformat(), "end": at(tomorrow, "11:00").isoformat()}
+    booking_create(
+        person=make_user(), space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
+    data = {
+        "space": cowork.pk,
+        "seat": seats[0].pk,
+        "start": at(tomorrow, "10:00").isoformat(),
+        "end": at(tomorrow, "11:00").isoformat(),
+    }
     assert "Mettiti in lista d'attesa" in page_text(web.get("/lista-attesa/nuova/", data))
     response = web.post("/lista-attesa/", data, follow=True)
     assert "Sei in lista d'attesa" in page_text(response)
@@ -132,7 +150,11 @@ def test_front_desk_sheet_walk_in_check_in_no_show(cesena_operator, citizen, hub
 
     # Check-in by typed code (a booking in progress, made earlier by the citizen).
     booking = Booking.objects.create(
-        code="TESTCODE", person=citizen, hub=hub, space=cowork, seat=seats[0],
+        code="TESTCODE",
+        person=citizen,
+        hub=hub,
+        space=cowork,
+        seat=seats[0],
         period=(now - timezone.timedelta(minutes=5), now + timezone.timedelta(hours=1)),
         created_at=now - timezone.timedelta(hours=1),
     )
@@ -143,7 +165,11 @@ def test_front_desk_sheet_walk_in_check_in_no_show(cesena_operator, citizen, hub
     assert "Nessuna prenotazione con il codice NOPE1234." in page_text(response)
 
     other = Booking.objects.create(
-        code="NOSHOW00", person=citizen, hub=hub, space=cowork, seat=seats[1],
+        code="NOSHOW00",
+        person=citizen,
+        hub=hub,
+        space=cowork,
+        seat=seats[1],
         period=(now - timezone.timedelta(minutes=5), now + timezone.timedelta(hours=1)),
     )
     desk.post(f"/accoglienza/{hub.slug}/NOSHOW00/assente/")
@@ -162,7 +188,9 @@ def test_front_desk_is_for_assigned_operators_and_administrators(hub, citizen, c
 
 
 def test_admin_shows_policy_and_bookings(cesena_admin, hub, citizen, cowork, seats, tomorrow):
-    booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web")
+    booking_create(
+        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="web"
+    )
     admin = host_client("cesena.localhost", cesena_admin)
     response = admin.get("/admin/bookings/bookingpolicy/", follow=True)
     assert response.status_code == 200 and "slot_minutes" in response.content.decode()

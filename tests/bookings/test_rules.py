@@ -7,7 +7,7 @@ import pytest
 from src.bookings.errors import BookingConflict, BookingError
 from src.bookings.models import Booking, BookingPolicy
 from src.bookings.services import booking_create, policy_update
-from src.hubs.models import Closure, LayoutSchedule, Layout, SpecialOpening
+from src.hubs.models import Closure, Layout, LayoutSchedule, SpecialOpening
 from src.hubs.selectors import local_today
 from tests.bookings.conftest import at, period
 from tests.fixtures import UserFactory
@@ -28,7 +28,12 @@ def test_a_valid_booking_is_confirmed_with_a_code_and_a_transition(citizen, cowo
     assert booking.state == "confirmed" and len(booking.code) == 8
     assert booking.hub_id == cowork.hub_id
     transition = booking.transitions.get()
-    assert (transition.from_state, transition.to_state, transition.actor, transition.channel) == ("", "confirmed", citizen, "web")
+    assert (transition.from_state, transition.to_state, transition.actor, transition.channel) == (
+        "",
+        "confirmed",
+        citizen,
+        "web",
+    )
 
 
 def test_the_second_booking_of_a_seat_is_a_conflict_with_a_message(citizen, make_user, cowork, seats, tomorrow):
@@ -98,7 +103,9 @@ def test_whole_room_only_where_allowed(citizen, cowork, seats, tomorrow):
 
 
 def test_seat_of_another_space(citizen, meeting, seats, tomorrow):
-    assert "non appartiene a questa sala" in str(refusal(citizen, meeting, seats[0], period(tomorrow, "10:00", "11:00")))
+    assert "non appartiene a questa sala" in str(
+        refusal(citizen, meeting, seats[0], period(tomorrow, "10:00", "11:00"))
+    )
 
 
 def test_slots_are_aligned_from_opening(citizen, cowork, seats, tomorrow):
@@ -134,7 +141,9 @@ def test_in_the_past(citizen, cowork, seats):
 
 
 def test_end_before_start_and_naive_times(citizen, cowork, seats, tomorrow):
-    assert "successiva all'inizio" in str(refusal(citizen, cowork, seats[0], (at(tomorrow, "11:00"), at(tomorrow, "10:00"))))
+    assert "successiva all'inizio" in str(
+        refusal(citizen, cowork, seats[0], (at(tomorrow, "11:00"), at(tomorrow, "10:00")))
+    )
     naive = (at(tomorrow, "10:00").replace(tzinfo=None), at(tomorrow, "11:00").replace(tzinfo=None))
     assert "fuso orario" in str(refusal(citizen, cowork, seats[0], naive))
 
@@ -155,8 +164,12 @@ def test_unpublished_hub_only_at_the_front_desk(citizen, cowork, seats, tomorrow
     cowork.hub.save()
     assert refusal(citizen, cowork, seats[0], period(tomorrow, "10:00", "11:00")).code == "hub_not_published"
     booking = booking_create(
-        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"),
-        channel="front_desk", created_by=cesena_operator,
+        person=citizen,
+        space=cowork,
+        seat=seats[0],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="front_desk",
+        created_by=cesena_operator,
     )
     assert booking.created_by == cesena_operator
 

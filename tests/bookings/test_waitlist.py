@@ -26,7 +26,9 @@ from tests.bookings.conftest import at, period
 def full(cowork, seats, tomorrow, make_user):
     """Every seat of the coworking room taken 10:00–11:00 tomorrow."""
     return [
-        booking_create(person=make_user(), space=cowork, seat=seat, period=period(tomorrow, "10:00", "11:00"), channel="web")
+        booking_create(
+            person=make_user(), space=cowork, seat=seat, period=period(tomorrow, "10:00", "11:00"), channel="web"
+        )
         for seat in seats
     ]
 
@@ -55,7 +57,13 @@ def test_freed_seat_goes_to_the_first_in_line_held_and_mailed(
     first, second = make_user(), make_user()
     now = at(tomorrow, "07:00")
     e1 = waitlist_join(person=first, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=now)
-    e2 = waitlist_join(person=second, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=now + timedelta(seconds=1))
+    e2 = waitlist_join(
+        person=second,
+        space=cowork,
+        seat=None,
+        period=period(tomorrow, "10:00", "11:00"),
+        now=now + timedelta(seconds=1),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking=full[2], actor=full[2].person, channel="web", now=now + timedelta(minutes=5))
     e1.refresh_from_db()
@@ -77,7 +85,13 @@ def test_declined_offer_passes_to_the_next(full, make_user, cowork, seats, tomor
     first, second = make_user(), make_user()
     now = at(tomorrow, "07:00")
     e1 = waitlist_join(person=first, space=cowork, seat=seats[1], period=period(tomorrow, "10:00", "11:00"), now=now)
-    e2 = waitlist_join(person=second, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=now + timedelta(seconds=1))
+    e2 = waitlist_join(
+        person=second,
+        space=cowork,
+        seat=None,
+        period=period(tomorrow, "10:00", "11:00"),
+        now=now + timedelta(seconds=1),
+    )
     booking_cancel(booking=full[1], actor=full[1].person, channel="web", now=now)
     e1.refresh_from_db()
     assert e1.state == "offered"
@@ -92,7 +106,13 @@ def test_unanswered_offer_expires_and_passes_on(full, make_user, cowork, tomorro
     first, second = make_user(), make_user()
     now = at(tomorrow, "07:00")
     e1 = waitlist_join(person=first, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=now)
-    e2 = waitlist_join(person=second, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=now + timedelta(seconds=1))
+    e2 = waitlist_join(
+        person=second,
+        space=cowork,
+        seat=None,
+        period=period(tomorrow, "10:00", "11:00"),
+        now=now + timedelta(seconds=1),
+    )
     booking_cancel(booking=full[0], actor=full[0].person, channel="web", now=now)
     assert holds_expire(now=now + timedelta(minutes=31)) == 1
     e1.refresh_from_db()
@@ -103,7 +123,9 @@ def test_unanswered_offer_expires_and_passes_on(full, make_user, cowork, tomorro
 
 
 def test_no_show_release_offers_the_seat(full, citizen, cowork, tomorrow):
-    entry = waitlist_join(person=citizen, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=at(tomorrow, "07:00"))
+    entry = waitlist_join(
+        person=citizen, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=at(tomorrow, "07:00")
+    )
     assert bookings_release_no_shows(now=at(tomorrow, "10:31")) == 4
     entry.refresh_from_db()
     assert entry.state == "offered"
@@ -112,13 +134,21 @@ def test_no_show_release_offers_the_seat(full, citizen, cowork, tomorrow):
 
 
 def test_periodic_pass_offers_and_expires(full, citizen, make_user, cowork, tomorrow):
-    entry = waitlist_join(person=citizen, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=at(tomorrow, "07:00"))
+    entry = waitlist_join(
+        person=citizen, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=at(tomorrow, "07:00")
+    )
     # A place freed without going through a service (e.g. a seat added): the pass finds it.
     Booking.objects.filter(pk=full[3].pk).update(state="cancelled")
     assert waitlist_offers_run(now=at(tomorrow, "08:00")) == 1
     entry.refresh_from_db()
     assert entry.state == "offered"
-    late = waitlist_join(person=make_user(), space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=at(tomorrow, "08:01"))
+    late = waitlist_join(
+        person=make_user(),
+        space=cowork,
+        seat=None,
+        period=period(tomorrow, "10:00", "11:00"),
+        now=at(tomorrow, "08:01"),
+    )
     waitlist_offers_run(now=at(tomorrow, "11:00"))
     late.refresh_from_db()
     assert late.state == "expired"
@@ -132,8 +162,12 @@ def test_leave_the_line(full, citizen, cowork, tomorrow):
 
 def test_offer_respects_the_active_limit(full, citizen, cowork, seats, tomorrow):
     policy_update(max_active_per_person=1)
-    entry = waitlist_join(person=citizen, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=at(tomorrow, "07:00"))
-    booking_create(person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "14:00", "15:00"), channel="web")
+    entry = waitlist_join(
+        person=citizen, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=at(tomorrow, "07:00")
+    )
+    booking_create(
+        person=citizen, space=cowork, seat=seats[0], period=period(tomorrow, "14:00", "15:00"), channel="web"
+    )
     booking_cancel(booking=full[0], actor=full[0].person, channel="web", now=at(tomorrow, "07:00"))
     entry.refresh_from_db()
     assert entry.state == "waiting"

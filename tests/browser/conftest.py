@@ -275,7 +275,11 @@ def browser(browser_server):
 
 def _is_local(url: str) -> bool:
     host = urlsplit(url).hostname or ""
-    return url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost") or host.endswith(".localhost")
+    return (
+        url.startswith(("data:", "blob:", "about:"))
+        or host in ("127.0.0.1", "localhost")
+        or host.endswith(".localhost")
+    )
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def seat_day(browser_comune, django_db_blocker):
         space = hub.spaces.get(name="Sala della scuola")
         seat = Seat.objects.create(space=space, label=SEAT_LABEL)
         day = next(
-            local_today() + timedelta(days=n) for n in range(1, 8) if hub_open_intervals(hub, local_today() + timedelta(days=n))
+            local_today() + timedelta(days=n)
+            for n in range(1, 8)
+            if hub_open_intervals(hub, local_today() + timedelta(days=n))
         )
     yield seat, day
     with committed(django_db_blocker, browser_comune.municipality):
@@ -46,7 +48,9 @@ def _accessible(page, name):
     assert page.external_requests == [], page.external_requests
 
 
-def test_book_see_and_cancel_a_seat(browser_page, live_url, browser_comune, browser_user, browser_login, seat_day, django_db_blocker):
+def test_book_see_and_cancel_a_seat(
+    browser_page, live_url, browser_comune, browser_user, browser_login, seat_day, django_db_blocker
+):
     from src.bookings.models import Booking
 
     seat, day = seat_day

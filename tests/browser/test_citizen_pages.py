@@ -80,7 +80,9 @@ def test_rating_widget_in_steps_stores_the_rating(browser_page, live_url, browse
     widget.locator('[data-element="feedback-rate-2"]').click()
     assert widget.locator('[data-element="feedback-rating-negative"]').is_visible()
     assert not widget.locator('[data-element="feedback-rating-positive"]').is_visible()
-    widget.get_by_text("A volte le indicazioni non erano chiare").click()  # Bootstrap Italia draws the radio on the label
+    widget.get_by_text(
+        "A volte le indicazioni non erano chiare"
+    ).click()  # Bootstrap Italia draws the radio on the label
     widget.get_by_role("button", name="Avanti").click()
     widget.locator('[data-element="feedback-input-text"]').fill("Non trovo gli orari della biblioteca")
     _check(page, "rating-widget-step-2")

@@ -36,7 +36,10 @@ def montiano_month(django_db_blocker, browser_comune, browser_user):
     from tenants.reporting.periods import default_period
 
     period = default_period()
-    people = [browser_user(email=f"statistiche{n}@example.org", home_municipality=browser_comune.municipality) for n in range(6)]
+    people = [
+        browser_user(email=f"statistiche{n}@example.org", home_municipality=browser_comune.municipality)
+        for n in range(6)
+    ]
     staff = browser_user(email="staff.statistiche@example.org")
     with committed(django_db_blocker):
         Role.objects.create(user=staff, kind=Role.Kind.UNION_STAFF)
@@ -75,7 +78,9 @@ def montiano_month(django_db_blocker, browser_comune, browser_user):
 def _charts_drawn(page) -> dict:
     page.wait_for_selector("html[data-charts-ready]")
     canvases = page.locator("canvas[data-chart-ready]")
-    return {canvases.nth(i).get_attribute("id"): canvases.nth(i).evaluate(DRAWN_PIXELS) for i in range(canvases.count())}
+    return {
+        canvases.nth(i).get_attribute("id"): canvases.nth(i).evaluate(DRAWN_PIXELS) for i in range(canvases.count())
+    }
 
 
 def _check(page, name: str):

@@ -17,7 +17,9 @@ def clock(intervals):
 def make_desk(hub, *hours, kind=ServiceDesk.Kind.ENERGIA, name="Sportello Energia"):
     desk = ServiceDesk.objects.create(hub=hub, kind=kind, name=name, takes_appointments=True)
     for weekday, opens, closes in hours:
-        DeskHours.objects.create(desk=desk, weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes))
+        DeskHours.objects.create(
+            desk=desk, weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes)
+        )
     return desk
 
 
@@ -45,7 +47,7 @@ def test_special_opening_of_the_hub_limits_the_desk(in_cesena):
 def test_desk_intervals_are_right_in_utc_on_the_dst_day(in_cesena):
     hub = make_hub(hours={6: [("09:00", "13:00")]})
     desk = make_desk(hub, (6, "10:00", "12:00"))
-    (start, end), = desk_open_intervals(desk, date(2026, 3, 29))
+    ((start, end),) = desk_open_intervals(desk, date(2026, 3, 29))
     assert (start.astimezone(UTC).hour, end.astimezone(UTC).hour) == (8, 10)
 
 

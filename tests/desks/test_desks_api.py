@@ -44,7 +44,10 @@ def test_desk_writes_need_the_administrator_role(cesena, citizen, hub):
     for api in (cesena_api(), cesena_api(citizen)):
         assert api.post("desks/", {**DESK, "hub": hub.pk}).status_code in (401, 403)
         assert api.patch(f"desks/{desk.pk}/", {"name": "X"}).status_code in (401, 403)
-        assert api.post(f"desks/{desk.pk}/hours/", {"weekday": 1, "opens": "09:00", "closes": "10:00"}).status_code in (401, 403)
+        assert api.post(f"desks/{desk.pk}/hours/", {"weekday": 1, "opens": "09:00", "closes": "10:00"}).status_code in (
+            401,
+            403,
+        )
         assert api.delete(f"desks/{desk.pk}/").status_code in (401, 403)
     with tenant_context(cesena):
         assert ServiceDesk.objects.get(pk=desk.pk).name == "Sportello Energia"

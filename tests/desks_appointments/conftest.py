@@ -12,13 +12,20 @@ def make_desk(municipality, *, name="Sportello Facile", slot_minutes=30, opens=t
     """A published hub open every day 8-19 with a desk taking appointments every day."""
     connection.set_tenant(municipality)
     hub = Hub.objects.create(
-        name=f"Hub di {municipality.name}", slug=f"hub-{municipality.slug}-{name.lower().replace(' ', '-')}",
-        address="Piazza del Popolo 10", town=municipality.name, is_published=True,
+        name=f"Hub di {municipality.name}",
+        slug=f"hub-{municipality.slug}-{name.lower().replace(' ', '-')}",
+        address="Piazza del Popolo 10",
+        town=municipality.name,
+        is_published=True,
     )
     for weekday in range(7):
         OpeningHours.objects.create(hub=hub, weekday=weekday, opens=time(8), closes=time(19))
     desk = ServiceDesk.objects.create(
-        hub=hub, kind="sportello_facile", name=name, takes_appointments=True, slot_minutes=slot_minutes,
+        hub=hub,
+        kind="sportello_facile",
+        name=name,
+        takes_appointments=True,
+        slot_minutes=slot_minutes,
         topics=topics if topics is not None else ["SPID e CIE", "Pagamenti pagoPA"],
     )
     for weekday in range(7):

@@ -18,8 +18,12 @@ def _at(day, hour, minute=0):
 
 def _booking(the_desk, day, **overrides):
     return {
-        "desk": the_desk.pk, "start": _at(day, 9).isoformat(), "topic": "SPID e CIE",
-        "applicant_name": "Mario Verdi", "email": "mario@example.org", **overrides,
+        "desk": the_desk.pk,
+        "start": _at(day, 9).isoformat(),
+        "topic": "SPID e CIE",
+        "applicant_name": "Mario Verdi",
+        "email": "mario@example.org",
+        **overrides,
     }
 
 
@@ -29,34 +33,58 @@ def test_slots_book_conflict_lookup_cancel(cesena_desk, day_after_tomorrow):
     starts = [s["start"] for s in slots["days"][0]["slots"]]
     assert len(starts) == 4  # 09:00-11:00 in 30-minute slots
 
-    response = api.post("/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow), content_type="application/json")
+    response = api.post(
+        "/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow), content_type="application/json"
+    )
     assert response.status_code == 201, response.json()
     code = response.json()["code"]
     assert response.json()["state"] == "booked"
 
-    again = api.post("/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow, email="x@example.org"), content_type="application/json")
+    again = api.post(
+        "/api/v1/appointments/",
+        _booking(cesena_desk, day_after_tomorrow, email="x@example.org"),
+        content_type="application/json",
+    )
     assert again.status_code == 409
     assert "non è più disponibile" in again.json()["detail"]
 
     slots = api.get(f"/api/v1/desks/{cesena_desk.pk}/slots/", {"date": day_after_tomorrow.isoformat()}).json()
     assert len(slots["days"][0]["slots"]) == 3
 
-    found = api.post("/api/v1/appointments/lookup/", {"code": code, "email": "MARIO@example.org"}, content_type="application/json")
+    found = api.post(
+        "/api/v1/appointments/lookup/", {"code": code, "email": "MARIO@example.org"}, content_type="application/json"
+    )
     assert found.status_code == 200 and found.json()["topic"] == "SPID e CIE"
-    refused = api.post(f"/api/v1/appointments/{code}/cancel/", {"email": "other@example.org"}, content_type="application/json")
+    refused = api.post(
+        f"/api/v1/appointments/{code}/cancel/", {"email": "other@example.org"}, content_type="application/json"
+    )
     assert refused.status_code == 404
-    cancelled = api.post(f"/api/v1/appointments/{code}/cancel/", {"email": "mario@example.org"}, content_type="application/json")
+    cancelled = api.post(
+        f"/api/v1/appointments/{code}/cancel/", {"email": "mario@example.org"}, content_type="application/json"
+    )
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
-    twice = api.post(f"/api/v1/appointments/{code}/cancel/", {"email": "mario@example.org"}, content_type="application/json")
+    twice = api.post(
+        f"/api/v1/appointments/{code}/cancel/", {"email": "mario@example.org"}, content_type="application/json"
+    )
     assert twice.status_code == 400 and "non è più attivo" in str(twice.json())
 
 
 def test_signed_in_person_lists_own_appointments(cesena_desk, day_after_tomorrow, make_user):
     person = make_user()
     api = host_client("cesena.localhost", user=person)
-    api.post("/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow, email=person.email), content_type="application/json")
+    api.post(
+        "/api/v1/appointments/",
+        _booking(cesena_desk, day_after_tomorrow, email=person.email),
+        content_type="application/json",
+    )
     connection.set_tenant(connection.tenant)
-    appointment_book(desk=cesena_desk, start=_at(day_after_tomorrow, 10), topic="Altro", applicant_name="Altri", email="altri@example.org")
+    appointment_book(
+        desk=cesena_desk,
+        start=_at(day_after_tomorrow, 10),
+        topic="Altro",
+        applicant_name="Altri",
+        email="altri@example.org",
+    )
     mine = api.get("/api/v1/appointments/").json()
     assert [a["applicant_name"] for a in mine] == ["Mario Verdi"]
     assert host_client("cesena.localhost").get("/api/v1/appointments/").status_code == 403
@@ -77,7 +105,9 @@ def test_signed_in_person_lists_own_appointments(cesena_desk, day_after_tomorrow
 )
 def test_booking_bad_input_is_a_4xx_json(cesena_desk, day_after_tomorrow, change):
     api = host_client("cesena.localhost")
-    response = api.post("/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow, **change), content_type="application/json")
+    response = api.post(
+        "/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow, **change), content_type="application/json"
+    )
     assert 400 <= response.status_code < 500
     assert response["Content-Type"] == "application/json" and response.json()["detail"]
 
@@ -108,8 +138,12 @@ def test_attendance_needs_an_operator_of_that_hub(cesena, cesena_desk, make_user
     from src.desks.appointments.models import Appointment
 
     appointment = Appointment.objects.create(
-        desk=cesena_desk, code="TEST-0001", period=DateTimeTZRange(yesterday_slot, yesterday_slot + timedelta(minutes=30)),
-        topic="x", applicant_name="Anna", email="anna@example.org",
+        desk=cesena_desk,
+        code="TEST-0001",
+        period=DateTimeTZRange(yesterday_slot, yesterday_slot + timedelta(minutes=30)),
+        topic="x",
+        applicant_name="Anna",
+        email="anna@example.org",
     )
     citizen, operator, elsewhere = make_user(), make_user(), make_user()
     for user in (operator, elsewhere):
@@ -117,12 +151,19 @@ def test_attendance_needs_an_operator_of_that_hub(cesena, cesena_desk, make_user
     HubOperator.objects.create(hub=cesena_desk.hub, user=operator)
     url = f"/api/v1/appointments/{appointment.code}/attendance/"
     for stranger in (citizen, elsewhere):
-        assert host_client("cesena.localhost", stranger).post(url, {"state": "attended"}, content_type="application/json").status_code == 403
+        assert (
+            host_client("cesena.localhost", stranger)
+            .post(url, {"state": "attended"}, content_type="application/json")
+            .status_code
+            == 403
+        )
     api = host_client("cesena.localhost", operator)
     assert api.post(url, {"state": "maybe"}, content_type="application/json").status_code == 400
     response = api.post(url, {"state": "no_show"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["state"] == "no_show"
-    agenda = api.get(f"/api/v1/desks/{cesena_desk.pk}/appointments/", {"date": timezone.localdate(yesterday_slot).isoformat()})
+    agenda = api.get(
+        f"/api/v1/desks/{cesena_desk.pk}/appointments/", {"date": timezone.localdate(yesterday_slot).isoformat()}
+    )
     assert [a["code"] for a in agenda.json()] == ["TEST-0001"]
     appointment.refresh_from_db()
     assert [(t.from_state, t.to_state, t.by_id, t.channel) for t in appointment.transitions.all()] == [
@@ -153,8 +194,12 @@ def test_front_desk_agenda_page_marks_who_came(cesena, cesena_desk, cesena_admin
     connection.set_tenant(cesena)
     started = timezone.now() - timedelta(minutes=20)
     Appointment.objects.create(
-        desk=cesena_desk, code="AGND-0001", period=DateTimeTZRange(started, started + timedelta(minutes=30)),
-        topic="Bonus energia", applicant_name="Rita Presente", email="rita@example.org",
+        desk=cesena_desk,
+        code="AGND-0001",
+        period=DateTimeTZRange(started, started + timedelta(minutes=30)),
+        topic="Bonus energia",
+        applicant_name="Rita Presente",
+        email="rita@example.org",
     )
     url = f"/appuntamenti/agenda/{cesena_desk.pk}/"
     day = {"giorno": timezone.localdate(started).isoformat()}

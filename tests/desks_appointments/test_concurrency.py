@@ -46,7 +46,9 @@ def test_one_slot_many_racers_exactly_one_wins(cesena, committed_desk):
         try:
             connection.set_tenant(cesena)
             barrier.wait()
-            appointment_book(desk=committed_desk, start=start, topic="x", applicant_name=f"P{n}", email=f"p{n}@example.org")
+            appointment_book(
+                desk=committed_desk, start=start, topic="x", applicant_name=f"P{n}", email=f"p{n}@example.org"
+            )
             won.append(n)
         except SlotUnavailable as error:
             refused.append(error.message)

@@ -16,7 +16,9 @@ ROME = ZoneInfo("Europe/Rome")
 def desk(cesena):
     connection.set_tenant(cesena)
     hub = Hub.objects.create(name="Hub", slug="hub", address="Via 1", town="Cesena", is_published=True)
-    return ServiceDesk.objects.create(hub=hub, kind="sportello_facile", name="Sportello Facile", takes_appointments=True)
+    return ServiceDesk.objects.create(
+        hub=hub, kind="sportello_facile", name="Sportello Facile", takes_appointments=True
+    )
 
 
 def _insert(desk, start, end, state="booked", code="RAWSQL01"):

@@ -34,7 +34,12 @@ def _walk_to_summary(client, desk, day, *, hour=9):
     assert response["Location"] == STEP + "4-richiedente/"
     response = client.post(
         STEP + "4-richiedente/",
-        {"applicant_name": "Mario Verdi", "email": "Mario.Verdi@example.org", "phone": "+39 0547 123456", "fiscal_code": ""},
+        {
+            "applicant_name": "Mario Verdi",
+            "email": "Mario.Verdi@example.org",
+            "phone": "+39 0547 123456",
+            "fiscal_code": "",
+        },
     )
     assert response["Location"] == STEP + "5-riepilogo/"
     return client.get(STEP + "5-riepilogo/")
@@ -46,7 +51,14 @@ def test_booking_without_an_account_check_and_cancel_with_the_code(
     client = host_client("cesena.localhost")
     summary = page_text(_walk_to_summary(client, cesena_desk, day_after_tomorrow))
     assert "5/6" in summary
-    for shown in ("Sportello Facile", "09:00–09:30", "SPID e CIE", "Attivare lo SPID per mia madre", "Mario Verdi", "mario.verdi@example.org"):
+    for shown in (
+        "Sportello Facile",
+        "09:00–09:30",
+        "SPID e CIE",
+        "Attivare lo SPID per mia madre",
+        "Mario Verdi",
+        "mario.verdi@example.org",
+    ):
         assert shown in summary
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -65,7 +77,9 @@ def test_booking_without_an_account_check_and_cancel_with_the_code(
 
     # Another browser, no account: check with code and e-mail, then cancel.
     stranger = host_client("cesena.localhost")
-    response = stranger.post("/appuntamenti/verifica/", {"code": code.lower().replace("-", " "), "email": "MARIO.VERDI@example.org"})
+    response = stranger.post(
+        "/appuntamenti/verifica/", {"code": code.lower().replace("-", " "), "email": "MARIO.VERDI@example.org"}
+    )
     assert response.status_code == 200
     assert "prenotato" in page_text(response) and "Sportello Facile" in page_text(response)
     with django_capture_on_commit_callbacks(execute=True):
@@ -82,8 +96,11 @@ def test_booking_without_an_account_check_and_cancel_with_the_code(
 
 def test_wrong_email_reveals_nothing_and_cancels_nothing(cesena_desk, day_after_tomorrow):
     appointment = appointment_book(
-        desk=cesena_desk, start=_at(day_after_tomorrow, 10), topic="Pagamenti pagoPA",
-        applicant_name="Luca Neri", email="luca@example.org",
+        desk=cesena_desk,
+        start=_at(day_after_tomorrow, 10),
+        topic="Pagamenti pagoPA",
+        applicant_name="Luca Neri",
+        email="luca@example.org",
     )
     client = host_client("cesena.localhost")
     response = client.post("/appuntamenti/verifica/", {"code": appointment.code, "email": "altro@example.org"})
@@ -101,7 +118,10 @@ def test_slot_taken_meanwhile_goes_back_to_step_2_keeping_the_rest(cesena, cesen
     # Someone else books 09:00 while this person reads the summary.
     connection.set_tenant(cesena)
     appointment_book(
-        desk=cesena_desk, start=_at(day_after_tomorrow, 9), topic="Altro", applicant_name="Altra Persona",
+        desk=cesena_desk,
+        start=_at(day_after_tomorrow, 9),
+        topic="Altro",
+        applicant_name="Altra Persona",
         email="altra@example.org",
     )
     response = client.post(STEP + "5-riepilogo/", {"privacy": "1"}, follow=True)
@@ -145,7 +165,9 @@ def test_past_closed_and_out_of_hours_slots_are_not_offered(cesena, cesena_desk,
     client = host_client("cesena.localhost")
     client.post(STEP + "1-luogo/", {"desk": cesena_desk.pk})
     connection.set_tenant(cesena)
-    Closure.objects.create(hub=cesena_desk.hub, starts_on=day_after_tomorrow, ends_on=day_after_tomorrow, reason="Lavori")
+    Closure.objects.create(
+        hub=cesena_desk.hub, starts_on=day_after_tomorrow, ends_on=day_after_tomorrow, reason="Lavori"
+    )
     text = page_text(client.get(STEP + "2-data-e-ora/", {"giorno": day_after_tomorrow.isoformat()}))
     assert "Nessun orario libero in questo giorno" in text
     response = client.post(STEP + "2-data-e-ora/", {"slot": _at(day_after_tomorrow, 9).isoformat()}, follow=True)
@@ -157,12 +179,19 @@ def test_past_closed_and_out_of_hours_slots_are_not_offered(cesena, cesena_desk,
     assert "L'orario scelto non è disponibile" in page_text(response)
 
 
-def test_confirmation_email_is_in_the_language_of_the_person(cesena_desk, day_after_tomorrow, make_user, django_capture_on_commit_callbacks):
+def test_confirmation_email_is_in_the_language_of_the_person(
+    cesena_desk, day_after_tomorrow, make_user, django_capture_on_commit_callbacks
+):
     person = make_user(language="en")
     with django_capture_on_commit_callbacks(execute=True):
         appointment_book(
-            desk=cesena_desk, start=_at(day_after_tomorrow, 9), topic="SPID e CIE", applicant_name="Jane Doe",
-            email=person.email, person=person, language="it",
+            desk=cesena_desk,
+            start=_at(day_after_tomorrow, 9),
+            topic="SPID e CIE",
+            applicant_name="Jane Doe",
+            email=person.email,
+            person=person,
+            language="it",
         )
     (message,) = mail.outbox
     english_day = _at(day_after_tomorrow, 9).strftime("%A")  # the C locale's English day name

@@ -27,7 +27,9 @@ def test_reminder_goes_out_the_day_before_once_in_the_booking_language(
     english = make_user(first_name="Jane", language="en")
     with django_capture_on_commit_callbacks(execute=True):
         italian = _book(cesena_desk, day_after_tomorrow, 9)
-        guest = _book(cesena_desk, day_after_tomorrow, 9, 30, applicant_name="John Smith", email="john@example.org", language="en")
+        guest = _book(
+            cesena_desk, day_after_tomorrow, 9, 30, applicant_name="John Smith", email="john@example.org", language="en"
+        )
         member = _book(cesena_desk, day_after_tomorrow, 10, email=english.email, person=english, language="it")
     mail.outbox.clear()
     day_before = day_after_tomorrow - timedelta(days=1)
@@ -53,7 +55,9 @@ def test_reminder_goes_out_the_day_before_once_in_the_booking_language(
     assert en.subject == f"Reminder: Sportello Facile tomorrow at 09:30 (code {guest.code})"
     assert "Dear John Smith" in en.body and _at(day_after_tomorrow, 9).strftime("%A") in en.body
     # Booked signed in: the person's own language, whatever the page's.
-    assert by_address[english.email].subject.startswith("Reminder:") and member.code in by_address[english.email].subject
+    assert (
+        by_address[english.email].subject.startswith("Reminder:") and member.code in by_address[english.email].subject
+    )
 
     connection.set_tenant(cesena)
     assert set(Appointment.objects.values_list("reminded_at", flat=True)) == {now}
@@ -82,7 +86,9 @@ def test_no_reminder_for_cancelled_or_booked_today(
     assert mail.outbox == []
 
 
-def test_the_jobs_round_sends_the_reminders(cesena, cesena_desk, day_after_tomorrow, django_capture_on_commit_callbacks):
+def test_the_jobs_round_sends_the_reminders(
+    cesena, cesena_desk, day_after_tomorrow, django_capture_on_commit_callbacks
+):
     _book(cesena_desk, day_after_tomorrow, 9)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

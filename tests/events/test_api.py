@@ -19,7 +19,10 @@ def test_list_register_waitlist_and_cancel(cesena_event, make_user):
     again = host_client("cesena.localhost", anna).post(f"/api/v1/events/{cesena_event.pk}/registration/")
     assert again.status_code == 409 and "già iscritto" in again.json()["detail"]
 
-    assert host_client("cesena.localhost", bruno).delete(f"/api/v1/events/{cesena_event.pk}/registration/").json()["state"] == "cancelled"
+    assert (
+        host_client("cesena.localhost", bruno).delete(f"/api/v1/events/{cesena_event.pk}/registration/").json()["state"]
+        == "cancelled"
+    )
     mine = host_client("cesena.localhost", carla).get(f"/api/v1/events/{cesena_event.pk}/registration/").json()
     assert mine["state"] == "registered"
     assert host_client("cesena.localhost").get(f"/api/v1/events/{cesena_event.pk}/").json()["places_left"] == 0
@@ -53,5 +56,11 @@ def test_attendance_bad_input_from_an_administrator_is_a_400(cesena, cesena_even
     for body in ({"attended": "forse"}, {}, "not json"):
         response = api.post(url, body, content_type="application/json")
         assert response.status_code == 400 and response.json()["detail"]
-    assert api.post(f"/api/v1/events/{cesena_event.pk}/registrations/999999/attendance/", {"attended": True},
-                    content_type="application/json").status_code == 404
+    assert (
+        api.post(
+            f"/api/v1/events/{cesena_event.pk}/registrations/999999/attendance/",
+            {"attended": True},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )

@@ -34,22 +34,28 @@ def test_operator_marks_attendance_on_the_page_and_by_api(cesena, cesena_event, 
     for refused in (anna, other_operator):
         client = host_client("cesena.localhost", refused)
         assert client.get(f"/eventi/{cesena_event.pk}/presenze/").status_code == 403
-        assert client.post(
-            f"/api/v1/events/{cesena_event.pk}/registrations/{mine.pk}/attendance/", {"attended": False},
-            content_type="application/json",
-        ).status_code == 403
+        assert (
+            client.post(
+                f"/api/v1/events/{cesena_event.pk}/registrations/{mine.pk}/attendance/",
+                {"attended": False},
+                content_type="application/json",
+            ).status_code
+            == 403
+        )
 
     admin_api = host_client("cesena.localhost", cesena_admin)
     rows = admin_api.get(f"/api/v1/events/{cesena_event.pk}/registrations/").json()
     assert {r["name"]: r["state"] for r in rows} == {"Anna Arrivata": "attended", "Bruno Assente": "registered"}
     response = admin_api.post(
-        f"/api/v1/events/{cesena_event.pk}/registrations/{mine.pk}/attendance/", {"attended": False},
+        f"/api/v1/events/{cesena_event.pk}/registrations/{mine.pk}/attendance/",
+        {"attended": False},
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["state"] == "registered"
     connection.set_tenant(cesena)
     assert [(t.to_state, t.by_id) for t in EventRegistration.objects.get(pk=mine.pk).transitions.all()][1:] == [
-        ("attended", operator.pk), ("registered", cesena_admin.pk)
+        ("attended", operator.pk),
+        ("registered", cesena_admin.pk),
     ]
 
 
@@ -57,7 +63,8 @@ def test_attendance_is_not_marked_before_the_event_day(cesena, cesena_event, ces
     connection.set_tenant(cesena)
     registration = event_register(event=cesena_event, person=make_user())
     response = host_client("cesena.localhost", cesena_admin).post(
-        f"/api/v1/events/{cesena_event.pk}/registrations/{registration.pk}/attendance/", {"attended": True},
+        f"/api/v1/events/{cesena_event.pk}/registrations/{registration.pk}/attendance/",
+        {"attended": True},
         content_type="application/json",
     )
     assert response.status_code == 400 and "dal giorno dell'evento" in response.json()["detail"]

@@ -27,7 +27,9 @@ def committed_event(cesena):
         connection.set_tenant(cesena)
         hub = Hub.objects.create(name="Hub gara", slug="hub-gara", address="Via 1", town="Cesena", is_published=True)
         starts = timezone.now() + timedelta(days=2)
-        event = Event.objects.create(hub=hub, title="Ultimi posti", capacity=CAPACITY, starts_at=starts, ends_at=starts + timedelta(hours=1))
+        event = Event.objects.create(
+            hub=hub, title="Ultimi posti", capacity=CAPACITY, starts_at=starts, ends_at=starts + timedelta(hours=1)
+        )
         connection.set_schema_to_public()
         people = [User.objects.create_user(email=f"gara{n}@example.org") for n in range(RACERS)]
         return event, people

@@ -14,7 +14,9 @@ def _register(person, event):
     return host_client("cesena.localhost", person).post(f"/eventi/{event.pk}/iscrizione/", follow=True)
 
 
-def test_capacity_then_waitlist_then_promotion_by_email(cesena, cesena_event, make_user, django_capture_on_commit_callbacks):
+def test_capacity_then_waitlist_then_promotion_by_email(
+    cesena, cesena_event, make_user, django_capture_on_commit_callbacks
+):
     anna, bruno, carla, dario = (make_user(first_name=n) for n in ("Anna", "Bruno", "Carla", "Dario"))
     dario.language = "en"
     dario.save()
@@ -35,20 +37,27 @@ def test_capacity_then_waitlist_then_promotion_by_email(cesena, cesena_event, ma
     # Bruno cancels: Carla, first in line, gets the place and an e-mail; Dario moves up.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = host_client("cesena.localhost", bruno).post(f"/eventi/{cesena_event.pk}/iscrizione/annulla/", follow=True)
+        response = host_client("cesena.localhost", bruno).post(
+            f"/eventi/{cesena_event.pk}/iscrizione/annulla/", follow=True
+        )
     assert "La tua iscrizione è stata annullata" in page_text(response)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([bruno.email, carla.email])
     promoted = next(m for m in mail.outbox if m.to == [carla.email])
     assert "Si è liberato un posto" in promoted.subject and promoted.attachments
-    assert "Sei iscritto: hai un posto" in page_text(host_client("cesena.localhost", carla).get(f"/eventi/{cesena_event.pk}/"))
+    assert "Sei iscritto: hai un posto" in page_text(
+        host_client("cesena.localhost", carla).get(f"/eventi/{cesena_event.pk}/")
+    )
     assert "posizione 1" in page_text(host_client("cesena.localhost", dario).get(f"/eventi/{cesena_event.pk}/"))
 
     connection.set_tenant(cesena)
-    states = dict(EventRegistration.objects.filter(event=cesena_event).values_list("person__first_name", "state").order_by("pk"))
+    states = dict(
+        EventRegistration.objects.filter(event=cesena_event).values_list("person__first_name", "state").order_by("pk")
+    )
     assert states == {"Anna": "registered", "Bruno": "cancelled", "Carla": "registered", "Dario": "waitlisted"}
     carla_row = EventRegistration.objects.get(event=cesena_event, person=carla)
     assert [(t.from_state, t.to_state, t.channel) for t in carla_row.transitions.all()] == [
-        ("", "waitlisted", "web"), ("waitlisted", "registered", "system")
+        ("", "waitlisted", "web"),
+        ("waitlisted", "registered", "system"),
     ]
 
 

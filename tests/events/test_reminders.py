@@ -22,7 +22,11 @@ def _at(day, hour, minute=0):
 def test_reminder_the_day_before_once_each_in_their_language(cesena, make_user, django_capture_on_commit_callbacks):
     day = timezone.localdate() + timedelta(days=2)
     event = make_event(cesena, capacity=2, starts_at=_at(day, 18), ends_at=_at(day, 20))
-    anna, jane, carla = make_user(first_name="Anna"), make_user(first_name="Jane", language="en"), make_user(first_name="Carla")
+    anna, jane, carla = (
+        make_user(first_name="Anna"),
+        make_user(first_name="Jane", language="en"),
+        make_user(first_name="Carla"),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         event_register(event=event, person=anna)
         event_register(event=event, person=jane)
@@ -57,7 +61,9 @@ def test_reminder_the_day_before_once_each_in_their_language(cesena, make_user, 
     assert mail.outbox == []
 
 
-def test_no_reminder_for_cancelled_registrations_or_unpublished_events(cesena, make_user, django_capture_on_commit_callbacks):
+def test_no_reminder_for_cancelled_registrations_or_unpublished_events(
+    cesena, make_user, django_capture_on_commit_callbacks
+):
     day = timezone.localdate() + timedelta(days=2)
     event = make_event(cesena, capacity=5, starts_at=_at(day, 18), ends_at=_at(day, 20))
     hidden = make_event(cesena, capacity=5, title="Evento ritirato", starts_at=_at(day, 17), ends_at=_at(day, 19))

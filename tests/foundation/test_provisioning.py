@@ -33,8 +33,13 @@ def test_provision_union_reports_each_comune_and_is_idempotent(db):
 
 def test_create_comune_with_institutional_domain_and_administrator(db):
     output = _run(
-        "create_comune", "gambettola", name="Gambettola", istat="040015", province="fc",
-        domain=["servizi.comune.gambettola.fc.it"], admin_email="sindaco@gambettola.example.org",
+        "create_comune",
+        "gambettola",
+        name="Gambettola",
+        istat="040015",
+        province="fc",
+        domain=["servizi.comune.gambettola.fc.it"],
+        admin_email="sindaco@gambettola.example.org",
     )
     assert "Gambettola: created" in output
     comune = Municipality.objects.get(slug="gambettola")

@@ -17,7 +17,10 @@ def _manage(*args, env):
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "HTTPS")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], env=environment, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
         cwd=settings.BASE_DIR,
     )
 

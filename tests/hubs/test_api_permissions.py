@@ -65,7 +65,10 @@ def test_administrator_writes_the_rows_of_a_hub(cesena, cesena_admin):
     with tenant_context(cesena):
         hub = make_hub()
     api = cesena_api(cesena_admin)
-    assert api.post(f"hubs/{hub.pk}/opening-hours/", {"weekday": 2, "opens": "09:00", "closes": "13:00"}).status_code == 201
+    assert (
+        api.post(f"hubs/{hub.pk}/opening-hours/", {"weekday": 2, "opens": "09:00", "closes": "13:00"}).status_code
+        == 201
+    )
     assert api.post(f"hubs/{hub.pk}/closures/", {"starts_on": "2030-08-15", "ends_on": "2030-08-16"}).status_code == 201
     special = {"date": "2030-06-02", "opens": "10:00", "closes": "12:00", "note": "Festa"}
     assert api.post(f"hubs/{hub.pk}/special-openings/", special).status_code == 201
@@ -83,5 +86,7 @@ def test_administrator_writes_the_rows_of_a_hub(cesena, cesena_admin):
 def test_rows_of_a_hub_are_refused_without_the_role(cesena, citizen):
     with tenant_context(cesena):
         hub = make_hub()
-    response = cesena_api(citizen).post(f"hubs/{hub.pk}/opening-hours/", {"weekday": 2, "opens": "09:00", "closes": "13:00"})
+    response = cesena_api(citizen).post(
+        f"hubs/{hub.pk}/opening-hours/", {"weekday": 2, "opens": "09:00", "closes": "13:00"}
+    )
     assert response.status_code == 403

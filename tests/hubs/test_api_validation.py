@@ -55,9 +55,19 @@ BAD_WRITES = [
     ("patch", "hubs/{hub}/photos/{photo}/", {"order": -1}, "order"),
     ("post", "spaces/", {"hub": "{hub}", "name": "S", "kind": "sauna", "capacity": 2}, "kind"),
     ("post", "spaces/", {"hub": "{hub}", "name": "S", "kind": "meeting", "capacity": -2}, "capacity"),
-    ("post", "spaces/", {"hub": "{hub}", "name": "S", "kind": "meeting", "capacity": 2, "amenities": ["jacuzzi"]}, "amenities"),
+    (
+        "post",
+        "spaces/",
+        {"hub": "{hub}", "name": "S", "kind": "meeting", "capacity": 2, "amenities": ["jacuzzi"]},
+        "amenities",
+    ),
     ("post", "spaces/", {"hub": 999999, "name": "S", "kind": "meeting", "capacity": 2}, "hub"),
-    ("post", "spaces/", {"hub": "{hub}", "name": "S", "kind": "meeting", "capacity": 2, "default_layout": "{layout}"}, "default_layout"),
+    (
+        "post",
+        "spaces/",
+        {"hub": "{hub}", "name": "S", "kind": "meeting", "capacity": 2, "default_layout": "{layout}"},
+        "default_layout",
+    ),
     ("patch", "spaces/{space}/", {"default_layout": "{other_layout}"}, "default_layout"),
     ("post", "seats/", {"space": "{space}", "label": "P1"}, "non_field_errors"),  # label taken in that room
     ("post", "seats/", {"space": "{space}", "label": "P9", "features": ["divano"]}, "features"),
@@ -90,9 +100,7 @@ def test_bad_input_is_a_400_naming_the_field(catalogue, cesena_admin, method, pa
 
 
 def test_a_body_that_is_not_json_is_a_400(catalogue, cesena_admin):
-    response = cesena_api(cesena_admin).client.post(
-        "/api/v1/hubs/", "{non è json", content_type="application/json"
-    )
+    response = cesena_api(cesena_admin).client.post("/api/v1/hubs/", "{non è json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"]
 

@@ -5,11 +5,11 @@ from datetime import date, time
 
 from django_tenants.utils import tenant_context
 
+from src.desks.demo import load_desks
 from src.desks.models import DeskHours, ServiceDesk
+from src.hubs.demo import load_hubs
 from src.hubs.models import Hub, Layout, OpeningHours, Seat, Space
 from src.hubs.selectors import hub_open_intervals, seats_on
-from src.desks.demo import load_desks
-from src.hubs.demo import load_hubs
 from tenants.union.demo import demo_loaders
 
 MODELS = (Hub, Space, Seat, Layout, OpeningHours, ServiceDesk, DeskHours)
@@ -59,7 +59,12 @@ def test_cesena_hub_as_the_comune_describes_it(cesena):
             assert len(seats_on(room, date(2026, 6, 9))) == room.seats.count()
         kinds = set(hub.spaces.values_list("kind", flat=True))
         assert {"meeting", "phone_booth"} <= kinds
-        assert set(hub.desks.values_list("kind", flat=True)) == {"biblioteca", "sportello_facile", "comunita", "energia"}
+        assert set(hub.desks.values_list("kind", flat=True)) == {
+            "biblioteca",
+            "sportello_facile",
+            "comunita",
+            "energia",
+        }
 
 
 def test_smaller_hub_in_sarsina(sarsina):

@@ -47,8 +47,20 @@ def sarsina_catalogue(sarsina, sarsina_admin):
     return rows
 
 
-MODELS = (Hub, Space, Seat, Layout, OpeningHours, Closure, SpecialOpening, HubPhoto, LayoutSchedule, HubOperator,
-          ServiceDesk, DeskHours)
+MODELS = (
+    Hub,
+    Space,
+    Seat,
+    Layout,
+    OpeningHours,
+    Closure,
+    SpecialOpening,
+    HubPhoto,
+    LayoutSchedule,
+    HubOperator,
+    ServiceDesk,
+    DeskHours,
+)
 
 
 def test_cesena_schema_has_none_of_sarsinas_rows(cesena, sarsina, sarsina_catalogue):
@@ -86,7 +98,10 @@ def test_api_of_cesena_cannot_change_sarsinas_rows(cesena, sarsina, cesena_admin
     assert api.delete(f"spaces/{rows['space'].pk}/").status_code == 404
     assert api.patch(f"seats/{rows['seat'].pk}/", {"label": "X"}).status_code == 404
     assert api.delete(f"desks/{rows['desk'].pk}/").status_code == 404
-    assert api.post(f"hubs/{rows['hub'].pk}/closures/", {"starts_on": "2030-01-05", "ends_on": "2030-01-05"}).status_code == 404
+    assert (
+        api.post(f"hubs/{rows['hub'].pk}/closures/", {"starts_on": "2030-01-05", "ends_on": "2030-01-05"}).status_code
+        == 404
+    )
     # Pointing a new Cesena row at a Sarsina hub: that hub does not exist here.
     response = api.post("spaces/", {"hub": rows["hub"].pk, "name": "S", "kind": "meeting", "capacity": 2})
     assert response.status_code == 400 and "hub" in response.json()["errors"]

@@ -17,7 +17,10 @@ def _hours(model, owner_field, owner, hours):
     for weekday, ranges in (hours or {}).items():
         for opens, closes in ranges:
             model.objects.create(
-                **{owner_field: owner}, weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes)
+                **{owner_field: owner},
+                weekday=weekday,
+                opens=time.fromisoformat(opens),
+                closes=time.fromisoformat(closes),
             )
 
 
@@ -28,7 +31,9 @@ def build_hub(slug, name, *, town, published=True, hours=None, **fields) -> Hub:
     return hub
 
 
-def add_desk(hub, name="Sportello Facile", *, kind=ServiceDesk.Kind.SPORTELLO_FACILE, hours=None, **fields) -> ServiceDesk:
+def add_desk(
+    hub, name="Sportello Facile", *, kind=ServiceDesk.Kind.SPORTELLO_FACILE, hours=None, **fields
+) -> ServiceDesk:
     desk = ServiceDesk.objects.create(hub=hub, kind=kind, name=name, **fields)
     _hours(DeskHours, "desk", desk, hours)
     return desk

@@ -68,14 +68,25 @@ def test_open_now_in_sql_agrees_with_the_selector(cesena):
     """The union page computes "open now" in SQL; it must say what hub_is_open says."""
     monday = local_today() - timedelta(days=local_today().weekday()) + timedelta(days=7)
     with tenant_context(cesena):
-        split = build_hub("orari-spezzati", "Orari spezzati", town="Cesena", hours={0: [("09:00", "13:00"), ("14:30", "18:00")]})
+        split = build_hub(
+            "orari-spezzati", "Orari spezzati", town="Cesena", hours={0: [("09:00", "13:00"), ("14:30", "18:00")]}
+        )
         closed = build_hub("chiuso-lunedi", "Chiuso per ferie", town="Cesena", hours={0: [("09:00", "18:00")]})
         add_closure(closed, monday, reason="Ferie")
         special = build_hub("apertura-speciale", "Apertura speciale", town="Cesena", hours={0: [("09:00", "18:00")]})
         SpecialOpening.objects.create(hub=special, date=monday, opens=time(20), closes=time(23))
-        future = build_hub("non-ancora", "Non ancora aperto", town="Cesena", hours={0: [("09:00", "18:00")]}, opened_on=monday + timedelta(days=1))
+        future = build_hub(
+            "non-ancora",
+            "Non ancora aperto",
+            town="Cesena",
+            hours={0: [("09:00", "18:00")]},
+            opened_on=monday + timedelta(days=1),
+        )
         hubs = [split, closed, special, future]
-        moments = [datetime.combine(monday, time(h, m), tzinfo=ROME) for h, m in ((8, 59), (9, 0), (13, 0), (14, 30), (17, 59), (18, 0), (21, 0))]
+        moments = [
+            datetime.combine(monday, time(h, m), tzinfo=ROME)
+            for h, m in ((8, 59), (9, 0), (13, 0), (14, 30), (17, 59), (18, 0), (21, 0))
+        ]
         for at in moments:
             expected = {hub.slug for hub in hubs if hub_is_open(hub, at)}
             from_sql = {row.slug for row in union_hubs(comune_slug="cesena", open_only=True, at=at)}
@@ -100,5 +111,3 @@ def test_no_map_without_coordinates_but_the_list_is_there(union_client, cesena):
         build_hub("senza-coordinate", "Hub senza coordinate", town="Cesena")
     html = union_client.get("/hub/").content.decode()
     assert "Hub senza coordinate" in html and "hub-map__svg" not in html
-
-

@@ -91,6 +91,7 @@ def every_day(*ranges, days=range(7)):
 @pytest.fixture
 def people(cesena, sarsina, mercato):
     """Who they are, where they live and work (road km from tenants/reporting/data/distanze.csv)."""
+
     def person(name, home=None, workplace=None, km=None, public=False):
         user = UserFactory(email=f"{name}@example.org", first_name=name.title(), home_municipality=home)
         if workplace or km or public:
@@ -116,7 +117,9 @@ def union_data(cesena, sarsina, mercato, people):
     ids = {}
     with tenant_context(cesena):
         # Tuesday-Sunday 9-13 and 14-18; an overlapping Tuesday row must not count twice.
-        hub = make_hub("hub-cesena", "Hub Cesena", hours=every_day(("09:00", "13:00"), ("14:00", "18:00"), days=range(1, 7)))
+        hub = make_hub(
+            "hub-cesena", "Hub Cesena", hours=every_day(("09:00", "13:00"), ("14:00", "18:00"), days=range(1, 7))
+        )
         hub.opening_hours.create(weekday=1, opens=time(9), closes=time(10))
         Closure.objects.create(hub=hub, starts_on=feb(14), ends_on=feb(14), reason="Manutenzione")
         SpecialOpening.objects.create(hub=hub, date=feb(16), opens=time(9), closes=time(13))
@@ -134,7 +137,9 @@ def union_data(cesena, sarsina, mercato, people):
         book(p["carla"], meeting, feb(10), "14:00", "16:00", "completed")
         book(p["carla"], cowork, feb(11), "09:00", "13:00", "confirmed")
         book(p["anna"], cowork, feb(12), "09:00", "12:00", "held", s3)
-        desk = ServiceDesk.objects.create(hub=hub, kind="sportello_facile", name="Sportello Facile", topics=["ISEE", "SPID"])
+        desk = ServiceDesk.objects.create(
+            hub=hub, kind="sportello_facile", name="Sportello Facile", topics=["ISEE", "SPID"]
+        )
         appointment(desk, date(2026, 1, 13), "10:00", "10:30", "ISEE", "attended")
         appointment(desk, feb(3), "10:00", "10:30", "ISEE", "attended")
         appointment(desk, feb(3), "10:30", "11:00", "ISEE", "no_show")
@@ -143,7 +148,9 @@ def union_data(cesena, sarsina, mercato, people):
         ids["cesena_hub"] = hub.pk
         ids["cesena_desk"] = desk.pk
     with tenant_context(sarsina):
-        hub = make_hub("hub-sarsina", "Hub Sarsina", hours=every_day(("09:00", "13:00"), ("14:00", "16:00"), days=range(5)))
+        hub = make_hub(
+            "hub-sarsina", "Hub Sarsina", hours=every_day(("09:00", "13:00"), ("14:00", "16:00"), days=range(5))
+        )
         cowork = make_space(hub, "Coworking", seats=2)
         s1, s2 = cowork.seats.order_by("label")
         book(p["elena"], cowork, feb(2), "09:00", "13:00", "checked_in", s1)
@@ -153,8 +160,13 @@ def union_data(cesena, sarsina, mercato, people):
         event = Event.objects.create(
             hub=hub, title="Corso SPID", starts_at=at(feb(10), "17:00"), ends_at=at(feb(10), "19:00"), capacity=3
         )
-        for name, state in (("elena", "attended"), ("anna", "attended"), ("hana", "registered"),
-                            ("franco", "waitlisted"), ("bruno", "cancelled")):
+        for name, state in (
+            ("elena", "attended"),
+            ("anna", "attended"),
+            ("hana", "registered"),
+            ("franco", "waitlisted"),
+            ("bruno", "cancelled"),
+        ):
             EventRegistration.objects.create(event=event, person=p[name], state=state)
         ids["sarsina_hub"] = hub.pk
     with tenant_context(mercato):

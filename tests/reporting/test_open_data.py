@@ -57,9 +57,20 @@ def test_open_data_csv_is_public_and_suppresses_small_cells(union_data, cesena):
     for personal in ("@", "Anna", "Bruno", "Rossi", "Mario", "BNCMRA80A01C573X", "extra0"):
         assert personal not in content
     assert set(rows[0]) == {
-        "mese", "codice_istat_comune", "comune", "hub", "prenotazioni", "prenotazioni_annullate",
-        "mancate_presentazioni", "ore_prenotate", "tasso_occupazione_pct", "persone_distinte",
-        "appuntamenti_sportelli", "eventi", "presenze_eventi", "dati_soppressi",
+        "mese",
+        "codice_istat_comune",
+        "comune",
+        "hub",
+        "prenotazioni",
+        "prenotazioni_annullate",
+        "mancate_presentazioni",
+        "ore_prenotate",
+        "tasso_occupazione_pct",
+        "persone_distinte",
+        "appuntamenti_sportelli",
+        "eventi",
+        "presenze_eventi",
+        "dati_soppressi",
     }
 
 

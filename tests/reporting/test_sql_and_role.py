@@ -6,9 +6,9 @@ import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
+from tenants.comuni.sql import check_schema_name, quote_ident
 from tenants.reporting.periods import Period
 from tenants.reporting.role import reporting_cursor
-from tenants.comuni.sql import check_schema_name, quote_ident
 from tenants.reporting.schemas import ComuneSchema, comune_schemas
 from tenants.reporting.selectors import ReportQuery, report_build
 from tenants.reporting.sql.facts import BOOKING_DAY
@@ -76,12 +76,14 @@ def test_generated_union_names_every_comune_schema_quoted(db, mercato):
 
 def test_a_bad_schema_name_in_the_table_never_reaches_sql():
     with pytest.raises(ValueError):
-        ComuneSchema(schema='x"y', slug="x", name="X", istat_code="000000").ident
+        _ = ComuneSchema(schema='x"y', slug="x", name="X", istat_code="000000").ident
 
 
 def test_one_statement_per_measure_whatever_the_number_of_comuni(union_data):
     def statements(slugs):
-        query = ReportQuery(comuni=comune_schemas(slugs), period=Period.containing("month", date(2026, 2, 1)), mode="live")
+        query = ReportQuery(
+            comuni=comune_schemas(slugs), period=Period.containing("month", date(2026, 2, 1)), mode="live"
+        )
         with CaptureQueriesContext(connection) as captured:
             report_build(query)
         # Savepoints, search_path and SET ROLE aside: the statements that read data.

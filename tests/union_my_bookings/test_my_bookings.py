@@ -9,11 +9,11 @@ from django.utils import timezone
 from src.bookings.services.booking import booking_create
 from src.desks.appointments.services import appointment_book
 from src.events.services import event_register
+from tenants.union.my_bookings import my_items
 from tests.bookings.conftest import build_hub, period
 from tests.conftest import host_client, page_text
 from tests.desks_appointments.conftest import make_desk
 from tests.events.conftest import make_event
-from tenants.union.my_bookings import my_items
 
 
 def _slot(hour):
@@ -39,8 +39,16 @@ def test_lists_items_of_two_comuni_for_the_person_and_none_of_others(cesena, sar
     connection.set_tenant(sarsina)  # a seat booked in Sarsina too
     space = build_hub("hub-posti").spaces.get(name="Coworking")
     day = timezone.localdate() + timedelta(days=2)
-    seat_booking = booking_create(person=giulia, space=space, seat=space.seats.get(label="P1"), period=period(day, "10:00", "12:00"), channel="web")
-    booking_create(person=other, space=space, seat=space.seats.get(label="P2"), period=period(day, "10:00", "12:00"), channel="web")
+    seat_booking = booking_create(
+        person=giulia,
+        space=space,
+        seat=space.seats.get(label="P1"),
+        period=period(day, "10:00", "12:00"),
+        channel="web",
+    )
+    booking_create(
+        person=other, space=space, seat=space.seats.get(label="P2"), period=period(day, "10:00", "12:00"), channel="web"
+    )
     connection.set_schema_to_public()
 
     response = host_client("localhost", giulia).get("/le-mie-prenotazioni/")

@@ -10,131 +10,448 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hubs', '0001_initial'),
+        ("hubs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(editable=False, max_length=8, unique=True, verbose_name='codice')),
-                ('period', django.contrib.postgres.fields.ranges.DateTimeRangeField(verbose_name='periodo')),
-                ('state', models.CharField(choices=[('held', 'in attesa di conferma'), ('confirmed', 'confermata'), ('checked_in', 'presente'), ('completed', 'conclusa'), ('cancelled', 'annullata'), ('no_show', 'mancata presentazione')], default='confirmed', max_length=16, verbose_name='stato')),
-                ('channel', models.CharField(choices=[('web', 'sito'), ('api', 'app'), ('front_desk', 'sportello'), ('system', 'automatico')], default='web', max_length=16, verbose_name='canale')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='creata il')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='check-in alle')),
-                ('hold_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='riserva valida fino a')),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='promemoria inviato il')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='creata da')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='hubs.hub', verbose_name='hub')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
-                ('seat', models.ForeignKey(blank=True, help_text='Vuota: tutta la sala.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='hubs.seat', verbose_name='postazione')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='hubs.space', verbose_name='spazio')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(editable=False, max_length=8, unique=True, verbose_name="codice")),
+                ("period", django.contrib.postgres.fields.ranges.DateTimeRangeField(verbose_name="periodo")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("held", "in attesa di conferma"),
+                            ("confirmed", "confermata"),
+                            ("checked_in", "presente"),
+                            ("completed", "conclusa"),
+                            ("cancelled", "annullata"),
+                            ("no_show", "mancata presentazione"),
+                        ],
+                        default="confirmed",
+                        max_length=16,
+                        verbose_name="stato",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "sito"),
+                            ("api", "app"),
+                            ("front_desk", "sportello"),
+                            ("system", "automatico"),
+                        ],
+                        default="web",
+                        max_length=16,
+                        verbose_name="canale",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="creata il"),
+                ),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True, verbose_name="check-in alle")),
+                ("hold_expires_at", models.DateTimeField(blank=True, null=True, verbose_name="riserva valida fino a")),
+                ("reminder_sent_at", models.DateTimeField(blank=True, null=True, verbose_name="promemoria inviato il")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="creata da",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
+                (
+                    "seat",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vuota: tutta la sala.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="hubs.seat",
+                        verbose_name="postazione",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="hubs.space",
+                        verbose_name="spazio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prenotazione',
-                'verbose_name_plural': 'prenotazioni',
-                'ordering': ['period'],
+                "verbose_name": "prenotazione",
+                "verbose_name_plural": "prenotazioni",
+                "ordering": ["period"],
             },
         ),
         migrations.CreateModel(
-            name='BookingPolicy',
+            name="BookingPolicy",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('slot_minutes', models.PositiveIntegerField(default=60, help_text="Le prenotazioni iniziano e finiscono a multipli di questa durata dall'apertura (es. 60, 240 per mezza giornata).", validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(1440)], verbose_name='durata di uno slot (minuti)')),
-                ('max_days_ahead', models.PositiveIntegerField(default=14, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(365)], verbose_name='giorni di anticipo massimo')),
-                ('max_hours', models.PositiveIntegerField(default=8, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(24)], verbose_name='durata massima di una prenotazione (ore)')),
-                ('max_active_per_person', models.PositiveIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='prenotazioni attive per persona')),
-                ('cancel_deadline_hours', models.PositiveIntegerField(default=2, validators=[django.core.validators.MaxValueValidator(336)], verbose_name='preavviso minimo per annullare (ore)')),
-                ('checkin_window_minutes', models.PositiveIntegerField(default=30, help_text='Chi non fa il check-in entro questo tempo perde la prenotazione (mancata presentazione).', validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(1440)], verbose_name="finestra di check-in dopo l'inizio (minuti)")),
-                ('hold_minutes', models.PositiveIntegerField(default=15, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1440)], verbose_name='durata della riserva in attesa di pagamento (minuti)')),
-                ('waitlist_offer_minutes', models.PositiveIntegerField(default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(1440)], verbose_name="tempo per accettare un posto dalla lista d'attesa (minuti)")),
-                ('reminder_hours', models.PositiveIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(168)], verbose_name="promemoria: ore prima dell'inizio")),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
+                (
+                    "slot_minutes",
+                    models.PositiveIntegerField(
+                        default=60,
+                        help_text="Le prenotazioni iniziano e finiscono a multipli di questa durata dall'apertura (es. 60, 240 per mezza giornata).",
+                        validators=[
+                            django.core.validators.MinValueValidator(15),
+                            django.core.validators.MaxValueValidator(1440),
+                        ],
+                        verbose_name="durata di uno slot (minuti)",
+                    ),
+                ),
+                (
+                    "max_days_ahead",
+                    models.PositiveIntegerField(
+                        default=14,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(365),
+                        ],
+                        verbose_name="giorni di anticipo massimo",
+                    ),
+                ),
+                (
+                    "max_hours",
+                    models.PositiveIntegerField(
+                        default=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                        verbose_name="durata massima di una prenotazione (ore)",
+                    ),
+                ),
+                (
+                    "max_active_per_person",
+                    models.PositiveIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="prenotazioni attive per persona",
+                    ),
+                ),
+                (
+                    "cancel_deadline_hours",
+                    models.PositiveIntegerField(
+                        default=2,
+                        validators=[django.core.validators.MaxValueValidator(336)],
+                        verbose_name="preavviso minimo per annullare (ore)",
+                    ),
+                ),
+                (
+                    "checkin_window_minutes",
+                    models.PositiveIntegerField(
+                        default=30,
+                        help_text="Chi non fa il check-in entro questo tempo perde la prenotazione (mancata presentazione).",
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(1440),
+                        ],
+                        verbose_name="finestra di check-in dopo l'inizio (minuti)",
+                    ),
+                ),
+                (
+                    "hold_minutes",
+                    models.PositiveIntegerField(
+                        default=15,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1440),
+                        ],
+                        verbose_name="durata della riserva in attesa di pagamento (minuti)",
+                    ),
+                ),
+                (
+                    "waitlist_offer_minutes",
+                    models.PositiveIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(1440),
+                        ],
+                        verbose_name="tempo per accettare un posto dalla lista d'attesa (minuti)",
+                    ),
+                ),
+                (
+                    "reminder_hours",
+                    models.PositiveIntegerField(
+                        default=24,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(168),
+                        ],
+                        verbose_name="promemoria: ore prima dell'inizio",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'regole di prenotazione',
-                'verbose_name_plural': 'regole di prenotazione',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='booking_policy_single_row'), models.CheckConstraint(condition=models.Q(('slot_minutes__gte', 15), ('slot_minutes__lte', 1440)), name='booking_policy_slot_range')],
+                "verbose_name": "regole di prenotazione",
+                "verbose_name_plural": "regole di prenotazione",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="booking_policy_single_row"),
+                    models.CheckConstraint(
+                        condition=models.Q(("slot_minutes__gte", 15), ("slot_minutes__lte", 1440)),
+                        name="booking_policy_slot_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BookingTransition',
+            name="BookingTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, help_text='Vuoto alla creazione.', max_length=16, verbose_name='da')),
-                ('to_state', models.CharField(choices=[('held', 'in attesa di conferma'), ('confirmed', 'confermata'), ('checked_in', 'presente'), ('completed', 'conclusa'), ('cancelled', 'annullata'), ('no_show', 'mancata presentazione')], max_length=16, verbose_name='a')),
-                ('at', models.DateTimeField(verbose_name='quando')),
-                ('channel', models.CharField(choices=[('web', 'sito'), ('api', 'app'), ('front_desk', 'sportello'), ('system', 'automatico')], max_length=16, verbose_name='canale')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='nota')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='chi')),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='bookings.booking')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_state",
+                    models.CharField(blank=True, help_text="Vuoto alla creazione.", max_length=16, verbose_name="da"),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("held", "in attesa di conferma"),
+                            ("confirmed", "confermata"),
+                            ("checked_in", "presente"),
+                            ("completed", "conclusa"),
+                            ("cancelled", "annullata"),
+                            ("no_show", "mancata presentazione"),
+                        ],
+                        max_length=16,
+                        verbose_name="a",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="quando")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "sito"),
+                            ("api", "app"),
+                            ("front_desk", "sportello"),
+                            ("system", "automatico"),
+                        ],
+                        max_length=16,
+                        verbose_name="canale",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="nota")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="chi",
+                    ),
+                ),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="transitions", to="bookings.booking"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cambio di stato',
-                'verbose_name_plural': 'cambi di stato',
-                'ordering': ['at', 'id'],
+                "verbose_name": "cambio di stato",
+                "verbose_name_plural": "cambi di stato",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WaitlistEntry',
+            name="WaitlistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', django.contrib.postgres.fields.ranges.DateTimeRangeField(verbose_name='periodo')),
-                ('state', models.CharField(choices=[('waiting', 'in attesa'), ('offered', 'posto offerto'), ('accepted', 'accettata'), ('declined', 'rifiutata'), ('expired', 'scaduta'), ('cancelled', 'ritirata')], default='waiting', max_length=16, verbose_name='stato')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='in lista dal')),
-                ('offered_at', models.DateTimeField(blank=True, null=True, verbose_name='offerto il')),
-                ('offered_booking', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='waitlist_entry', to='bookings.booking', verbose_name='posto offerto')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
-                ('seat', models.ForeignKey(blank=True, help_text='Vuota: qualsiasi postazione della sala.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='waitlist', to='hubs.seat', verbose_name='postazione')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waitlist', to='hubs.space', verbose_name='spazio')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", django.contrib.postgres.fields.ranges.DateTimeRangeField(verbose_name="periodo")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "in attesa"),
+                            ("offered", "posto offerto"),
+                            ("accepted", "accettata"),
+                            ("declined", "rifiutata"),
+                            ("expired", "scaduta"),
+                            ("cancelled", "ritirata"),
+                        ],
+                        default="waiting",
+                        max_length=16,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="in lista dal")),
+                ("offered_at", models.DateTimeField(blank=True, null=True, verbose_name="offerto il")),
+                (
+                    "offered_booking",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="waitlist_entry",
+                        to="bookings.booking",
+                        verbose_name="posto offerto",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
+                (
+                    "seat",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vuota: qualsiasi postazione della sala.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waitlist",
+                        to="hubs.seat",
+                        verbose_name="postazione",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waitlist",
+                        to="hubs.space",
+                        verbose_name="spazio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "iscrizione alla lista d'attesa",
-                'verbose_name_plural': "lista d'attesa",
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "iscrizione alla lista d'attesa",
+                "verbose_name_plural": "lista d'attesa",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['person', 'state'], name='booking_person_state'),
+            model_name="booking",
+            index=models.Index(fields=["person", "state"], name="booking_person_state"),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['hub', 'state'], name='booking_hub_state'),
+            model_name="booking",
+            index=models.Index(fields=["hub", "state"], name="booking_hub_state"),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('state__in', ('held', 'confirmed', 'checked_in'))), expressions=[(models.Func(models.F('space'), models.F('space'), models.Value('[]'), function='int8range', output_field=django.contrib.postgres.fields.ranges.BigIntegerRangeField()), '='), (models.Func(models.F('seat'), models.F('seat'), models.Value('[]'), function='int8range', output_field=django.contrib.postgres.fields.ranges.BigIntegerRangeField()), '&&'), ('period', '&&')], name='booking_no_overlap'),
+            model_name="booking",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                condition=models.Q(("state__in", ("held", "confirmed", "checked_in"))),
+                expressions=[
+                    (
+                        models.Func(
+                            models.F("space"),
+                            models.F("space"),
+                            models.Value("[]"),
+                            function="int8range",
+                            output_field=django.contrib.postgres.fields.ranges.BigIntegerRangeField(),
+                        ),
+                        "=",
+                    ),
+                    (
+                        models.Func(
+                            models.F("seat"),
+                            models.F("seat"),
+                            models.Value("[]"),
+                            function="int8range",
+                            output_field=django.contrib.postgres.fields.ranges.BigIntegerRangeField(),
+                        ),
+                        "&&",
+                    ),
+                    ("period", "&&"),
+                ],
+                name="booking_no_overlap",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('period__isempty', False), ('period__lower_inf', False), ('period__upper_inf', False)), name='booking_period_bounded'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period__isempty", False), ("period__lower_inf", False), ("period__upper_inf", False)
+                ),
+                name="booking_period_bounded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ('held', 'confirmed', 'checked_in', 'completed', 'cancelled', 'no_show'))), name='booking_state_known'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ("held", "confirmed", "checked_in", "completed", "cancelled", "no_show"))
+                ),
+                name="booking_state_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'held'), _negated=True), ('hold_expires_at__isnull', False), _connector='OR'), name='booking_held_has_expiry'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "held"), _negated=True), ("hold_expires_at__isnull", False), _connector="OR"
+                ),
+                name="booking_held_has_expiry",
+            ),
         ),
         migrations.AddIndex(
-            model_name='waitlistentry',
-            index=models.Index(fields=['space', 'state'], name='waitlist_space_state'),
+            model_name="waitlistentry",
+            index=models.Index(fields=["space", "state"], name="waitlist_space_state"),
         ),
         migrations.AddConstraint(
-            model_name='waitlistentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['waiting', 'offered'])), fields=('person', 'space', 'seat', 'period'), name='waitlist_once_per_slot', nulls_distinct=False),
+            model_name="waitlistentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["waiting", "offered"])),
+                fields=("person", "space", "seat", "period"),
+                name="waitlist_once_per_slot",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitlistentry',
-            constraint=models.CheckConstraint(condition=models.Q(('period__isempty', False), ('period__lower_inf', False), ('period__upper_inf', False)), name='waitlist_period_bounded'),
+            model_name="waitlistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period__isempty", False), ("period__lower_inf", False), ("period__upper_inf", False)
+                ),
+                name="waitlist_period_bounded",
+            ),
         ),
     ]

@@ -45,9 +45,9 @@ def _move(booking: Booking, to_state: str, *, actor, channel: str, at: datetime,
 
 def _conflict_message(space: Space, seat: Seat | None) -> str:
     if seat is not None:
-        return _("La postazione %(seat)s è già prenotata in quell'orario: scegli un altro orario o un'altra postazione.") % {
-            "seat": seat.label
-        }
+        return _(
+            "La postazione %(seat)s è già prenotata in quell'orario: scegli un altro orario o un'altra postazione."
+        ) % {"seat": seat.label}
     return _("La sala %(space)s è già occupata, in tutto o in parte, in quell'orario.") % {"space": space.name}
 
 
@@ -144,14 +144,18 @@ def booking_create(
 
 def _locked(booking: Booking) -> Booking:
     try:
-        return Booking.objects.select_for_update(of=("self",)).select_related("hub", "space", "seat", "person").get(
-            pk=booking.pk
+        return (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("hub", "space", "seat", "person")
+            .get(pk=booking.pk)
         )
     except Booking.DoesNotExist:
         raise BookingNotFound(_("Prenotazione non trovata.")) from None
 
 
-def booking_confirm(*, booking: Booking, actor=None, channel: str, now: datetime | None = None, note: str = "") -> Booking:
+def booking_confirm(
+    *, booking: Booking, actor=None, channel: str, now: datetime | None = None, note: str = ""
+) -> Booking:
     """A held booking becomes confirmed (payment received, waitlist offer accepted).
 
     A hold that already lapsed is confirmed again if the place is still free
@@ -200,7 +204,9 @@ def booking_cancel(
         deadline = booking.start - timedelta(hours=policy.cancel_deadline_hours)
         if booking.state == State.CONFIRMED and not by_staff and now > deadline:
             raise BookingError(
-                _("Non è più possibile annullare la prenotazione %(code)s: andava fatto entro il %(deadline)s (%(hours)d ore prima dell'inizio).")
+                _(
+                    "Non è più possibile annullare la prenotazione %(code)s: andava fatto entro il %(deadline)s (%(hours)d ore prima dell'inizio)."
+                )
                 % {"code": booking.code, "deadline": when(deadline), "hours": policy.cancel_deadline_hours},
                 code="too_late_to_cancel",
             )
@@ -228,7 +234,10 @@ def booking_check_in(
     code = code_normalize(code)
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update(of=("self",)).select_related("hub", "space", "seat", "person").filter(code=code).first()
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("hub", "space", "seat", "person")
+            .filter(code=code)
+            .first()
         )
         if booking is None or (not by_staff and booking.person_id != getattr(actor, "pk", None)):
             raise BookingNotFound(_("Nessuna prenotazione con il codice %(code)s.") % {"code": code or "—"})
@@ -239,7 +248,8 @@ def booking_check_in(
             )
         if booking.state == State.CHECKED_IN:
             raise BookingError(
-                _("Check-in della prenotazione %(code)s già fatto alle %(at)s.") % {"code": code, "at": hm(booking.checked_in_at)},
+                _("Check-in della prenotazione %(code)s già fatto alle %(at)s.")
+                % {"code": code, "at": hm(booking.checked_in_at)},
                 code="already_checked_in",
             )
         if booking.state != State.CONFIRMED:
@@ -259,7 +269,9 @@ def booking_check_in(
     return booking
 
 
-def booking_mark_no_show(*, booking: Booking, actor, channel: str, now: datetime | None = None, note: str = "") -> Booking:
+def booking_mark_no_show(
+    *, booking: Booking, actor, channel: str, now: datetime | None = None, note: str = ""
+) -> Booking:
     """An operator records that the person did not come; the place is freed for the rest of the period."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -40,11 +40,22 @@ def walk_in_book(
     person = person_for_email(email)
     with transaction.atomic():
         booking = booking_create(
-            person=person, space=space, seat=seat, period=period, channel=Booking.Channel.FRONT_DESK, created_by=operator, now=now
+            person=person,
+            space=space,
+            seat=seat,
+            period=period,
+            channel=Booking.Channel.FRONT_DESK,
+            created_by=operator,
+            now=now,
         )
         # Checked in only if it is starting now; a booking for later waits for the person.
         if check_in_now and booking.start - CHECK_IN_EARLY <= now:
             booking = booking_check_in(
-                code=booking.code, actor=operator, channel=Booking.Channel.FRONT_DESK, hub=space.hub, by_staff=True, now=now
+                code=booking.code,
+                actor=operator,
+                channel=Booking.Channel.FRONT_DESK,
+                hub=space.hub,
+                by_staff=True,
+                now=now,
             )
     return booking

@@ -90,9 +90,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         period__startswith__lte=now + ahead,
         created_at__lt=F("period__startswith") - ahead,
     )
-    return notifications.send_once(
-        due, sent_field="reminder_sent_at", now=now, send=notifications.booking_reminder
-    )
+    return notifications.send_once(due, sent_field="reminder_sent_at", now=now, send=notifications.booking_reminder)
 
 
 def booking_jobs_run(*, now: datetime | None = None) -> dict[str, int]:

@@ -58,7 +58,9 @@ def check_place(space: Space, seat: Seat | None, day) -> None:
         else:
             message = _("La postazione %(seat)s non c'è nell'allestimento della sala %(space)s del %(day)s.")
         raise BookingError(
-            message % {"seat": seat.label, "space": space.name, "day": dmy(day)}, code="seat_not_in_layout", field="seat"
+            message % {"seat": seat.label, "space": space.name, "day": dmy(day)},
+            code="seat_not_in_layout",
+            field="seat",
         )
 
 
@@ -117,7 +119,9 @@ def check_period(
     step = timedelta(minutes=policy.slot_minutes)
     if (start - opens) % step or ((end - opens) % step and end != closes):
         raise BookingError(
-            _("Le prenotazioni seguono slot di %(minutes)d minuti a partire dalle %(opens)s: scegli inizio e fine su questi orari.")
+            _(
+                "Le prenotazioni seguono slot di %(minutes)d minuti a partire dalle %(opens)s: scegli inizio e fine su questi orari."
+            )
             % {"minutes": policy.slot_minutes, "opens": hm(opens)},
             code="not_on_slots",
             field="period",

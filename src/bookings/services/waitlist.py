@@ -20,7 +20,9 @@ from src.hubs.models import Seat, Space
 Entry = WaitlistEntry.State
 
 
-def waitlist_join(*, person, space: Space, seat: Seat | None = None, period, now: datetime | None = None) -> WaitlistEntry:
+def waitlist_join(
+    *, person, space: Space, seat: Seat | None = None, period, now: datetime | None = None
+) -> WaitlistEntry:
     """Queue for `seat` (or any seat of `space`) in `period`: only when it is really full."""
     now = now or timezone.now()
     start, end = rules.period_bounds(period)
@@ -35,7 +37,8 @@ def waitlist_join(*, person, space: Space, seat: Seat | None = None, period, now
         offer_seats = spaces_on([space], day)[0].seats
         if not offer_seats:
             raise BookingError(
-                _("La sala %(space)s quel giorno non ha postazioni singole: non c'è lista d'attesa.") % {"space": space.name},
+                _("La sala %(space)s quel giorno non ha postazioni singole: non c'è lista d'attesa.")
+                % {"space": space.name},
                 code="no_waitlist",
             )
         full = not free_seats(space, (start, end), day=day)
@@ -95,7 +98,11 @@ def waitlist_offer_next(*, space: Space, now: datetime | None = None) -> list[Wa
 
 
 def _locked_entry(entry: WaitlistEntry) -> WaitlistEntry:
-    return WaitlistEntry.objects.select_for_update(of=("self",)).select_related("offered_booking", "space").get(pk=entry.pk)
+    return (
+        WaitlistEntry.objects.select_for_update(of=("self",))
+        .select_related("offered_booking", "space")
+        .get(pk=entry.pk)
+    )
 
 
 def waitlist_accept(*, entry: WaitlistEntry, actor, channel: str, now: datetime | None = None) -> Booking:
@@ -126,7 +133,9 @@ def waitlist_decline(*, entry: WaitlistEntry, actor, channel: str, now: datetime
         booking = entry.offered_booking
         if booking is not None and booking.state == Booking.State.HELD:
             # Cancelling offers the place to the next in line.
-            booking_cancel(booking=booking, actor=actor, channel=channel, now=now, note="offerta rifiutata", by_staff=True)
+            booking_cancel(
+                booking=booking, actor=actor, channel=channel, now=now, note="offerta rifiutata", by_staff=True
+            )
     return entry
 
 

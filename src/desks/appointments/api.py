@@ -67,8 +67,20 @@ class AppointmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appointment
         fields = [
-            "code", "state", "desk", "desk_name", "hub", "start", "end", "topic", "details",
-            "applicant_name", "email", "phone", "fiscal_code", "created_at",
+            "code",
+            "state",
+            "desk",
+            "desk_name",
+            "hub",
+            "start",
+            "end",
+            "topic",
+            "details",
+            "applicant_name",
+            "email",
+            "phone",
+            "fiscal_code",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -120,7 +132,8 @@ class DeskSlotsApi(APIView):
                 "desk": desk.pk,
                 "slot_minutes": desk.slot_minutes,
                 "days": [
-                    {"date": day.isoformat(), "slots": SlotSerializer(slots, many=True).data} for day, slots in by_day.items()
+                    {"date": day.isoformat(), "slots": SlotSerializer(slots, many=True).data}
+                    for day, slots in by_day.items()
                 ],
             }
         )

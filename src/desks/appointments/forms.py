@@ -28,10 +28,15 @@ class DetailsForm(forms.Form):
 
 
 class ApplicantForm(forms.Form):
-    applicant_name = forms.CharField(label=_("Nome e cognome"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    applicant_name = forms.CharField(
+        label=_("Nome e cognome"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(
-        label=_("Telefono"), max_length=30, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+        label=_("Telefono"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     fiscal_code = forms.CharField(
         label=_("Codice fiscale"),
@@ -43,7 +48,7 @@ class ApplicantForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
         self.fields["fiscal_code"].widget.attrs["aria-describedby"] = "id_fiscal_code_help"
 

@@ -94,9 +94,7 @@ class AppointmentTransition(models.Model):
     from_state = models.CharField(max_length=12, choices=Appointment.State.choices, blank=True)
     to_state = models.CharField(max_length=12, choices=Appointment.State.choices)
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(max_length=12, choices=Channel.choices)
 
     class Meta:

@@ -58,7 +58,9 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def desk_slots_by_day(*, desk: ServiceDesk, first_day: date, days: int, now: datetime | None = None) -> dict[date, list[Slot]]:
+def desk_slots_by_day(
+    *, desk: ServiceDesk, first_day: date, days: int, now: datetime | None = None
+) -> dict[date, list[Slot]]:
     """Free slots of `desk` for `days` days from `first_day`: inside its open intervals, in the future, not taken.
 
     One query for the taken appointments of the whole range, whatever the number of days.

@@ -317,4 +317,3 @@ def cancel(request):
         return _show(request, appointment, status=400)
     messages.success(request, _("L'appuntamento %(code)s è stato annullato.") % {"code": appointment.code})
     return _show(request, appointment, cancelled=True)
-

@@ -8,49 +8,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hubs', '0001_initial'),
+        ("hubs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServiceDesk',
+            name="ServiceDesk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sportello_facile', 'Sportello Facile'), ('comunita', 'Sportello di Comunità'), ('energia', 'Sportello Energia'), ('biblioteca', 'Biblioteca')], max_length=20, verbose_name='tipo')),
-                ('name', models.CharField(max_length=200, verbose_name='nome')),
-                ('description', models.TextField(blank=True, verbose_name='descrizione')),
-                ('topics', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=120), blank=True, default=list, size=None, verbose_name='argomenti')),
-                ('how_to_reach', models.TextField(blank=True, verbose_name='come raggiungerlo')),
-                ('takes_appointments', models.BooleanField(default=False, verbose_name='riceve su appuntamento')),
-                ('slot_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(480)], verbose_name="durata dell'appuntamento (minuti)")),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefono')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='desks', to='hubs.hub', verbose_name='hub')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sportello_facile", "Sportello Facile"),
+                            ("comunita", "Sportello di Comunità"),
+                            ("energia", "Sportello Energia"),
+                            ("biblioteca", "Biblioteca"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nome")),
+                ("description", models.TextField(blank=True, verbose_name="descrizione")),
+                (
+                    "topics",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=120),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="argomenti",
+                    ),
+                ),
+                ("how_to_reach", models.TextField(blank=True, verbose_name="come raggiungerlo")),
+                ("takes_appointments", models.BooleanField(default=False, verbose_name="riceve su appuntamento")),
+                (
+                    "slot_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(480),
+                        ],
+                        verbose_name="durata dell'appuntamento (minuti)",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telefono")),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="desks",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sportello',
-                'verbose_name_plural': 'sportelli',
-                'ordering': ['hub', 'name'],
+                "verbose_name": "sportello",
+                "verbose_name_plural": "sportelli",
+                "ordering": ["hub", "name"],
             },
         ),
         migrations.CreateModel(
-            name='DeskHours',
+            name="DeskHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'lunedì'), (1, 'martedì'), (2, 'mercoledì'), (3, 'giovedì'), (4, 'venerdì'), (5, 'sabato'), (6, 'domenica')], validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(6)], verbose_name='giorno della settimana')),
-                ('opens', models.TimeField(verbose_name='apre')),
-                ('closes', models.TimeField(verbose_name='chiude')),
-                ('desk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hours', to='desks.servicedesk', verbose_name='sportello')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "lunedì"),
+                            (1, "martedì"),
+                            (2, "mercoledì"),
+                            (3, "giovedì"),
+                            (4, "venerdì"),
+                            (5, "sabato"),
+                            (6, "domenica"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(6),
+                        ],
+                        verbose_name="giorno della settimana",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="apre")),
+                ("closes", models.TimeField(verbose_name="chiude")),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hours",
+                        to="desks.servicedesk",
+                        verbose_name="sportello",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'orario dello sportello',
-                'verbose_name_plural': 'orari dello sportello',
-                'ordering': ['weekday', 'opens'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='desk_hours_closes_after_opens'), models.CheckConstraint(condition=models.Q(('weekday__gte', 0), ('weekday__lte', 6)), name='desk_hours_weekday_range')],
+                "verbose_name": "orario dello sportello",
+                "verbose_name_plural": "orari dello sportello",
+                "ordering": ["weekday", "opens"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("closes__gt", models.F("opens"))), name="desk_hours_closes_after_opens"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekday__gte", 0), ("weekday__lte", 6)), name="desk_hours_weekday_range"
+                    ),
+                ],
             },
             bases=(src.hubs.models.TimeRangeMixin, models.Model),
         ),

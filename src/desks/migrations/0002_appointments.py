@@ -8,64 +8,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('desks', '0001_initial'),
+        ("desks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(editable=False, max_length=9, unique=True, verbose_name='codice di prenotazione')),
-                ('period', django.contrib.postgres.fields.ranges.DateTimeRangeField(verbose_name='orario')),
-                ('topic', models.CharField(max_length=120, verbose_name='motivo')),
-                ('details', models.TextField(blank=True, max_length=2000, verbose_name='dettagli')),
-                ('applicant_name', models.CharField(max_length=200, verbose_name='nome e cognome')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefono')),
-                ('fiscal_code', models.CharField(blank=True, max_length=16, verbose_name='codice fiscale')),
-                ('language', models.CharField(choices=[('it', 'Italiano'), ('en', 'English')], default='it', max_length=8, verbose_name='lingua')),
-                ('state', models.CharField(choices=[('booked', 'prenotato'), ('cancelled', 'annullato'), ('attended', 'svolto'), ('no_show', 'mancata presentazione')], default='booked', max_length=12, verbose_name='stato')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creato il')),
-                ('desk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='desks.servicedesk', verbose_name='sportello')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(editable=False, max_length=9, unique=True, verbose_name="codice di prenotazione"),
+                ),
+                ("period", django.contrib.postgres.fields.ranges.DateTimeRangeField(verbose_name="orario")),
+                ("topic", models.CharField(max_length=120, verbose_name="motivo")),
+                ("details", models.TextField(blank=True, max_length=2000, verbose_name="dettagli")),
+                ("applicant_name", models.CharField(max_length=200, verbose_name="nome e cognome")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telefono")),
+                ("fiscal_code", models.CharField(blank=True, max_length=16, verbose_name="codice fiscale")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("it", "Italiano"), ("en", "English")],
+                        default="it",
+                        max_length=8,
+                        verbose_name="lingua",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("booked", "prenotato"),
+                            ("cancelled", "annullato"),
+                            ("attended", "svolto"),
+                            ("no_show", "mancata presentazione"),
+                        ],
+                        default="booked",
+                        max_length=12,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creato il")),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="desks.servicedesk",
+                        verbose_name="sportello",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appuntamento',
-                'verbose_name_plural': 'appuntamenti',
-                'ordering': ['period'],
+                "verbose_name": "appuntamento",
+                "verbose_name_plural": "appuntamenti",
+                "ordering": ["period"],
             },
         ),
         migrations.CreateModel(
-            name='AppointmentTransition',
+            name="AppointmentTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('booked', 'prenotato'), ('cancelled', 'annullato'), ('attended', 'svolto'), ('no_show', 'mancata presentazione')], max_length=12)),
-                ('to_state', models.CharField(choices=[('booked', 'prenotato'), ('cancelled', 'annullato'), ('attended', 'svolto'), ('no_show', 'mancata presentazione')], max_length=12)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('channel', models.CharField(choices=[('web', 'sito web'), ('api', 'app / API'), ('front_desk', 'sportello'), ('system', 'sistema')], max_length=12)),
-                ('appointment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='desks.appointment')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("booked", "prenotato"),
+                            ("cancelled", "annullato"),
+                            ("attended", "svolto"),
+                            ("no_show", "mancata presentazione"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("booked", "prenotato"),
+                            ("cancelled", "annullato"),
+                            ("attended", "svolto"),
+                            ("no_show", "mancata presentazione"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "sito web"),
+                            ("api", "app / API"),
+                            ("front_desk", "sportello"),
+                            ("system", "sistema"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "appointment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="transitions", to="desks.appointment"
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "cambio di stato dell'appuntamento",
-                'verbose_name_plural': 'cambi di stato degli appuntamenti',
-                'ordering': ['at', 'id'],
+                "verbose_name": "cambio di stato dell'appuntamento",
+                "verbose_name_plural": "cambi di stato degli appuntamenti",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['person'], name='appointment_person_idx'),
+            model_name="appointment",
+            index=models.Index(fields=["person"], name="appointment_person_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('state', 'booked')), expressions=[(models.Func(models.F('desk'), models.F('desk'), models.Value('[]'), function='int8range'), '='), ('period', '&&')], name='appointment_one_per_desk_slot'),
+            model_name="appointment",
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(
+                condition=models.Q(("state", "booked")),
+                expressions=[
+                    (models.Func(models.F("desk"), models.F("desk"), models.Value("[]"), function="int8range"), "="),
+                    ("period", "&&"),
+                ],
+                name="appointment_one_per_desk_slot",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('period__isempty', False), ('period__lower_inf', False), ('period__upper_inf', False)), name='appointment_period_bounded'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period__isempty", False), ("period__lower_inf", False), ("period__upper_inf", False)
+                ),
+                name="appointment_period_bounded",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('desks', '0002_appointments'),
+        ("desks", "0002_appointments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='appointment',
-            name='reminded_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='promemoria inviato il'),
+            model_name="appointment",
+            name="reminded_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="promemoria inviato il"),
         ),
     ]

@@ -7,84 +7,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hubs', '0001_initial'),
+        ("hubs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='titolo')),
-                ('description', models.TextField(blank=True, verbose_name='descrizione')),
-                ('kind', models.CharField(choices=[('course', 'corso'), ('workshop', 'laboratorio'), ('talk', 'incontro'), ('community', 'evento di comunità')], default='community', max_length=12, verbose_name='tipo')),
-                ('starts_at', models.DateTimeField(verbose_name='inizio')),
-                ('ends_at', models.DateTimeField(verbose_name='fine')),
-                ('capacity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='posti')),
-                ('registration_open', models.BooleanField(default=True, verbose_name='iscrizioni aperte')),
-                ('is_published', models.BooleanField(default=True, verbose_name='pubblicato')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='hubs.hub', verbose_name='hub')),
-                ('space', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='hubs.space', verbose_name='spazio')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="titolo")),
+                ("description", models.TextField(blank=True, verbose_name="descrizione")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("course", "corso"),
+                            ("workshop", "laboratorio"),
+                            ("talk", "incontro"),
+                            ("community", "evento di comunità"),
+                        ],
+                        default="community",
+                        max_length=12,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="inizio")),
+                ("ends_at", models.DateTimeField(verbose_name="fine")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="posti"
+                    ),
+                ),
+                ("registration_open", models.BooleanField(default=True, verbose_name="iscrizioni aperte")),
+                ("is_published", models.BooleanField(default=True, verbose_name="pubblicato")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="hubs.space",
+                        verbose_name="spazio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evento',
-                'verbose_name_plural': 'eventi',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "evento",
+                "verbose_name_plural": "eventi",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EventRegistration',
+            name="EventRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('registered', 'iscritto'), ('waitlisted', "in lista d'attesa"), ('cancelled', 'annullata'), ('attended', 'presente')], default='registered', max_length=12, verbose_name='stato')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='iscritto il')),
-                ('queued_at', models.DateTimeField(auto_now_add=True, verbose_name='in coda dal')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event', verbose_name='evento')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "iscritto"),
+                            ("waitlisted", "in lista d'attesa"),
+                            ("cancelled", "annullata"),
+                            ("attended", "presente"),
+                        ],
+                        default="registered",
+                        max_length=12,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="iscritto il")),
+                ("queued_at", models.DateTimeField(auto_now_add=True, verbose_name="in coda dal")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="events.event",
+                        verbose_name="evento",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'iscrizione',
-                'verbose_name_plural': 'iscrizioni',
-                'ordering': ['queued_at', 'id'],
+                "verbose_name": "iscrizione",
+                "verbose_name_plural": "iscrizioni",
+                "ordering": ["queued_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RegistrationTransition',
+            name="RegistrationTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('registered', 'iscritto'), ('waitlisted', "in lista d'attesa"), ('cancelled', 'annullata'), ('attended', 'presente')], max_length=12)),
-                ('to_state', models.CharField(choices=[('registered', 'iscritto'), ('waitlisted', "in lista d'attesa"), ('cancelled', 'annullata'), ('attended', 'presente')], max_length=12)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('channel', models.CharField(choices=[('web', 'sito web'), ('api', 'app / API'), ('front_desk', 'sportello'), ('system', 'sistema')], max_length=12)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='events.eventregistration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("registered", "iscritto"),
+                            ("waitlisted", "in lista d'attesa"),
+                            ("cancelled", "annullata"),
+                            ("attended", "presente"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "iscritto"),
+                            ("waitlisted", "in lista d'attesa"),
+                            ("cancelled", "annullata"),
+                            ("attended", "presente"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "sito web"),
+                            ("api", "app / API"),
+                            ("front_desk", "sportello"),
+                            ("system", "sistema"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="events.eventregistration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "cambio di stato dell'iscrizione",
-                'verbose_name_plural': 'cambi di stato delle iscrizioni',
-                'ordering': ['at', 'id'],
+                "verbose_name": "cambio di stato dell'iscrizione",
+                "verbose_name_plural": "cambi di stato delle iscrizioni",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_ends_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="event_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='event_capacity_positive'),
+            model_name="event",
+            constraint=models.CheckConstraint(condition=models.Q(("capacity__gte", 1)), name="event_capacity_positive"),
         ),
         migrations.AddIndex(
-            model_name='eventregistration',
-            index=models.Index(fields=['person'], name='registration_person_idx'),
+            model_name="eventregistration",
+            index=models.Index(fields=["person"], name="registration_person_idx"),
         ),
         migrations.AddConstraint(
-            model_name='eventregistration',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['registered', 'waitlisted', 'attended'])), fields=('event', 'person'), name='registration_once_per_event'),
+            model_name="eventregistration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["registered", "waitlisted", "attended"])),
+                fields=("event", "person"),
+                name="registration_once_per_event",
+            ),
         ),
     ]

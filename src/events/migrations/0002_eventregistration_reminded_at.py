@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0001_initial'),
+        ("events", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='eventregistration',
-            name='reminded_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='promemoria inviato il'),
+            model_name="eventregistration",
+            name="reminded_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="promemoria inviato il"),
         ),
     ]

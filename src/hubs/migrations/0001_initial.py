@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,188 +17,411 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Hub',
+            name="Hub",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nome')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('address', models.CharField(max_length=255, verbose_name='indirizzo')),
-                ('postal_code', models.CharField(blank=True, max_length=5, verbose_name='CAP')),
-                ('town', models.CharField(max_length=120, verbose_name='località')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitudine')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitudine')),
-                ('description', models.TextField(blank=True, verbose_name='descrizione')),
-                ('accessibility_notes', models.TextField(blank=True, verbose_name="note sull'accessibilità")),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefono')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='aperto dal')),
-                ('is_published', models.BooleanField(default=False, verbose_name='pubblicato')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="nome")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                ("address", models.CharField(max_length=255, verbose_name="indirizzo")),
+                ("postal_code", models.CharField(blank=True, max_length=5, verbose_name="CAP")),
+                ("town", models.CharField(max_length=120, verbose_name="località")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitudine",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitudine",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="descrizione")),
+                ("accessibility_notes", models.TextField(blank=True, verbose_name="note sull'accessibilità")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telefono")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("opened_on", models.DateField(blank=True, null=True, verbose_name="aperto dal")),
+                ("is_published", models.BooleanField(default=False, verbose_name="pubblicato")),
             ],
             options={
-                'verbose_name': 'hub di comunità',
-                'verbose_name_plural': 'hub di comunità',
-                'ordering': ['name'],
+                "verbose_name": "hub di comunità",
+                "verbose_name_plural": "hub di comunità",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Seat',
+            name="Seat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=50, verbose_name='etichetta')),
-                ('features', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('window', 'vicino alla finestra'), ('monitor', 'con monitor'), ('accessible', 'accessibile'), ('standing', 'scrivania in piedi')], max_length=16), blank=True, default=list, size=None, verbose_name='caratteristiche')),
-                ('is_active', models.BooleanField(default=True, verbose_name='attiva')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=50, verbose_name="etichetta")),
+                (
+                    "features",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("window", "vicino alla finestra"),
+                                ("monitor", "con monitor"),
+                                ("accessible", "accessibile"),
+                                ("standing", "scrivania in piedi"),
+                            ],
+                            max_length=16,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="caratteristiche",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="attiva")),
             ],
             options={
-                'verbose_name': 'postazione',
-                'verbose_name_plural': 'postazioni',
-                'ordering': ['space', 'label'],
+                "verbose_name": "postazione",
+                "verbose_name_plural": "postazioni",
+                "ordering": ["space", "label"],
             },
         ),
         migrations.CreateModel(
-            name='HubPhoto',
+            name="HubPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.CharField(help_text="Percorso statico o indirizzo dell'immagine.", max_length=300, verbose_name='immagine')),
-                ('alt_text', models.CharField(help_text='Descrive la foto a chi non la vede.', max_length=300, verbose_name='testo alternativo')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordine')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='hubs.hub', verbose_name='hub')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "image",
+                    models.CharField(
+                        help_text="Percorso statico o indirizzo dell'immagine.", max_length=300, verbose_name="immagine"
+                    ),
+                ),
+                (
+                    "alt_text",
+                    models.CharField(
+                        help_text="Descrive la foto a chi non la vede.",
+                        max_length=300,
+                        verbose_name="testo alternativo",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordine")),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'foto',
-                'verbose_name_plural': 'foto',
-                'ordering': ['order', 'id'],
+                "verbose_name": "foto",
+                "verbose_name_plural": "foto",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Layout',
+            name="Layout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nome')),
-                ('whole_room_only', models.BooleanField(default=False, help_text='Con questo allestimento non si prenotano singole postazioni.', verbose_name='solo sala intera')),
-                ('seats', models.ManyToManyField(blank=True, related_name='layouts', to='hubs.seat', verbose_name='postazioni')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="nome")),
+                (
+                    "whole_room_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Con questo allestimento non si prenotano singole postazioni.",
+                        verbose_name="solo sala intera",
+                    ),
+                ),
+                (
+                    "seats",
+                    models.ManyToManyField(
+                        blank=True, related_name="layouts", to="hubs.seat", verbose_name="postazioni"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'allestimento',
-                'verbose_name_plural': 'allestimenti',
-                'ordering': ['space', 'name'],
+                "verbose_name": "allestimento",
+                "verbose_name_plural": "allestimenti",
+                "ordering": ["space", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Space',
+            name="Space",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nome')),
-                ('kind', models.CharField(choices=[('coworking', 'sala coworking'), ('meeting', 'sala riunioni'), ('phone_booth', 'cabina telefonica'), ('event', 'sala eventi'), ('reading_room', 'sala lettura')], max_length=20, verbose_name='tipo')),
-                ('capacity', models.PositiveIntegerField(verbose_name='capienza')),
-                ('amenities', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('sound_absorbing_panels', 'pannelli fonoassorbenti'), ('screen', 'schermo'), ('power_at_every_desk', 'presa elettrica a ogni postazione'), ('wifi', 'wi-fi'), ('whiteboard', 'lavagna'), ('movable_furniture', 'arredi mobili'), ('accessible', 'accessibile')], max_length=32), blank=True, default=list, size=None, verbose_name='dotazioni')),
-                ('bookable_whole', models.BooleanField(default=False, verbose_name='prenotabile per intero')),
-                ('description', models.TextField(blank=True, verbose_name='descrizione')),
-                ('default_layout', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hubs.layout', verbose_name='allestimento predefinito')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spaces', to='hubs.hub', verbose_name='hub')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="nome")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("coworking", "sala coworking"),
+                            ("meeting", "sala riunioni"),
+                            ("phone_booth", "cabina telefonica"),
+                            ("event", "sala eventi"),
+                            ("reading_room", "sala lettura"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("capacity", models.PositiveIntegerField(verbose_name="capienza")),
+                (
+                    "amenities",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("sound_absorbing_panels", "pannelli fonoassorbenti"),
+                                ("screen", "schermo"),
+                                ("power_at_every_desk", "presa elettrica a ogni postazione"),
+                                ("wifi", "wi-fi"),
+                                ("whiteboard", "lavagna"),
+                                ("movable_furniture", "arredi mobili"),
+                                ("accessible", "accessibile"),
+                            ],
+                            max_length=32,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="dotazioni",
+                    ),
+                ),
+                ("bookable_whole", models.BooleanField(default=False, verbose_name="prenotabile per intero")),
+                ("description", models.TextField(blank=True, verbose_name="descrizione")),
+                (
+                    "default_layout",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="hubs.layout",
+                        verbose_name="allestimento predefinito",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spaces",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spazio',
-                'verbose_name_plural': 'spazi',
-                'ordering': ['hub', 'name'],
+                "verbose_name": "spazio",
+                "verbose_name_plural": "spazi",
+                "ordering": ["hub", "name"],
             },
         ),
         migrations.AddField(
-            model_name='seat',
-            name='space',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seats', to='hubs.space', verbose_name='spazio'),
+            model_name="seat",
+            name="space",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="seats",
+                to="hubs.space",
+                verbose_name="spazio",
+            ),
         ),
         migrations.CreateModel(
-            name='LayoutSchedule',
+            name="LayoutSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='data')),
-                ('layout', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hubs.layout', verbose_name='allestimento')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='layout_schedule', to='hubs.space', verbose_name='spazio')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="data")),
+                (
+                    "layout",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="hubs.layout",
+                        verbose_name="allestimento",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="layout_schedule",
+                        to="hubs.space",
+                        verbose_name="spazio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'allestimento programmato',
-                'verbose_name_plural': 'allestimenti programmati',
-                'ordering': ['date'],
+                "verbose_name": "allestimento programmato",
+                "verbose_name_plural": "allestimenti programmati",
+                "ordering": ["date"],
             },
         ),
         migrations.AddField(
-            model_name='layout',
-            name='space',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='layouts', to='hubs.space', verbose_name='spazio'),
+            model_name="layout",
+            name="space",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="layouts",
+                to="hubs.space",
+                verbose_name="spazio",
+            ),
         ),
         migrations.CreateModel(
-            name='SpecialOpening',
+            name="SpecialOpening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='data')),
-                ('opens', models.TimeField(verbose_name='apre')),
-                ('closes', models.TimeField(verbose_name='chiude')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='nota')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='special_openings', to='hubs.hub', verbose_name='hub')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(verbose_name="data")),
+                ("opens", models.TimeField(verbose_name="apre")),
+                ("closes", models.TimeField(verbose_name="chiude")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="nota")),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="special_openings",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'apertura straordinaria',
-                'verbose_name_plural': 'aperture straordinarie',
-                'ordering': ['date', 'opens'],
+                "verbose_name": "apertura straordinaria",
+                "verbose_name_plural": "aperture straordinarie",
+                "ordering": ["date", "opens"],
             },
             bases=(src.hubs.models.TimeRangeMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Closure',
+            name="Closure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='dal')),
-                ('ends_on', models.DateField(verbose_name='al (compreso)')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='motivo')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='hubs.hub', verbose_name='hub')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField(verbose_name="dal")),
+                ("ends_on", models.DateField(verbose_name="al (compreso)")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="motivo")),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chiusura',
-                'verbose_name_plural': 'chiusure',
-                'ordering': ['starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='closure_ends_after_start')],
+                "verbose_name": "chiusura",
+                "verbose_name_plural": "chiusure",
+                "ordering": ["starts_on"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="closure_ends_after_start"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HubOperator',
+            name="HubOperator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='operators', to='hubs.hub', verbose_name='hub')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hub_assignments', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="operators",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hub_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "operatore dell'hub",
-                'verbose_name_plural': 'operatori degli hub',
-                'constraints': [models.UniqueConstraint(fields=('hub', 'user'), name='hub_operator_once')],
+                "verbose_name": "operatore dell'hub",
+                "verbose_name_plural": "operatori degli hub",
+                "constraints": [models.UniqueConstraint(fields=("hub", "user"), name="hub_operator_once")],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'lunedì'), (1, 'martedì'), (2, 'mercoledì'), (3, 'giovedì'), (4, 'venerdì'), (5, 'sabato'), (6, 'domenica')], validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(6)], verbose_name='giorno della settimana')),
-                ('opens', models.TimeField(verbose_name='apre')),
-                ('closes', models.TimeField(verbose_name='chiude')),
-                ('hub', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_hours', to='hubs.hub', verbose_name='hub')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "lunedì"),
+                            (1, "martedì"),
+                            (2, "mercoledì"),
+                            (3, "giovedì"),
+                            (4, "venerdì"),
+                            (5, "sabato"),
+                            (6, "domenica"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(6),
+                        ],
+                        verbose_name="giorno della settimana",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="apre")),
+                ("closes", models.TimeField(verbose_name="chiude")),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_hours",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'orario di apertura',
-                'verbose_name_plural': 'orari di apertura',
-                'ordering': ['weekday', 'opens'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='opening_hours_closes_after_opens'), models.CheckConstraint(condition=models.Q(('weekday__gte', 0), ('weekday__lte', 6)), name='opening_hours_weekday_range')],
+                "verbose_name": "orario di apertura",
+                "verbose_name_plural": "orari di apertura",
+                "ordering": ["weekday", "opens"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("closes__gt", models.F("opens"))), name="opening_hours_closes_after_opens"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekday__gte", 0), ("weekday__lte", 6)), name="opening_hours_weekday_range"
+                    ),
+                ],
             },
             bases=(src.hubs.models.TimeRangeMixin, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='seat',
-            constraint=models.UniqueConstraint(fields=('space', 'label'), name='seat_label_unique_in_space'),
+            model_name="seat",
+            constraint=models.UniqueConstraint(fields=("space", "label"), name="seat_label_unique_in_space"),
         ),
         migrations.AddConstraint(
-            model_name='layoutschedule',
-            constraint=models.UniqueConstraint(fields=('space', 'date'), name='one_layout_per_space_and_date'),
+            model_name="layoutschedule",
+            constraint=models.UniqueConstraint(fields=("space", "date"), name="one_layout_per_space_and_date"),
         ),
         migrations.AddConstraint(
-            model_name='specialopening',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='special_opening_closes_after_opens'),
+            model_name="specialopening",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="special_opening_closes_after_opens"
+            ),
         ),
     ]

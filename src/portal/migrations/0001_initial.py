@@ -5,29 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PageRating',
+            name="PageRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=500, verbose_name='pagina')),
-                ('stars', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='stelle')),
-                ('aspect', models.CharField(blank=True, choices=[('clear', 'Le indicazioni erano chiare'), ('complete', 'Le indicazioni erano complete'), ('on_track', 'Capivo sempre che stavo procedendo correttamente'), ('no_technical_problems', 'Non ho avuto problemi tecnici'), ('not_clear', 'A volte le indicazioni non erano chiare'), ('not_complete', 'A volte le indicazioni non erano complete'), ('not_on_track', 'A volte non capivo se stavo procedendo correttamente'), ('technical_problems', 'Ho avuto problemi tecnici'), ('other', 'Altro')], max_length=32, verbose_name='aspetto')),
-                ('detail', models.CharField(blank=True, max_length=200, verbose_name='dettaglio')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='inviata il')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path", models.CharField(max_length=500, verbose_name="pagina")),
+                (
+                    "stars",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="stelle",
+                    ),
+                ),
+                (
+                    "aspect",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("clear", "Le indicazioni erano chiare"),
+                            ("complete", "Le indicazioni erano complete"),
+                            ("on_track", "Capivo sempre che stavo procedendo correttamente"),
+                            ("no_technical_problems", "Non ho avuto problemi tecnici"),
+                            ("not_clear", "A volte le indicazioni non erano chiare"),
+                            ("not_complete", "A volte le indicazioni non erano complete"),
+                            ("not_on_track", "A volte non capivo se stavo procedendo correttamente"),
+                            ("technical_problems", "Ho avuto problemi tecnici"),
+                            ("other", "Altro"),
+                        ],
+                        max_length=32,
+                        verbose_name="aspetto",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=200, verbose_name="dettaglio")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="inviata il")),
             ],
             options={
-                'verbose_name': 'valutazione di una pagina',
-                'verbose_name_plural': 'valutazioni delle pagine',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['path', 'created_at'], name='portal_page_path_98dab0_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('stars__gte', 1), ('stars__lte', 5)), name='page_rating_stars_1_to_5')],
+                "verbose_name": "valutazione di una pagina",
+                "verbose_name_plural": "valutazioni delle pagine",
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["path", "created_at"], name="portal_page_path_98dab0_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("stars__gte", 1), ("stars__lte", 5)), name="page_rating_stars_1_to_5"
+                    )
+                ],
             },
         ),
     ]

@@ -7,41 +7,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
-                ('name', models.CharField(max_length=100, verbose_name='nome')),
-                ('slug', models.SlugField(help_text='Sottodominio della piattaforma.', unique=True, verbose_name='slug')),
-                ('istat_code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$')], verbose_name='codice ISTAT')),
-                ('province', models.CharField(max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$')], verbose_name='provincia')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "schema_name",
+                    models.CharField(
+                        db_index=True,
+                        max_length=63,
+                        unique=True,
+                        validators=[django_tenants.postgresql_backend.base._check_schema_name],
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nome")),
+                (
+                    "slug",
+                    models.SlugField(help_text="Sottodominio della piattaforma.", unique=True, verbose_name="slug"),
+                ),
+                (
+                    "istat_code",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[django.core.validators.RegexValidator("^\\d{6}$")],
+                        verbose_name="codice ISTAT",
+                    ),
+                ),
+                (
+                    "province",
+                    models.CharField(
+                        max_length=2,
+                        validators=[django.core.validators.RegexValidator("^[A-Z]{2}$")],
+                        verbose_name="provincia",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'comune',
-                'verbose_name_plural': 'comuni',
-                'ordering': ['name'],
+                "verbose_name": "comune",
+                "verbose_name_plural": "comuni",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(db_index=True, max_length=253, unique=True)),
-                ('is_primary', models.BooleanField(db_index=True, default=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='comuni.municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("domain", models.CharField(db_index=True, max_length=253, unique=True)),
+                ("is_primary", models.BooleanField(db_index=True, default=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="domains", to="comuni.municipality"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dominio',
-                'verbose_name_plural': 'domini',
+                "verbose_name": "dominio",
+                "verbose_name_plural": "domini",
             },
         ),
     ]

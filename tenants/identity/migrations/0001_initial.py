@@ -9,56 +9,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('comuni', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("comuni", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='nome')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='cognome')),
-                ('fiscal_code', models.CharField(blank=True, max_length=16, null=True, unique=True, validators=[tenants.identity.fiscal_code.validate_fiscal_code], verbose_name='codice fiscale')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefono')),
-                ('language', models.CharField(choices=[('it', 'Italiano'), ('en', 'English')], default='it', max_length=8, verbose_name='lingua')),
-                ('is_staff', models.BooleanField(default=False, verbose_name="accesso all'amministrazione dell'Unione")),
-                ('is_active', models.BooleanField(default=True, verbose_name='attivo')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='iscritto il')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('home_municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='residents', to='comuni.municipality', verbose_name='comune di residenza')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail")),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="nome")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="cognome")),
+                (
+                    "fiscal_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=16,
+                        null=True,
+                        unique=True,
+                        validators=[tenants.identity.fiscal_code.validate_fiscal_code],
+                        verbose_name="codice fiscale",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telefono")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("it", "Italiano"), ("en", "English")],
+                        default="it",
+                        max_length=8,
+                        verbose_name="lingua",
+                    ),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(default=False, verbose_name="accesso all'amministrazione dell'Unione"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="attivo")),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="iscritto il")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "home_municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="residents",
+                        to="comuni.municipality",
+                        verbose_name="comune di residenza",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'persona',
-                'verbose_name_plural': 'persone',
+                "verbose_name": "persona",
+                "verbose_name_plural": "persone",
             },
             managers=[
-                ('objects', tenants.identity.models.UserManager()),
+                ("objects", tenants.identity.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('citizen', 'cittadino'), ('administrator', 'amministratore del comune'), ('operator', 'operatore'), ('union_staff', "staff dell'Unione"), ('mobility_manager', 'mobility manager')], max_length=32, verbose_name='ruolo')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(blank=True, help_text="Vuoto per i ruoli dell'Unione.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='comuni.municipality', verbose_name='comune')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("citizen", "cittadino"),
+                            ("administrator", "amministratore del comune"),
+                            ("operator", "operatore"),
+                            ("union_staff", "staff dell'Unione"),
+                            ("mobility_manager", "mobility manager"),
+                        ],
+                        max_length=32,
+                        verbose_name="ruolo",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vuoto per i ruoli dell'Unione.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="comuni.municipality",
+                        verbose_name="comune",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="roles", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ruolo',
-                'verbose_name_plural': 'ruoli',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'municipality'), name='role_once_per_comune'), models.UniqueConstraint(condition=models.Q(('municipality__isnull', True)), fields=('user', 'kind'), name='union_role_once'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'union_staff'), ('municipality__isnull', True)), models.Q(models.Q(('kind', 'union_staff'), _negated=True), ('municipality__isnull', False)), ('kind', 'mobility_manager'), _connector='OR'), name='role_scope_matches_kind')],
+                "verbose_name": "ruolo",
+                "verbose_name_plural": "ruoli",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind", "municipality"), name="role_once_per_comune"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("municipality__isnull", True)),
+                        fields=("user", "kind"),
+                        name="union_role_once",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "union_staff"), ("municipality__isnull", True)),
+                            models.Q(models.Q(("kind", "union_staff"), _negated=True), ("municipality__isnull", False)),
+                            ("kind", "mobility_manager"),
+                            _connector="OR",
+                        ),
+                        name="role_scope_matches_kind",
+                    ),
+                ],
             },
         ),
     ]

@@ -22,7 +22,9 @@ def role_ensure(apps, schema_editor):
     except DatabaseError:
         # A database user without CREATEROLE: a DBA runs `manage.py reporting_setup` (README) instead
         # of every migration failing here.
-        logging.getLogger(__name__).warning("Could not create the hub_reporting role: run manage.py reporting_setup as a DBA.")
+        logging.getLogger(__name__).warning(
+            "Could not create the hub_reporting role: run manage.py reporting_setup as a DBA."
+        )
 
 
 class Migration(migrations.Migration):

@@ -66,10 +66,18 @@ SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::d
        count(*) FILTER (WHERE b.state <> 'held'),
        count(*) FILTER (WHERE b.state = 'cancelled'),
        count(*) FILTER (WHERE b.state = 'no_show'),
-       count(*) FILTER (WHERE b.state IN """ + ATTENDED + """),
-       coalesce(sum(x.hours) FILTER (WHERE b.state IN """ + OCCUPYING + """), 0),
-       coalesce(sum(x.hours) FILTER (WHERE b.state IN """ + OCCUPYING + """ AND b.seat_id IS NOT NULL), 0),
-       coalesce(sum(x.hours) FILTER (WHERE b.state IN """ + OCCUPYING + """ AND b.seat_id IS NULL), 0)
+       count(*) FILTER (WHERE b.state IN """
+    + ATTENDED
+    + """),
+       coalesce(sum(x.hours) FILTER (WHERE b.state IN """
+    + OCCUPYING
+    + """), 0),
+       coalesce(sum(x.hours) FILTER (WHERE b.state IN """
+    + OCCUPYING
+    + """ AND b.seat_id IS NOT NULL), 0),
+       coalesce(sum(x.hours) FILTER (WHERE b.state IN """
+    + OCCUPYING
+    + """ AND b.seat_id IS NULL), 0)
 FROM {s}.bookings_booking b
 CROSS JOIN LATERAL (SELECT date_part('epoch', upper(b.period) - lower(b.period)) / 3600.0 AS hours) x
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
@@ -94,11 +102,17 @@ PERSON_DAY = Fact(
     tables=("bookings_booking",),
     template="""
 SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::date, b.person_id,
-       bool_or(b.state IN """ + ATTENDED + """),
-       min(lower(b.period)) FILTER (WHERE b.state IN """ + ATTENDED + """)
+       bool_or(b.state IN """
+    + ATTENDED
+    + """),
+       min(lower(b.period)) FILTER (WHERE b.state IN """
+    + ATTENDED
+    + """)
 FROM {s}.bookings_booking b
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
-  AND b.state NOT IN """ + NOT_PEOPLE + """
+  AND b.state NOT IN """
+    + NOT_PEOPLE
+    + """
 GROUP BY b.hub_id, b.space_id, 4, b.person_id
 """,
     index=("person_id",),
@@ -122,7 +136,9 @@ FROM {s}.bookings_booking b
 CROSS JOIN LATERAL (SELECT lower(b.period) AT TIME ZONE {tz} AS lo, upper(b.period) AT TIME ZONE {tz} AS hi) t
 CROSS JOIN LATERAL generate_series(date_trunc('hour', t.lo), t.hi - interval '1 microsecond', interval '1 hour') AS slot
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
-  AND b.state IN """ + OCCUPYING + """
+  AND b.state IN """
+    + OCCUPYING
+    + """
 GROUP BY b.hub_id, 3, 4
 """,
 )

@@ -45,10 +45,10 @@ def _space_days(source, where: str) -> str:
     """CTEs `cap`, `bk` and `sd`: per space and day, open and booked unit-hours and booking counts."""
     return f"""
 cap AS (
-  SELECT comune, hub_id, space_id, day, open_hours, units FROM {source.relation('capacity_day')} AS c WHERE {where}
+  SELECT comune, hub_id, space_id, day, open_hours, units FROM {source.relation("capacity_day")} AS c WHERE {where}
 ), bk AS (
   SELECT comune, hub_id, space_id, day, bookings, cancelled, no_show, attended, booked_hours, seat_hours, room_hours
-  FROM {source.relation('booking_day')} AS b WHERE {where}
+  FROM {source.relation("booking_day")} AS b WHERE {where}
 ), sd AS (
   SELECT coalesce(c.comune, b.comune) AS comune, coalesce(c.hub_id, b.hub_id) AS hub_id,
          coalesce(c.space_id, b.space_id) AS space_id, coalesce(c.day, b.day) AS day,
@@ -79,7 +79,7 @@ agg AS (
   SELECT period, comune, hub_id, space_id, GROUPING(comune, hub_id, space_id) AS level,
          count(DISTINCT person_id) AS people
   FROM (SELECT {_period_tag()} AS period, comune, hub_id, space_id, person_id
-        FROM {source.relation('person_day')} AS p WHERE {where}) t
+        FROM {source.relation("person_day")} AS p WHERE {where}) t
   GROUP BY GROUPING SETS ({sets})
 )
 SELECT a.period, a.level, a.comune, a.hub_id, a.space_id, a.bookings, a.cancelled, a.no_show, a.attended,
@@ -104,7 +104,7 @@ agg AS (
   GROUP BY GROUPING SETS ((bucket), (bucket, comune))
 ), ppl AS (
   SELECT bucket, comune, GROUPING(comune) AS level, count(DISTINCT person_id) AS people
-  FROM (SELECT {bucket} AS bucket, comune, person_id FROM {source.relation('person_day')} AS p WHERE {where}) t
+  FROM (SELECT {bucket} AS bucket, comune, person_id FROM {source.relation("person_day")} AS p WHERE {where}) t
   GROUP BY GROUPING SETS ((bucket), (bucket, comune))
 )
 SELECT a.bucket, a.level, a.comune, a.bookings, a.cancelled, a.no_show, a.attended, a.booked_hours,
@@ -121,7 +121,7 @@ def hours_sql(source, *, start, end, hub=None) -> tuple[str, dict]:
     sql = f"""
 SELECT comune, weekday, hour, GROUPING(comune) AS by_union, GROUPING(weekday) AS by_hour, sum(booked_hours) AS booked_hours
 FROM (SELECT comune, extract(isodow FROM day)::integer - 1 AS weekday, hour, booked_hours
-      FROM {source.relation('booking_hour')} AS h
+      FROM {source.relation("booking_hour")} AS h
       WHERE day >= %(start)s AND day < %(end)s AND {scope_filter(hub)}) t
 GROUP BY GROUPING SETS ((hour), (weekday), (comune, hour), (comune, weekday))
 """
@@ -133,7 +133,7 @@ def desks_sql(source, *, start, prev_start, end, hub=None) -> tuple[str, dict]:
 SELECT period, comune, hub_id, desk_id, topic, GROUPING(topic) AS whole_desk,
        sum(appointments) AS appointments, sum(cancelled) AS cancelled,
        sum(attended) AS attended, sum(no_show) AS no_show
-FROM (SELECT {_period_tag()} AS period, a.* FROM {source.relation('appointment_day')} AS a
+FROM (SELECT {_period_tag()} AS period, a.* FROM {source.relation("appointment_day")} AS a
       WHERE day >= %(prev_start)s AND day < %(end)s AND {scope_filter(hub)}) t
 GROUP BY GROUPING SETS ((period, comune, hub_id, desk_id), (period, comune, hub_id, desk_id, topic))
 ORDER BY comune, hub_id, desk_id, topic NULLS FIRST
@@ -145,7 +145,7 @@ def events_sql(source, *, start, prev_start, end, hub=None) -> tuple[str, dict]:
     sql = f"""
 SELECT {_period_tag()} AS period, comune, hub_id, event_id, title, day, capacity,
        registered, waitlisted, cancelled, attended
-FROM {source.relation('event_day')} AS e
+FROM {source.relation("event_day")} AS e
 WHERE day >= %(prev_start)s AND day < %(end)s AND {scope_filter(hub)}
 ORDER BY day, comune, event_id
 """
@@ -167,13 +167,13 @@ SELECT period, comune, GROUPING(comune) AS whole_union,
        count(DISTINCT person_id) FILTER (WHERE home IS NULL) AS outside,
        count(DISTINCT person_id) FILTER (WHERE public_employee) AS public_employees
 FROM (
-  SELECT {_period_tag('p.day')} AS period, p.comune, p.person_id, hm.schema_name::text AS home,
+  SELECT {_period_tag("p.day")} AS period, p.comune, p.person_id, hm.schema_name::text AS home,
          coalesce(cp.is_public_employee, false) AS public_employee
-  FROM {source.relation('person_day')} AS p
+  FROM {source.relation("person_day")} AS p
   JOIN public.identity_user u ON u.id = p.person_id
   LEFT JOIN public.comuni_municipality hm ON hm.id = u.home_municipality_id
   LEFT JOIN public.reporting_commuteprofile cp ON cp.user_id = p.person_id
-  WHERE p.day >= %(prev_start)s AND p.day < %(end)s AND {scope_filter(hub, 'p')}
+  WHERE p.day >= %(prev_start)s AND p.day < %(end)s AND {scope_filter(hub, "p")}
 ) t
 GROUP BY GROUPING SETS ((period), (period, comune))
 """
@@ -195,11 +195,11 @@ def commuting_sql(source, *, start, prev_start, end, grams_per_km: float, hub=No
 WITH dist(origin, destination, km) AS ({distances_values_sql()}),
 att AS (
   SELECT DISTINCT ON (p.person_id, p.day) p.person_id, p.day, p.comune
-  FROM {source.relation('person_day')} AS p
+  FROM {source.relation("person_day")} AS p
   WHERE p.attended AND p.day >= %(prev_start)s AND p.day < %(end)s AND {scoped}
   ORDER BY p.person_id, p.day, p.first_attended, p.comune
 ), trips AS (
-  SELECT {_period_tag('att.day')} AS period, att.comune, att.person_id,
+  SELECT {_period_tag("att.day")} AS period, att.comune, att.person_id,
          coalesce(cp.commute_km, dw.km) AS work_km,
          CASE WHEN home.id = hubc.id THEN 0 ELSE dh.km END AS hub_km,
          cp.user_id IS NOT NULL AS has_profile
@@ -247,13 +247,13 @@ use AS (
   SELECT {month} AS month, comune, hub_id, {_SUMS} FROM sd GROUP BY 1, 2, 3
 ), ppl AS (
   SELECT {month} AS month, comune, hub_id, count(DISTINCT person_id) AS people
-  FROM {source.relation('person_day')} AS p WHERE {where} GROUP BY 1, 2, 3
+  FROM {source.relation("person_day")} AS p WHERE {where} GROUP BY 1, 2, 3
 ), apt AS (
   SELECT {month} AS month, comune, hub_id, sum(appointments - cancelled) AS appointments
-  FROM {source.relation('appointment_day')} AS a WHERE {where} GROUP BY 1, 2, 3
+  FROM {source.relation("appointment_day")} AS a WHERE {where} GROUP BY 1, 2, 3
 ), evt AS (
   SELECT {month} AS month, comune, hub_id, count(*) AS events, sum(attended) AS event_attendance
-  FROM {source.relation('event_day')} AS e WHERE {where} GROUP BY 1, 2, 3
+  FROM {source.relation("event_day")} AS e WHERE {where} GROUP BY 1, 2, 3
 ), keys AS (
   SELECT month, comune, hub_id FROM use UNION SELECT month, comune, hub_id FROM apt
   UNION SELECT month, comune, hub_id FROM evt
@@ -277,11 +277,11 @@ ORDER BY k.month, k.comune, k.hub_id
 def dimensions_sql(source) -> tuple[str, dict]:
     """Names of hubs, spaces and desks in scope, in one statement."""
     sql = f"""
-SELECT 'hub' AS kind, comune, hub_id AS id, hub_id, name, slug AS extra FROM {source.relation('hub_dim')} AS h
+SELECT 'hub' AS kind, comune, hub_id AS id, hub_id, name, slug AS extra FROM {source.relation("hub_dim")} AS h
 WHERE comune = ANY(%(comuni)s)
 UNION ALL
-SELECT 'space', comune, space_id, hub_id, name, kind FROM {source.relation('space_dim')} AS s WHERE comune = ANY(%(comuni)s)
+SELECT 'space', comune, space_id, hub_id, name, kind FROM {source.relation("space_dim")} AS s WHERE comune = ANY(%(comuni)s)
 UNION ALL
-SELECT 'desk', comune, desk_id, hub_id, name, kind FROM {source.relation('desk_dim')} AS d WHERE comune = ANY(%(comuni)s)
+SELECT 'desk', comune, desk_id, hub_id, name, kind FROM {source.relation("desk_dim")} AS d WHERE comune = ANY(%(comuni)s)
 """
     return sql, source.params()

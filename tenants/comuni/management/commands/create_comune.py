@@ -18,8 +18,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Creating the comune {name} ({slug})...")
         try:
             outcome = municipality_create(
-                slug=slug, name=name, istat_code=istat, province=province.upper(),
-                extra_domains=tuple(domain), admin_email=admin_email,
+                slug=slug,
+                name=name,
+                istat_code=istat,
+                province=province.upper(),
+                extra_domains=tuple(domain),
+                admin_email=admin_email,
             )
         except Exception as error:  # validation errors are the user's to fix: say which
             raise CommandError(f"Could not create {name}: {error}") from error

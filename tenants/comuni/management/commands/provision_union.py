@@ -20,7 +20,9 @@ class Command(BaseCommand):
         outcomes = union_provision(progress=progress)
         created = sum(o.created for o in outcomes)
         self.stdout.write(
-            self.style.SUCCESS(f"{created} comuni created.") if created else "All comuni already exist: nothing changed."
+            self.style.SUCCESS(f"{created} comuni created.")
+            if created
+            else "All comuni already exist: nothing changed."
         )
         if demo:
             from tenants.union.demo import demo_load
