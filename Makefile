@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast bench check messages clean
+.PHONY: run test bench check lint format messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,17 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m config.localdb --temporary -- $(PY) -m bench
+
+# Lint: ruff (rules and formatting), the architecture's import contracts, no missing migration.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) -W ignore manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 check: $(VENV)/.installed
 	$(PY) -m config.localdb --temporary -- $(PY) manage.py check

@@ -89,9 +89,9 @@ def _hub(municipality):
 
 def _fill_week(municipality, hub, space, seats, person, monday) -> int:
     """WEEK_BOOKINGS confirmed bookings spread over the seats and slots of the week from `monday`."""
-    from src.bookings.codes import code_new
     from src.bookings.models import Booking
-    from src.hubs.selectors import ROME
+    from src.common.codes import code_new
+    from src.common.time import ROME
 
     connection.set_tenant(municipality)
     cells = [(seat, day, hour) for seat in seats for day in range(7) for hour in range(8, 20)]
@@ -215,7 +215,7 @@ class Client:
 
 
 def _period(day, hour: int) -> dict:
-    from src.hubs.selectors import ROME
+    from src.common.time import ROME
 
     start = datetime.combine(day, clock(hour), tzinfo=ROME)
     return {"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()}
@@ -329,7 +329,7 @@ def _contention(port, accounts, space, seat, day) -> dict:
 
 
 def run() -> dict:
-    from src.hubs.selectors import local_today
+    from src.common.time import local_today
 
     municipality = _comune()
     server = None

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("src.hubs.api_urls")),
     path("", include("src.desks.api_urls")),
+    path("", include("src.appointments.api_urls")),
     path("", include("src.bookings.api_urls")),
     path("", include("src.events.api_urls")),
 ]

@@ -11,7 +11,7 @@ public schema by mistake.
 
 Configuration comes from the Django settings prefixed with CELERY_ (broker:
 CELERY_BROKER_URL, else REDIS_URL). `make run` does not need Redis: it runs the
-same periodic jobs with `manage.py run_booking_jobs --every 60`.
+same periodic jobs with `manage.py run_comune_jobs --every 60`.
 """
 
 import os

@@ -29,7 +29,7 @@ def main() -> int:
     # process running them every minute, which stops when the server below stops.
     import subprocess
 
-    subprocess.Popen([sys.executable, "manage.py", "run_booking_jobs", "--every", "60", "--exit-with-parent"])
+    subprocess.Popen([sys.executable, "manage.py", "run_comune_jobs", "--every", "60", "--exit-with-parent"])
     # Replace this process, so Ctrl-C and kill reach the server itself.
     os.execv(sys.executable, [sys.executable, "manage.py", "runserver", "--noreload", "localhost:8000"])
 

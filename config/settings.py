@@ -63,9 +63,11 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.admin",
     "django.contrib.contenttypes",
+    "src.common",
     "src.portal",
     "src.hubs",
     "src.desks",
+    "src.appointments",
     "src.bookings",
     "src.events",
 ]
@@ -165,7 +167,7 @@ CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
 
 # Celery (config/celery.py): each task carries its comune's schema (tenant-schemas-celery);
 # beat sends the periodic jobs to every comune each minute (config/beat.py). Production
-# only: `make run` runs the same jobs with `run_booking_jobs --every 60`, without Redis.
+# only: `make run` runs the same jobs with `run_comune_jobs --every 60`, without Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # the jobs write their effects; nobody waits for a return value
@@ -175,7 +177,7 @@ from celery.schedules import crontab  # noqa: E402 - beside the schedule that us
 
 CELERY_BEAT_SCHEDULE = {
     # One message per comune and minute; a round still queued after 55 s is dropped, not piled up.
-    "comune-jobs": {"task": "bookings.comune_jobs_run", "schedule": 60.0, "options": {"expires": 55}},
+    "comune-jobs": {"task": "common.comune_jobs_run", "schedule": 60.0, "options": {"expires": 55}},
     # Union-level, once in the public schema: the reporting rollups (tenants/reporting/README.md).
     "reporting-rollups": {
         "task": "reporting.rollups_refresh",

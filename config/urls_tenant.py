@@ -3,8 +3,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from src.common.admin import comune_admin
 from src.portal import views
-from src.portal.admin import comune_admin
 from src.portal.legal import legal
 
 urlpatterns = [
@@ -18,8 +18,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
-    path("", include("src.hubs.urls")),
-    path("", include("src.desks.urls")),
+    path("", include("src.portal.hub_urls")),
+    path("", include("src.appointments.urls")),
     path("", include("src.bookings.urls")),
     path("", include("src.events.urls")),
 ]

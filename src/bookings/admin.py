@@ -8,7 +8,7 @@ from src.bookings import services
 from src.bookings.errors import BookingError
 from src.bookings.models import Booking, BookingPolicy, BookingTransition, WaitlistEntry
 from src.bookings.selectors import policy_get
-from src.portal.admin import comune_admin
+from src.common.admin import comune_admin
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.policy import Action, can
 

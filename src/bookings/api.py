@@ -29,8 +29,8 @@ from src.bookings.serializers import (
     WalkInIn,
     availability_data,
 )
-from src.hubs.permissions import ComuneAdministratorOrReadOnly, may_see_unpublished
-from src.hubs.selectors import local_today
+from src.common.time import local_today
+from src.hubs.permissions import ComuneAdministratorOrReadOnly, can_operate_hub, may_see_unpublished
 
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK
@@ -148,7 +148,7 @@ class CalendarFeedView(BookingAPIView):
 
 
 def _operated_hub(request, hub):
-    if not selectors.can_operate_hub(request.user, request.municipality, hub):
+    if not can_operate_hub(request.user, request.municipality, hub):
         raise PermissionDenied(_("Non sei tra gli operatori di questo hub."))
     return hub
 

@@ -10,8 +10,9 @@ from src.bookings.errors import BookingError
 from src.bookings.models import Booking
 from src.bookings.selectors import day_bounds, hub_availability
 from src.bookings.services import booking_create
+from src.common.time import local_today
 from src.hubs.models import Hub
-from src.hubs.selectors import hub_open_intervals, local_today
+from src.hubs.selectors import hub_open_intervals
 from tenants.identity.models import User
 
 CITIZEN_EMAIL = "cittadino@example.org"  # created by tenants.union.demo

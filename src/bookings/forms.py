@@ -5,9 +5,9 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from src.bookings.codes import code_normalize
+from src.common.codes import code_normalize
+from src.common.time import ROME
 from src.hubs.models import Seat, Space
-from src.hubs.selectors import ROME
 
 
 class PeriodForm(forms.Form):

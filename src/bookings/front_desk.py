@@ -18,8 +18,9 @@ from src.bookings import selectors, services
 from src.bookings.errors import BookingError
 from src.bookings.forms import CodeForm, WalkInForm
 from src.bookings.models import Booking
+from src.common.time import local_today
 from src.hubs.models import Hub
-from src.hubs.selectors import local_today
+from src.hubs.permissions import can_operate_hub, front_desk_hubs
 
 FRONT_DESK = Booking.Channel.FRONT_DESK
 
@@ -29,7 +30,7 @@ def hub_operator_required(view):
     @wraps(view)
     def guarded(request, hub_slug, *args, **kwargs):
         hub = get_object_or_404(Hub, slug=hub_slug)
-        if not selectors.can_operate_hub(request.user, request.municipality, hub):
+        if not can_operate_hub(request.user, request.municipality, hub):
             raise PermissionDenied(_("Non sei tra gli operatori di questo hub."))
         return view(request, hub, *args, **kwargs)
 
@@ -38,7 +39,7 @@ def hub_operator_required(view):
 
 @login_required
 def hubs(request):
-    hubs = selectors.front_desk_hubs(request.user, request.municipality)
+    hubs = front_desk_hubs(request.user, request.municipality)
     if not hubs:
         raise PermissionDenied(_("Il tuo account non è assegnato allo sportello di nessun hub di questo comune."))
     if len(hubs) == 1:

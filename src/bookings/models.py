@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from src.bookings.periods import PeriodMixin, id_range
+from src.common.channels import Channel
+from src.common.periods import PeriodMixin, id_range
 
 # States that occupy a seat: only these take part in the exclusion constraint.
 ACTIVE_STATES = ("held", "confirmed", "checked_in")
@@ -98,12 +99,7 @@ class Booking(PeriodMixin, models.Model):
         CANCELLED = "cancelled", _("annullata")
         NO_SHOW = "no_show", _("mancata presentazione")
 
-    class Channel(models.TextChoices):
-        WEB = "web", _("sito")
-        API = "api", _("app")
-        FRONT_DESK = "front_desk", _("sportello")
-        # The periodic jobs (no-show release, hold expiry, waitlist offers).
-        SYSTEM = "system", _("automatico")
+    Channel = Channel  # where a change came from: one enum for every app
 
     code = models.CharField(_("codice"), max_length=8, unique=True, editable=False)
     # DO_NOTHING on rows in the public schema: Django's cascade would look for this table

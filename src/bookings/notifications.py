@@ -4,72 +4,23 @@ They run outside any request (jobs, after commit), so links are built from the
 comune's primary domain, and the schema is pinned when the mail is scheduled.
 """
 
-import logging
-from datetime import datetime, time, timedelta
 from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
 
-from src.bookings.formats import span, when
 from src.bookings.ics import booking_ics
 from src.bookings.models import Booking, WaitlistEntry
-from src.bookings.qr import qr_png
-from src.hubs.selectors import ROME
+from src.common.qr import qr_png
+from src.common.time import span, when
 from tenants.comuni.selectors import municipality_url
 
-logger = logging.getLogger(__name__)
-
 FEED_SALT = "bookings.calendar-feed"
-
-
-def after_commit(send, obj) -> None:
-    """Send `send(obj, municipality)` once the current transaction commits, in the same comune."""
-    municipality = getattr(connection, "tenant", None)
-    schema = connection.schema_name
-
-    def run():
-        try:
-            with schema_context(schema):
-                send(obj, municipality)
-        except Exception:  # a mail server down must not undo or break a booking
-            logger.exception("Booking e-mail %s failed for %s", send.__name__, obj)
-
-    transaction.on_commit(run)
-
-
-# Day-before reminders (appointments, events) go out from this local time on, not at midnight.
-REMINDERS_FROM = time(9)
-
-
-def reminder_window(now: datetime) -> tuple[datetime, datetime, datetime] | None:
-    """(start of today, of tomorrow, of the day after) in Rome; None before REMINDERS_FROM."""
-    local = now.astimezone(ROME)
-    if local.time() < REMINDERS_FROM:
-        return None
-    return tuple(datetime.combine(local.date() + timedelta(days=n), time(0), tzinfo=ROME) for n in (0, 1, 2))
-
-
-def send_once(due, *, sent_field: str, now: datetime, send) -> int:
-    """Stamp each row of `due` with `now` in `sent_field` and send it after commit; returns how many.
-
-    The rows are locked with SKIP LOCKED, so two runners of the jobs at once never
-    send the same reminder twice; the stamp keeps the next round from sending it again.
-    """
-    with transaction.atomic():
-        rows = list(due.select_for_update(skip_locked=True, of=("self",)))
-        for row in rows:
-            setattr(row, sent_field, now)
-            row.save(update_fields=[sent_field])
-            after_commit(send, row)
-    return len(rows)
 
 
 def calendar_feed_token(person) -> str:

@@ -7,9 +7,9 @@ from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.models import ACTIVE_STATES, Booking, BookingPolicy, WaitlistEntry
-from src.hubs.models import Hub, HubOperator, Layout, LayoutSchedule, Seat, Space
-from src.hubs.selectors import ROME, hub_open_intervals
-from tenants.identity.policy import Action, can
+from src.common.time import ROME
+from src.hubs.models import Hub, Layout, LayoutSchedule, Seat, Space
+from src.hubs.selectors import hub_open_intervals
 
 Interval = tuple[datetime, datetime]
 
@@ -222,22 +222,6 @@ def waitlist_for_person(person) -> list[WaitlistEntry]:
 # --- Front desk -------------------------------------------------------------------------------
 
 
-def front_desk_hubs(user, municipality) -> list[Hub]:
-    """The hubs whose front desk `user` may run: all for the comune's administrators,
-    the assigned ones (HubOperator) for operators, none for anybody else."""
-    if not can(user, Action.OPERATE_FRONT_DESK, municipality):
-        return []
-    if can(user, Action.ADMINISTER_COMUNE, municipality):
-        return list(Hub.objects.order_by("name"))
-    return list(Hub.objects.filter(pk__in=HubOperator.objects.filter(user=user).values("hub_id")).order_by("name"))
-
-
-def can_operate_hub(user, municipality, hub: Hub) -> bool:
-    if not can(user, Action.OPERATE_FRONT_DESK, municipality):
-        return False
-    return can(user, Action.ADMINISTER_COMUNE, municipality) or HubOperator.objects.filter(hub=hub, user=user).exists()
-
-
 @dataclass
 class FrontDeskSheet:
     hub: Hub
@@ -310,9 +294,7 @@ __all__ = [
     "booking_by_code",
     "booking_for_person",
     "bookings_for_person",
-    "can_operate_hub",
     "free_seats",
-    "front_desk_hubs",
     "front_desk_sheet",
     "hub_availability",
     "policy_get",

@@ -15,14 +15,15 @@ from django.views.decorators.http import require_POST
 from src.bookings import selectors, services
 from src.bookings.errors import BookingError
 from src.bookings.forms import PlaceForm
-from src.bookings.ics import booking_event, calendar
+from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.notifications import calendar_feed_person_id, calendar_feed_token
-from src.bookings.qr import qr_svg
 from src.bookings.services.rules import check_in_window
+from src.common.ics import calendar
+from src.common.qr import qr_svg
+from src.common.time import local_today
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
-from src.hubs.selectors import local_today
 
 WEB = Booking.Channel.WEB
 

@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
+from src.common.admin import comune_admin
 from src.desks.models import DeskHours, ServiceDesk
 from src.hubs.admin import CatalogueAdmin, CatalogueInline
-from src.portal.admin import comune_admin
 
 
 class DeskHoursInline(CatalogueInline):

@@ -13,6 +13,3 @@ urlpatterns = [
     path("", include(router.urls)),
     path("desks/<int:desk_pk>/", include(desk_rows.urls)),
 ]
-
-# Appointments (src/desks/appointments/).
-urlpatterns += [path("", include("src.desks.appointments.api_urls"))]

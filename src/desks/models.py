@@ -1,6 +1,6 @@
 """Service desks (sportelli) inside a comune's hubs, and their weekly hours.
 
-Appointments at a desk live here too, added by the bookings work.
+Appointments at a desk are their own app (src/appointments/), above this one.
 """
 
 from django.contrib.postgres.fields import ArrayField
@@ -59,7 +59,3 @@ class DeskHours(TimeRangeMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
-
-
-# Appointments at the desks (own module; imported here so they belong to this app).
-from src.desks.appointments.models import Appointment, AppointmentTransition  # noqa: E402, F401

@@ -3,9 +3,9 @@
 
 from django.contrib import admin
 
+from src.common.admin import comune_admin
 from src.events.models import Event, EventRegistration
 from src.events.services import event_places_refill
-from src.portal.admin import comune_admin
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.policy import Action
 

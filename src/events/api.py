@@ -8,10 +8,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from src.desks.appointments.permissions import can_operate_hub
 from src.events import selectors, services
 from src.events.errors import RegistrationError
 from src.events.models import Event, EventRegistration
+from src.hubs.permissions import can_operate_hub
 
 
 def _as_api_error(error: RegistrationError) -> APIException:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from src.common.channels import Channel
+
 
 class Event(models.Model):
     class Kind(models.TextChoices):
@@ -71,7 +73,7 @@ class EventRegistration(models.Model):
     # The waitlist is served in order of this, not of created_at: a promoted
     # person keeps their row, and a re-registration after cancelling joins the end.
     queued_at = models.DateTimeField(_("in coda dal"), auto_now_add=True)
-    # When the reminder of the day before went out (src/events/reminders.py): once only.
+    # When the reminder of the day before went out (src/events/jobs.py): once only.
     reminded_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -95,11 +97,7 @@ class EventRegistration(models.Model):
 class RegistrationTransition(models.Model):
     """Every change of state of a registration: who, when, from which channel."""
 
-    class Channel(models.TextChoices):
-        WEB = "web", _("sito web")
-        API = "api", _("app / API")
-        FRONT_DESK = "front_desk", _("sportello")
-        SYSTEM = "system", _("sistema")
+    Channel = Channel  # where a change came from: one enum for every app
 
     registration = models.ForeignKey(EventRegistration, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=12, choices=EventRegistration.State.choices, blank=True)

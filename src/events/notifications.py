@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from src.bookings.notifications import after_commit
-from src.desks.appointments.ics import ics_event
+from src.common.delivery import after_commit
+from src.common.ics import ics_event
 from tenants.comuni.selectors import municipality_url
 
 

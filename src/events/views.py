@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from src.desks.appointments.permissions import can_operate_hub
 from src.events import selectors, services
 from src.events.errors import RegistrationError
 from src.events.models import EventRegistration
+from src.hubs.permissions import can_operate_hub
 
 
 def _event_or_404(pk):

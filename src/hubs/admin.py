@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
 
+from src.common.admin import comune_admin
 from src.hubs.models import (
     Closure,
     Hub,
@@ -18,7 +19,6 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
-from src.portal.admin import comune_admin
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.models import Role, User
 from tenants.identity.policy import Action, can

@@ -11,8 +11,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
 
+from src.common.time import local_today
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, may_see_unpublished
-from src.hubs.selectors import local_today
 from src.hubs.services import ProtectedObject, catalogue_create, catalogue_delete, catalogue_update
 
 

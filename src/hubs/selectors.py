@@ -5,31 +5,14 @@ is a pair of aware datetimes in Europe/Rome built for that calendar date, so a
 daylight-saving day (23 or 25 hours) comes out right once converted to UTC.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.fields import DateField
 from django.utils import timezone
 
+from src.common.time import ROME, Interval, local_datetime, local_today  # noqa: F401  (part of this module's API)
 from src.hubs.models import Closure, Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
-
-ROME = ZoneInfo("Europe/Rome")
-
-Interval = tuple[datetime, datetime]
-
-
-def local_today() -> date:
-    return timezone.now().astimezone(ROME).date()
-
-
-def local_datetime(day: date, at: time) -> datetime:
-    """Wall-clock `at` on `day` in Rome, normalised through UTC.
-
-    A time that does not exist (02:30 on the spring-forward night) is read with
-    the offset in force before the change and lands after the gap, as a clock would.
-    """
-    return datetime.combine(day, at, tzinfo=ROME).astimezone(UTC).astimezone(ROME)
 
 
 def merge_intervals(intervals: list[Interval]) -> list[Interval]:
@@ -126,35 +109,29 @@ def hub_closures_ahead(hub: Hub, today: date | None = None, limit: int = 5) -> l
     return list(Closure.objects.filter(hub=hub, ends_on__gte=today).order_by("starts_on", "ends_on")[:limit])
 
 
-def hub_list(*, published_only: bool = True, today: date | None = None) -> QuerySet[Hub]:
+def hub_list(*, published_only: bool = True, today: date | None = None, prefetch: tuple = ()) -> QuerySet[Hub]:
     """Hubs with what their pages show, in a constant number of queries.
 
     Closures and special openings are prefetched from `today` on; the
-    open-hours selectors query the database for earlier days.
+    open-hours selectors query the database for earlier days. `prefetch` adds
+    what apps above hubs hang on a hub (a page with its desks passes theirs).
     """
     today = today or local_today()
     hubs = Hub.objects.all()
     if published_only:
         hubs = hubs.filter(is_published=True)
-    from src.desks.models import DeskHours, ServiceDesk  # desks depend on hubs, not the other way round
-
     return hubs.annotate(calendar_since=Value(today, output_field=DateField())).prefetch_related(
         "photos",
         "opening_hours",
         Prefetch("closures", queryset=Closure.objects.filter(ends_on__gte=today).order_by("starts_on")),
         Prefetch("special_openings", queryset=SpecialOpening.objects.filter(date__gte=today)),
         Prefetch("spaces", queryset=Space.objects.order_by("name")),
-        Prefetch(
-            "desks",
-            queryset=ServiceDesk.objects.order_by("name").prefetch_related(
-                Prefetch("hours", queryset=DeskHours.objects.order_by("weekday", "opens"))
-            ),
-        ),
+        *prefetch,
     )
 
 
-def hub_get(*, slug: str, published_only: bool = True) -> Hub | None:
-    return hub_list(published_only=published_only).filter(slug=slug).first()
+def hub_get(*, slug: str, published_only: bool = True, prefetch: tuple = ()) -> Hub | None:
+    return hub_list(published_only=published_only, prefetch=prefetch).filter(slug=slug).first()
 
 
 def hubs_open_now(at: datetime | None = None) -> list[Hub]:

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from src.common.time import local_today
 from src.hubs.models import (
     Closure,
     Hub,
@@ -14,7 +15,6 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
-from src.hubs.selectors import local_today
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):

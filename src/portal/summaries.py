@@ -6,10 +6,11 @@ Plain values built from the selectors, so templates never call them.
 from dataclasses import dataclass
 from datetime import date
 
+from src.common.time import Interval
 from src.desks.models import ServiceDesk
 from src.desks.selectors import desk_open_intervals
 from src.hubs.models import Closure, Hub
-from src.hubs.selectors import Interval, hub_closure_on, hub_open_intervals
+from src.hubs.selectors import hub_closure_on, hub_open_intervals
 
 
 @dataclass

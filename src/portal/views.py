@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from src.hubs.selectors import hub_is_open, hub_list, local_today
+from src.common.time import local_today
+from src.desks.selectors import hub_desks_prefetch
+from src.hubs.selectors import hub_is_open, hub_list
 from src.portal.forms import PageRatingForm
 from src.portal.services import page_rating_create
 from src.portal.summaries import desk_today, hub_today
@@ -14,7 +16,10 @@ from src.portal.summaries import desk_today, hub_today
 
 def home(request):
     now, today = timezone.now(), local_today()
-    hubs = [hub_today(hub, today=today, open_now=hub_is_open(hub, now)) for hub in hub_list(today=today)]
+    hubs = [
+        hub_today(hub, today=today, open_now=hub_is_open(hub, now))
+        for hub in hub_list(today=today, prefetch=(hub_desks_prefetch(),))
+    ]
     # Desks come with their hub from the same prefetch: no query per desk.
     desks = [desk_today(desk, today=today) for entry in hubs for desk in entry.hub.desks.all()]
     return render(

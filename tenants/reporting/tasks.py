@@ -1,10 +1,11 @@
 """Union-level Celery task: refresh the reporting rollups (beat sends it in the public schema)."""
 
-from config.celery import app
+from celery import shared_task
+
 from tenants.reporting.rollup import rollup_refresh
 
 
-@app.task(name="reporting.rollups_refresh")
+@shared_task(name="reporting.rollups_refresh")
 def rollups_refresh(full: bool = False) -> dict:
     """Recent and coming days every few minutes; `full` (since last January) nightly."""
     outcome = rollup_refresh(full=full)

@@ -62,7 +62,7 @@ def _branches(municipality: Municipality) -> list[str]:
     branches = [
         f"""SELECT 'appointment' AS kind, {mid} AS municipality_id, a.code AS reference, d.name AS title,
                    h.name AS place, lower(a.period) AS starts_at, upper(a.period) AS ends_at, a.state
-            FROM {_table(s, "desks", "Appointment")} a
+            FROM {_table(s, "appointments", "Appointment")} a
             JOIN {_table(s, "desks", "ServiceDesk")} d ON d.id = a.desk_id
             JOIN {hub} h ON h.id = d.hub_id
             WHERE a.person_id = %(person)s""",
@@ -93,7 +93,7 @@ def my_items_sql(comuni: list[Municipality]) -> str:
 
 def _state_labels() -> dict[str, dict[str, str]]:
     labels = {
-        "appointment": dict(apps.get_model("desks", "Appointment").State.choices),
+        "appointment": dict(apps.get_model("appointments", "Appointment").State.choices),
         "event": dict(apps.get_model("events", "EventRegistration").State.choices),
     }
     if _has_bookings():
@@ -104,7 +104,7 @@ def _state_labels() -> dict[str, dict[str, str]]:
 def _path(kind: str, reference: str) -> str:
     urlconf = settings.ROOT_URLCONF  # the comune's site, whatever site we are on
     if kind == "appointment":
-        return f"{reverse('desks:appointment_check', urlconf=urlconf)}?codice={reference}"
+        return f"{reverse('appointments:appointment_check', urlconf=urlconf)}?codice={reference}"
     if kind == "event":
         return reverse("events:event_detail", args=[int(reference)], urlconf=urlconf)
     try:

@@ -11,8 +11,8 @@ from django.db import connection
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.models import Booking
+from src.common.time import ROME, local_today
 from src.hubs.models import Hub, HubOperator, OpeningHours, Seat, Space
-from src.hubs.selectors import ROME, local_today
 from tenants.identity.models import Role
 from tests.fixtures import UserFactory
 

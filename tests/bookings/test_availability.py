@@ -72,7 +72,7 @@ def test_grid_reflects_layout_and_bookings(in_cesena, citizen, tomorrow):
 
 def test_days_beyond_the_policy_horizon_are_not_bookable(in_cesena, citizen):
     from src.bookings.services import policy_update
-    from src.hubs.selectors import local_today
+    from src.common.time import local_today
 
     policy_update(max_days_ahead=3)
     hub = _hub("oltre", spaces=1, seats_per_space=2, bookings_per_seat=0, person=citizen, day=local_today())

@@ -17,7 +17,7 @@ from django.test import Client
 
 from src.bookings.models import Booking
 from src.bookings.selectors import policy_get
-from src.hubs.selectors import local_today
+from src.common.time import local_today
 from tenants.comuni.models import Municipality
 from tenants.comuni.services import UNION_COMUNI, municipality_create
 from tests.bookings.conftest import at, build_hub

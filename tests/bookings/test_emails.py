@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from src.bookings.ics import _fold, booking_ics, calendar
-from src.bookings.services import booking_cancel, booking_create, reminders_send
+from src.bookings.ics import booking_ics
+from src.bookings.jobs import reminders_send
+from src.bookings.services import booking_cancel, booking_create
+from src.common.ics import _fold, calendar
 from tests.bookings.conftest import at, period
 
 

@@ -5,19 +5,16 @@ from datetime import timedelta
 import pytest
 
 from src.bookings.errors import BookingConflict, BookingError, BookingNotFound
+from src.bookings.jobs import bookings_complete, bookings_release_no_shows, holds_expire, reminders_send
 from src.bookings.models import Booking
 from src.bookings.services import (
     booking_cancel,
     booking_check_in,
     booking_confirm,
     booking_create,
-    booking_jobs_run,
     booking_mark_no_show,
-    bookings_complete,
-    bookings_release_no_shows,
-    holds_expire,
-    reminders_send,
 )
+from src.common.jobs import comune_jobs_run
 from tests.bookings.conftest import at, period
 
 
@@ -219,7 +216,7 @@ def test_reminders_once_for_bookings_made_well_ahead(citizen, cowork, seats, tom
 
 
 def test_jobs_run_reports_counts(booking, tomorrow):
-    counts = booking_jobs_run(now=at(tomorrow, "10:45"))
+    counts = comune_jobs_run(now=at(tomorrow, "10:45"))
     assert counts["no_shows_released"] == 1
     assert set(counts) == {
         "holds_expired",
@@ -232,10 +229,10 @@ def test_jobs_run_reports_counts(booking, tomorrow):
     }
 
 
-def test_run_booking_jobs_command_visits_every_comune(booking, tomorrow, in_cesena):
+def test_run_comune_jobs_command_visits_every_comune(booking, tomorrow, in_cesena):
     from django.core.management import call_command
 
-    call_command("run_booking_jobs")  # real now: tomorrow's booking is untouched
+    call_command("run_comune_jobs")  # real now: tomorrow's booking is untouched
     from django.db import connection
 
     connection.set_tenant(in_cesena)

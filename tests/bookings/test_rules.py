@@ -7,8 +7,8 @@ import pytest
 from src.bookings.errors import BookingConflict, BookingError
 from src.bookings.models import Booking, BookingPolicy
 from src.bookings.services import booking_create, policy_update
+from src.common.time import local_today
 from src.hubs.models import Closure, Layout, LayoutSchedule, SpecialOpening
-from src.hubs.selectors import local_today
 from tests.bookings.conftest import at, period
 from tests.fixtures import UserFactory
 

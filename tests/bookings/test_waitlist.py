@@ -6,12 +6,11 @@ import pytest
 from django.core import mail
 
 from src.bookings.errors import BookingConflict, BookingError
+from src.bookings.jobs import bookings_release_no_shows, holds_expire
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.services import (
     booking_cancel,
     booking_create,
-    bookings_release_no_shows,
-    holds_expire,
     policy_update,
     waitlist_accept,
     waitlist_decline,

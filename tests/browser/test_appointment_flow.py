@@ -23,7 +23,7 @@ EMAIL = "visitatore.sportello@example.org"
 @pytest.fixture
 def appointments_cleanup(browser_comune, django_db_blocker):
     yield
-    from src.desks.appointments.models import Appointment
+    from src.appointments.models import Appointment
 
     with committed(django_db_blocker, browser_comune.municipality):
         Appointment.objects.filter(email=EMAIL).delete()  # its transitions go with it
@@ -54,7 +54,7 @@ def test_six_steps_without_an_account_give_a_booking_code(
 ):
     from django.core import mail
 
-    from src.desks.appointments.models import Appointment
+    from src.appointments.models import Appointment
 
     page = browser_page
     page.set_default_timeout(10_000)

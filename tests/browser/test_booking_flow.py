@@ -23,8 +23,9 @@ SEAT_LABEL = "Scrivania prova"
 def seat_day(browser_comune, django_db_blocker):
     """A seat in Montiano's hub and the next day the hub opens."""
     from src.bookings.models import Booking
+    from src.common.time import local_today
     from src.hubs.models import Hub, Seat
-    from src.hubs.selectors import hub_open_intervals, local_today
+    from src.hubs.selectors import hub_open_intervals
 
     with committed(django_db_blocker, browser_comune.municipality):
         hub = Hub.objects.get(slug=browser_comune.hub_slug)

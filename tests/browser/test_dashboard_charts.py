@@ -29,8 +29,8 @@ DRAWN_PIXELS = """canvas => {
 def montiano_month(django_db_blocker, browser_comune, browser_user):
     """A month of bookings by six people in a room of four seats; returns the period's query string."""
     from src.bookings.models import Booking
+    from src.common.time import ROME, local_datetime
     from src.hubs.models import Hub, Seat, Space
-    from src.hubs.selectors import ROME, local_datetime
     from tenants.identity.models import Role
     from tenants.reporting.models import CommuteProfile
     from tenants.reporting.periods import default_period

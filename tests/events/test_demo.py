@@ -4,7 +4,7 @@ import io
 
 from django_tenants.utils import tenant_context
 
-from src.desks.appointments.selectors import desk_slots_by_day, desks_taking_appointments
+from src.appointments.selectors import desk_slots_by_day, desks_taking_appointments
 from src.desks.demo import load_desks
 from src.events.demo import load_events
 from src.events.models import Event

@@ -7,11 +7,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from src.bookings.services import booking_jobs_run
+from src.common.jobs import comune_jobs_run
+from src.common.time import ROME
+from src.events.jobs import event_reminders_send
 from src.events.models import EventRegistration
-from src.events.reminders import event_reminders_send
 from src.events.services import event_register, event_unregister
-from src.hubs.selectors import ROME
 from tests.events.conftest import make_event
 
 
@@ -77,7 +77,7 @@ def test_no_reminder_for_cancelled_registrations_or_unpublished_events(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert event_reminders_send(now=_at(day - timedelta(days=1), 10)) == 0
-        counts = booking_jobs_run(now=_at(day - timedelta(days=1), 10))
+        counts = comune_jobs_run(now=_at(day - timedelta(days=1), 10))
     assert counts["event_reminders"] == 0
     assert mail.outbox == []
 
@@ -88,5 +88,5 @@ def test_the_jobs_round_sends_the_event_reminders(cesena, make_user, django_capt
     event_register(event=event, person=make_user())
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        counts = booking_jobs_run(now=_at(day - timedelta(days=1), 9))
+        counts = comune_jobs_run(now=_at(day - timedelta(days=1), 9))
     assert counts["event_reminders"] == 1 and len(mail.outbox) == 1

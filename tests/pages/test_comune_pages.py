@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django_tenants.utils import tenant_context
 
+from src.common.time import local_today
 from src.hubs.models import Space
-from src.hubs.selectors import local_today
 from tests.conftest import host_client, page_text
 from tests.pages.builders import ALL_WEEK, add_closure, add_desk, add_photo, add_space, build_hub
 

@@ -5,8 +5,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from django_tenants.utils import tenant_context
 
+from src.common.time import ROME, local_today
 from src.hubs.models import SpecialOpening
-from src.hubs.selectors import ROME, hub_is_open, local_today
+from src.hubs.selectors import hub_is_open
 from tenants.union.hub_directory import hub_map, union_hubs
 from tests.conftest import page_text
 from tests.pages.builders import ALL_WEEK, add_closure, add_desk, build_hub

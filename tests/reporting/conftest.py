@@ -15,11 +15,12 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 from psycopg2.extras import DateTimeTZRange
 
+from src.appointments.models import Appointment
 from src.bookings.models import Booking
-from src.desks.models import Appointment, ServiceDesk
+from src.common.time import ROME
+from src.desks.models import ServiceDesk
 from src.events.models import Event, EventRegistration
 from src.hubs.models import Closure, Layout, LayoutSchedule, Seat, SpecialOpening
-from src.hubs.selectors import ROME
 from tenants.comuni.models import Municipality
 from tenants.comuni.services import UNION_COMUNI, municipality_create
 from tenants.identity.models import Role

@@ -24,7 +24,7 @@ from psycopg2.extras import DateTimeTZRange
 from config.celery import app
 from src.bookings.models import Booking
 from src.bookings.selectors import free_seats, policy_get
-from src.bookings.tasks import comune_jobs_run, comune_jobs_send
+from src.common.tasks import comune_jobs_run, comune_jobs_send
 from tenants.comuni.models import Municipality
 from tenants.comuni.selectors import municipality_list
 from tenants.comuni.services import UNION_COMUNI, municipality_create

@@ -6,13 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from src.appointments.services import appointment_book
 from src.bookings.services.booking import booking_create
-from src.desks.appointments.services import appointment_book
 from src.events.services import event_register
 from tenants.union.my_bookings import my_items
+from tests.appointments.conftest import make_desk
 from tests.bookings.conftest import build_hub, period
 from tests.conftest import host_client, page_text
-from tests.desks_appointments.conftest import make_desk
 from tests.events.conftest import make_event
 
 
@@ -87,7 +87,7 @@ def test_sign_in_is_required(union_client):
 
 
 def test_cancelled_items_move_out_of_the_upcoming_list(cesena, make_user):
-    from src.desks.appointments.services import appointment_cancel
+    from src.appointments.services import appointment_cancel
 
     person = make_user()
     desk = make_desk(cesena)

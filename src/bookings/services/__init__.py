@@ -8,13 +8,6 @@ from src.bookings.services.booking import (
     booking_mark_no_show,
 )
 from src.bookings.services.front_desk import person_for_email, walk_in_book
-from src.bookings.services.jobs import (
-    booking_jobs_run,
-    bookings_complete,
-    bookings_release_no_shows,
-    holds_expire,
-    reminders_send,
-)
 from src.bookings.services.policy import policy_update
 from src.bookings.services.waitlist import (
     waitlist_accept,
@@ -30,14 +23,9 @@ __all__ = [
     "booking_check_in",
     "booking_confirm",
     "booking_create",
-    "booking_jobs_run",
     "booking_mark_no_show",
-    "bookings_complete",
-    "bookings_release_no_shows",
-    "holds_expire",
     "person_for_email",
     "policy_update",
-    "reminders_send",
     "waitlist_accept",
     "waitlist_decline",
     "waitlist_join",

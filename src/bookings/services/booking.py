@@ -9,12 +9,13 @@ from psycopg2 import errorcodes
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings import notifications
-from src.bookings.codes import code_new, code_normalize
 from src.bookings.errors import BookingConflict, BookingError, BookingNotFound
-from src.bookings.formats import hm, when
 from src.bookings.models import Booking, BookingTransition
 from src.bookings.selectors import local_day, policy_get
 from src.bookings.services import rules
+from src.common.codes import code_new, code_normalize
+from src.common.delivery import after_commit
+from src.common.time import hm, when
 from src.hubs.models import Hub, Seat, Space
 
 State = Booking.State
@@ -33,7 +34,9 @@ def transition_record(*, booking: Booking, from_state: str, actor, channel: str,
     )
 
 
-def _move(booking: Booking, to_state: str, *, actor, channel: str, at: datetime, note: str = "", **fields) -> Booking:
+def booking_move(
+    booking: Booking, to_state: str, *, actor, channel: str, at: datetime, note: str = "", **fields
+) -> Booking:
     from_state = booking.state
     booking.state = to_state
     for name, value in fields.items():
@@ -138,7 +141,7 @@ def booking_create(
         _insert(booking)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
         if booking.state == State.CONFIRMED and notify:
-            notifications.after_commit(notifications.booking_confirmed, booking)
+            after_commit(notifications.booking_confirmed, booking)
     return booking
 
 
@@ -181,7 +184,7 @@ def booking_confirm(
         booking.hold_expires_at = None
         _save_converting_conflicts(booking, update_fields=["state", "hold_expires_at"])
         transition_record(booking=booking, from_state=from_state, actor=actor, channel=channel, at=now, note=note)
-        notifications.after_commit(notifications.booking_confirmed, booking)
+        after_commit(notifications.booking_confirmed, booking)
     return booking
 
 
@@ -212,9 +215,9 @@ def booking_cancel(
             )
         was_confirmed = booking.state == State.CONFIRMED
         # An explicit cancel is final: clearing the hold means a late payment will not revive it.
-        _move(booking, State.CANCELLED, actor=actor, channel=channel, at=now, note=note, hold_expires_at=None)
+        booking_move(booking, State.CANCELLED, actor=actor, channel=channel, at=now, note=note, hold_expires_at=None)
         if was_confirmed:
-            notifications.after_commit(notifications.booking_cancelled, booking)
+            after_commit(notifications.booking_cancelled, booking)
         _offer_freed_place(booking, now)
     return booking
 
@@ -265,7 +268,7 @@ def booking_check_in(
             raise BookingError(_("Il check-in apre alle %(at)s.") % {"at": hm(opens)}, code="check_in_not_open")
         if now >= closes:
             raise BookingError(_("Il check-in si è chiuso alle %(at)s.") % {"at": hm(closes)}, code="check_in_closed")
-        _move(booking, State.CHECKED_IN, actor=actor, channel=channel, at=now, checked_in_at=now)
+        booking_move(booking, State.CHECKED_IN, actor=actor, channel=channel, at=now, checked_in_at=now)
     return booking
 
 
@@ -288,7 +291,7 @@ def booking_mark_no_show(
                 % {"code": booking.code, "at": hm(booking.start)},
                 code="not_started",
             )
-        _move(booking, State.NO_SHOW, actor=actor, channel=channel, at=now, note=note)
+        booking_move(booking, State.NO_SHOW, actor=actor, channel=channel, at=now, note=note)
         _offer_freed_place(booking, now)
     return booking
 

@@ -12,11 +12,11 @@ from django.utils.translation import ngettext
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.errors import BookingError
-from src.bookings.formats import dmy, hm, span
 from src.bookings.models import Booking, BookingPolicy
 from src.bookings.selectors import Interval, local_day, person_active_count, spaces_on
+from src.common.time import dmy, hm, local_today, span
 from src.hubs.models import Seat, Space
-from src.hubs.selectors import hub_closure_on, hub_open_intervals, local_today
+from src.hubs.selectors import hub_closure_on, hub_open_intervals
 
 
 def period_bounds(period) -> Interval:

@@ -1,0 +1,164 @@
+"""Writes for appointments: book, cancel, mark attended or no-show. Every change is recorded."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from psycopg2.extras import DateTimeTZRange
+
+from src.appointments import notifications
+from src.appointments.models import Appointment, AppointmentTransition, Channel
+from src.appointments.selectors import appointment_find, desk_free_slot_at
+from src.common.codes import code_new_grouped
+from src.desks.models import ServiceDesk
+from tenants.identity.fiscal_code import normalize_fiscal_code, validate_fiscal_code
+
+EXCLUSION_VIOLATION = "23P01"
+UNIQUE_VIOLATION = "23505"
+
+
+class SlotUnavailable(Exception):
+    """The slot is no longer free (taken meanwhile, past, or outside the desk's hours)."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("L'orario scelto non è più disponibile: scegline un altro."))
+        self.message = str(self.args[0])
+
+
+class AppointmentNotFound(Exception):
+    def __init__(self):
+        super().__init__(_("Nessun appuntamento corrisponde a questo codice e a questo indirizzo e-mail."))
+        self.message = str(self.args[0])
+
+
+def _record(appointment: Appointment, *, from_state: str, by, channel: str) -> None:
+    AppointmentTransition.objects.create(
+        appointment=appointment,
+        from_state=from_state,
+        to_state=appointment.state,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        channel=channel,
+    )
+
+
+def _clean_applicant(*, topic, details, applicant_name, email, phone, fiscal_code) -> dict:
+    errors = {}
+    topic, details = (topic or "").strip(), (details or "").strip()
+    applicant_name, email, phone = (applicant_name or "").strip(), (email or "").strip().lower(), (phone or "").strip()
+    fiscal_code = normalize_fiscal_code(fiscal_code)
+    if not topic:
+        errors["topic"] = _("Indica il motivo dell'appuntamento.")
+    elif len(topic) > 120:
+        errors["topic"] = _("Il motivo può avere al massimo 120 caratteri.")
+    if len(details) > 2000:
+        errors["details"] = _("I dettagli possono avere al massimo 2000 caratteri.")
+    if not applicant_name:
+        errors["applicant_name"] = _("Indica nome e cognome.")
+    elif len(applicant_name) > 200:
+        errors["applicant_name"] = _("Nome e cognome possono avere al massimo 200 caratteri.")
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        errors["email"] = _("Indica un indirizzo e-mail valido.")
+    if phone and (len(phone) > 30 or not all(c.isdigit() or c in "+ -./()" for c in phone)):
+        errors["phone"] = _("Indica un numero di telefono valido.")
+    if fiscal_code:
+        try:
+            validate_fiscal_code(fiscal_code)
+        except ValidationError as error:
+            errors["fiscal_code"] = error.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return dict(
+        topic=topic, details=details, applicant_name=applicant_name, email=email, phone=phone, fiscal_code=fiscal_code
+    )
+
+
+def appointment_book(
+    *,
+    desk: ServiceDesk,
+    start: datetime,
+    topic: str,
+    details: str = "",
+    applicant_name: str,
+    email: str,
+    phone: str = "",
+    fiscal_code: str = "",
+    person=None,
+    language: str = "it",
+    channel: str = Channel.WEB,
+) -> Appointment:
+    """Book the free slot of `desk` starting at `start`, with or without an account.
+
+    Raises ValidationError for bad data and SlotUnavailable when the slot is not
+    (or no longer) free; the exclusion constraint settles two requests racing for it.
+    """
+    if not desk.takes_appointments:
+        raise ValidationError({"desk": _("Questo sportello non riceve su appuntamento.")})
+    data = _clean_applicant(
+        topic=topic, details=details, applicant_name=applicant_name, email=email, phone=phone, fiscal_code=fiscal_code
+    )
+    slot = desk_free_slot_at(desk=desk, start=start)
+    if slot is None:
+        raise SlotUnavailable()
+    person = person if getattr(person, "is_authenticated", False) else None
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    desk=desk,
+                    code=code_new_grouped(),
+                    period=DateTimeTZRange(slot.start, slot.end, "[)"),
+                    person=person,
+                    language=(person.language if person else language) or "it",
+                    **data,
+                )
+                _record(appointment, from_state="", by=person, channel=channel)
+        except IntegrityError as error:
+            pgcode = getattr(error.__cause__, "pgcode", None)
+            if pgcode == EXCLUSION_VIOLATION:
+                raise SlotUnavailable() from error
+            if pgcode == UNIQUE_VIOLATION and "code" in str(error):
+                continue  # a code collision: draw another
+            raise
+        notifications.appointment_confirmation_later(appointment)
+        return appointment
+    raise RuntimeError("Could not draw a free booking code")
+
+
+def appointment_cancel(*, code: str, email: str | None = None, by=None, channel: str = Channel.WEB) -> Appointment:
+    """Cancel with the booking code and the e-mail it was booked with (or as the signed-in owner)."""
+    found = appointment_find(code=code, email=email, person=by)
+    if found is None:
+        raise AppointmentNotFound()
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().select_related("desk__hub").get(pk=found.pk)
+        if appointment.state != Appointment.State.BOOKED:
+            raise ValidationError(_("L'appuntamento non è più attivo: non si può annullare."))
+        if appointment.start <= timezone.now():
+            raise ValidationError(_("L'appuntamento è già iniziato o passato: non si può più annullare."))
+        appointment.state = Appointment.State.CANCELLED
+        appointment.save(update_fields=["state"])
+        _record(appointment, from_state=Appointment.State.BOOKED, by=by, channel=channel)
+    notifications.appointment_cancellation_later(appointment)
+    return appointment
+
+
+def appointment_mark(*, appointment: Appointment, state: str, by, channel: str = Channel.FRONT_DESK) -> Appointment:
+    """Front desk: the person came (attended) or did not (no_show). The caller checks the operator's powers."""
+    if state not in (Appointment.State.ATTENDED, Appointment.State.NO_SHOW):
+        raise ValidationError({"state": _("Stato non valido: usa «attended» o «no_show».")})
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.state == Appointment.State.CANCELLED:
+            raise ValidationError(_("L'appuntamento è stato annullato."))
+        if locked.start > timezone.now():
+            raise ValidationError(_("L'appuntamento non è ancora iniziato."))
+        previous = locked.state
+        locked.state = state
+        locked.save(update_fields=["state"])
+        _record(locked, from_state=previous, by=by, channel=channel)
+    return locked
