@@ -2,7 +2,7 @@
 
 tenant-schemas-celery's `CeleryApp` puts the current schema (`connection.schema_name`)
 in each message's headers and switches the worker's connection to that comune
-before the task runs (DESIGN, "Known django-tenants pitfalls"). So: send a task
+before the task runs (docs/architecture.md, "django-tenants pitfalls"). So: send a task
 from inside the comune it is for (`tenant_context(municipality)`), never from the
 public schema by mistake.
 

@@ -104,7 +104,7 @@ class Booking(PeriodMixin, models.Model):
     code = models.CharField(_("codice"), max_length=8, unique=True, editable=False)
     # DO_NOTHING on rows in the public schema: Django's cascade would look for this table
     # in the public schema and fail; the foreign key still refuses deleting a person
-    # who has bookings (they are anonymised instead, by the identity app).
+    # who has bookings (people are deactivated, never deleted; see tenants/union/admin.py).
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("persona"), on_delete=models.DO_NOTHING, related_name="+"
     )

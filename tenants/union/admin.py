@@ -62,5 +62,6 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # A person's bookings live in the comuni's schemas, out of reach of a delete
-        # from the public schema: people are deactivated (and anonymised), never deleted.
+        # from the public schema: people are deactivated, never deleted (no anonymisation
+        # exists yet; it is part of the data-rights work).
         return False

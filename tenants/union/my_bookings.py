@@ -2,7 +2,7 @@
 
 Each comune keeps its own rows in its own schema; this reads them all with one
 SQL query, a UNION ALL generated over the comuni's schemas, rather than one
-query per comune from Python (DESIGN.md §3: only SQL reads across schemas).
+query per comune from Python (docs/architecture.md: only SQL reads across schemas).
 """
 
 from dataclasses import dataclass
