@@ -15,7 +15,7 @@ from django.utils import timezone
 from src.bookings import notifications
 from src.bookings.models import Booking
 from src.bookings.selectors import policy_get
-from src.bookings.services.booking import booking_move
+from src.bookings.services.booking import booking_move, holds_release
 from src.bookings.services.waitlist import waitlist_offer_next, waitlist_offers_run
 from src.common.delivery import send_once
 from src.common.jobs import job
@@ -58,12 +58,7 @@ def holds_expire(*, now: datetime | None = None) -> int:
             .select_related("space")
             .filter(state=State.HELD, hold_expires_at__lte=now)
         )
-        for booking in lapsed:
-            booking_move(booking, State.CANCELLED, actor=None, channel=SYSTEM, at=now, note="riserva scaduta")
-            entry = getattr(booking, "waitlist_entry", None)
-            if entry is not None and entry.state == entry.State.OFFERED:
-                entry.state = entry.State.EXPIRED
-                entry.save(update_fields=["state"])
+        holds_release(lapsed, now=now)
         _offer_freed(lapsed, now)
     return len(lapsed)
 

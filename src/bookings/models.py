@@ -90,6 +90,16 @@ class BookingPolicy(models.Model):
             raise ValidationError({"max_hours": _("La durata massima non può essere più breve di uno slot.")})
 
 
+class BookingQuerySet(models.QuerySet):
+    def occupying(self, now):
+        """Bookings that hold their place at `now`: active, and not a hold that has lapsed.
+
+        A lapsed hold stays 'held' until the jobs cancel it, but must not block the
+        seat or count against the person meanwhile (the jobs may be late or down).
+        """
+        return self.filter(state__in=ACTIVE_STATES).exclude(state="held", hold_expires_at__lte=now)
+
+
 class Booking(PeriodMixin, models.Model):
     class State(models.TextChoices):
         HELD = "held", _("in attesa di conferma")
@@ -135,6 +145,8 @@ class Booking(PeriodMixin, models.Model):
     checked_in_at = models.DateTimeField(_("check-in alle"), null=True, blank=True)
     hold_expires_at = models.DateTimeField(_("riserva valida fino a"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("prenotazione")

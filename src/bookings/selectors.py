@@ -147,9 +147,11 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
     taken_seat: dict[int, list[Interval]] = {}
     taken_room: dict[int, list[Interval]] = {}  # whole-room bookings, and any booking of the room
     taken_whole: dict[int, list[Interval]] = {}  # whole-room bookings only
-    for space_id, seat_id, period in Booking.objects.filter(
-        hub=hub, state__in=ACTIVE_STATES, period__overlap=DateTimeTZRange(start, end)
-    ).values_list("space_id", "seat_id", "period"):
+    for space_id, seat_id, period in (
+        Booking.objects.occupying(now)
+        .filter(hub=hub, period__overlap=DateTimeTZRange(start, end))
+        .values_list("space_id", "seat_id", "period")
+    ):
         interval = (period.lower, period.upper)
         taken_room.setdefault(space_id, []).append(interval)
         if seat_id is None:
@@ -181,7 +183,7 @@ def free_seats(space: Space, period: Interval, *, day: date | None = None) -> li
     """Seats of `space` free for the whole of `period` (two queries plus the layout's)."""
     day = day or local_day(period[0])
     offer = spaces_on([space], day)[0]
-    busy = Booking.objects.filter(space=space, state__in=ACTIVE_STATES, period__overlap=DateTimeTZRange(*period))
+    busy = Booking.objects.occupying(timezone.now()).filter(space=space, period__overlap=DateTimeTZRange(*period))
     busy_seats = set(busy.values_list("seat_id", flat=True))
     if None in busy_seats:  # the whole room is taken
         return []
@@ -272,12 +274,14 @@ def front_desk_sheet(hub: Hub, day: date, *, now: datetime | None = None) -> Fro
     )
 
 
-def overlapping_active(space: Space, period: Interval):
-    return Booking.objects.filter(space=space, state__in=ACTIVE_STATES, period__overlap=DateTimeTZRange(*period))
+def overlapping_active(space: Space, period: Interval, now: datetime | None = None):
+    return Booking.objects.occupying(now or timezone.now()).filter(
+        space=space, period__overlap=DateTimeTZRange(*period)
+    )
 
 
 def person_active_count(person, now: datetime) -> int:
-    return Booking.objects.filter(person=person, state__in=ACTIVE_STATES, period__endswith__gt=now).count()
+    return Booking.objects.occupying(now).filter(person=person, period__endswith__gt=now).count()
 
 
 def waiting_entries(space: Space, now: datetime):

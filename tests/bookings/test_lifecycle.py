@@ -7,6 +7,7 @@ import pytest
 from src.bookings.errors import BookingConflict, BookingError, BookingNotFound
 from src.bookings.jobs import bookings_complete, bookings_release_no_shows, holds_expire, reminders_send
 from src.bookings.models import Booking
+from src.bookings.selectors import hub_availability, person_active_count
 from src.bookings.services import (
     booking_cancel,
     booking_check_in,
@@ -237,3 +238,37 @@ def test_run_comune_jobs_command_visits_every_comune(booking, tomorrow, in_cesen
 
     connection.set_tenant(in_cesena)
     assert Booking.objects.get(pk=booking.pk).state == "confirmed"
+
+
+def test_a_lapsed_hold_frees_its_seat_with_no_job_running(citizen, make_user, cowork, seats, tomorrow, hub):
+    """The jobs are late or down: the seat of a lapsed hold shows free, can be booked by
+    someone else, and no longer counts against its holder's limit."""
+    now = at(tomorrow, "08:00")
+    held = booking_create(
+        person=citizen,
+        space=cowork,
+        seat=seats[0],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
+        hold=True,
+        now=now,
+    )
+    later = now + timedelta(minutes=20)  # the hold lapsed 5 minutes ago; no job ran
+    grid = hub_availability(hub, tomorrow, now=later)
+    row = next(r for r in next(s for s in grid.spaces if s.space == cowork).seats if r.seat == seats[0])
+    ten = next(i for i, slot in enumerate(grid.slots) if slot[0] == at(tomorrow, "10:00"))
+    assert row.free[ten]
+    assert person_active_count(citizen, later) == 0
+
+    other = booking_create(
+        person=make_user(),
+        space=cowork,
+        seat=seats[0],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
+        now=later,
+    )
+    assert other.state == "confirmed"
+    released = Booking.objects.get(pk=held.pk)
+    assert released.state == "cancelled"
+    assert [t[1] for t in history(held)] == ["held", "cancelled"]

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2 import errorcodes
@@ -14,6 +15,7 @@ from src.bookings.models import Booking, BookingTransition
 from src.bookings.selectors import local_day, policy_get
 from src.bookings.services import rules
 from src.common.codes import code_new, code_normalize
+from src.common.contention import run_retrying
 from src.common.delivery import after_commit
 from src.common.time import hm, when
 from src.hubs.models import Hub, Seat, Space
@@ -84,13 +86,53 @@ def _insert(booking: Booking) -> Booking:
     raise BookingError(_("Non è stato possibile generare un codice di prenotazione: riprova."))
 
 
-def _lock_person(person) -> None:
-    """Serialise one person's bookings in this comune, so two requests cannot both pass the active limit."""
+_LOCK = "hashtextextended(current_schema() || %s, 0)"
+
+
+def _lock_person_and_place(person, space: Space, seat: Seat | None) -> None:
+    """Serialise, before the insert, the bookings that could collide, in one round trip.
+
+    - the person (in this comune): two requests cannot both pass the active limit;
+    - the place: a seat takes its room's lock shared and its own exclusively, a
+      whole-room booking takes the room's lock exclusively. So seats of one room are
+      booked in parallel, the same seat one at a time, and a whole room waits for its
+      seats and they for it. Without this, concurrent inserts deadlock inside the
+      exclusion constraint's check (SQLSTATE 40P01) instead of one winning.
+    Always in this order (person, room, seat), so these locks never deadlock each other.
+    """
+    room = f"pg_advisory_xact_lock_shared({_LOCK})" if seat is not None else f"pg_advisory_xact_lock({_LOCK})"
+    sql = f"SELECT pg_advisory_xact_lock({_LOCK}), {room}"
+    params = [f":booking-person:{person.pk}", f":booking-space:{space.pk}"]
+    if seat is not None:
+        sql += f", pg_advisory_xact_lock({_LOCK})"
+        params.append(f":booking-seat:{seat.pk}")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':booking-person:' || %s, 0))",
-            [str(person.pk)],
-        )
+        cursor.execute(sql, params)
+
+
+def holds_release(bookings, *, now: datetime) -> list[Booking]:
+    """Cancel held bookings whose hold lapsed (the hold time is kept: a late payment can
+    revive them) and expire the waitlist offers they carried."""
+    released = []
+    for booking in bookings:
+        booking_move(booking, State.CANCELLED, actor=None, channel=Channel.SYSTEM, at=now, note="riserva scaduta")
+        entry = getattr(booking, "waitlist_entry", None)
+        if entry is not None and entry.state == entry.State.OFFERED:
+            entry.state = entry.State.EXPIRED
+            entry.save(update_fields=["state"])
+        released.append(booking)
+    return released
+
+
+def _release_lapsed_holds_on(space: Space, seat: Seat | None, start: datetime, end: datetime, now: datetime) -> None:
+    """Lapsed holds in the way of this booking are released now, under the place's lock,
+    so they never block a seat between two rounds of the jobs (or with the jobs down)."""
+    lapsed = Booking.objects.select_for_update(of=("self",)).filter(
+        space=space, state=State.HELD, hold_expires_at__lte=now, period__overlap=DateTimeTZRange(start, end)
+    )
+    if seat is not None:
+        lapsed = lapsed.filter(Q(seat=seat) | Q(seat__isnull=True))
+    holds_release(list(lapsed), now=now)
 
 
 def booking_create(
@@ -135,14 +177,25 @@ def booking_create(
         hold_expires_at=now + timedelta(minutes=hold_minutes or policy.hold_minutes) if hold else None,
         created_at=now,
     )
-    with transaction.atomic():
-        _lock_person(person)
+
+    def write() -> Booking:
+        booking.pk = None
+        _lock_person_and_place(person, space, seat)
+        _release_lapsed_holds_on(space, seat, start, end, now)
         rules.check_active_limit(policy=policy, person=person, now=now)
         _insert(booking)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
         if booking.state == State.CONFIRMED and notify:
             after_commit(notifications.booking_confirmed, booking)
-    return booking
+        return booking
+
+    return run_retrying(write, on_give_up=lambda: BookingConflict(_busy_message(space, seat)))
+
+
+def _busy_message(space: Space, seat: Seat | None) -> str:
+    return _("Molte persone stanno prenotando %(place)s in questo momento: riprova tra qualche secondo.") % {
+        "place": seat.label if seat is not None else space.name
+    }
 
 
 def _locked(booking: Booking) -> Booking:
