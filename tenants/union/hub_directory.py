@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from src.hubs.selectors import ROME
+from tenants.comuni.clock import ROME
 from tenants.comuni.models import Municipality
 from tenants.comuni.selectors import municipality_list, municipality_url
 from tenants.comuni.sql import quote_ident
