@@ -1,11 +1,10 @@
 """Time as the comuni live it: Europe/Rome wall clock, aware datetimes, 24-hour display."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-ROME = ZoneInfo("Europe/Rome")
+from tenants.comuni.clock import ROME
 
 Interval = tuple[datetime, datetime]
 

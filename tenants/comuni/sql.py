@@ -1,12 +1,14 @@
-"""Comuni's schema names as SQL identifiers, safe to paste into generated SQL.
+"""Generated SQL across the comuni's schemas: names quoted, and the one UNION ALL builder.
 
 The few places that read across comuni (the union's lists, reporting) generate a
 UNION ALL over the schemas. Schema names come from the Municipality table, so
 they are data: each is checked against PostgreSQL's unquoted-identifier shape
-and then quoted anyway.
+and then quoted anyway. Table names and state values pasted into the same SQL
+(see tenants/reporting/catalogue.py) go through the same check and quoting.
 """
 
 import re
+from collections.abc import Sequence
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -25,3 +27,35 @@ def quote_ident(name: str) -> str:
 def quote_literal(name: str) -> str:
     check_schema_name(name)
     return "'" + name + "'"
+
+
+def union_all(
+    templates: str | Sequence[str], schemas: Sequence[str], *, empty: str | None = None, **fields: object
+) -> str:
+    """`templates` repeated for every schema in `schemas`, joined by UNION ALL.
+
+    Every cross-schema read builds its SQL here, so the schema is quoted the
+    same way everywhere. Each branch is a template formatted with:
+
+    - `{s}`: the schema as a quoted identifier (`{s}.{table.hub}`);
+    - `{lit}`: the schema as a string literal, to tag a row with its comune;
+    - `{i}`: the schema's position in `schemas`, to map a row back to the caller's list;
+    - `fields`: the same in every branch (table names, states, the time zone...).
+
+    Several templates give several branches per schema, in that order. Each branch
+    is parenthesised, so it may carry its own WITH or ORDER BY. With no schema the
+    result is `empty` (a SELECT with the right columns and no rows), since an
+    empty UNION is not SQL; without `empty` that is an error.
+    """
+    if isinstance(templates, str):
+        templates = [templates]
+    branches = [
+        "(" + template.format(s=quote_ident(schema), lit=quote_literal(schema), i=i, **fields).strip() + ")"
+        for i, schema in enumerate(schemas)
+        for template in templates
+    ]
+    if not branches:
+        if empty is None:
+            raise ValueError("A UNION ALL over no schema: pass `empty`, or do not query at all")
+        branches = ["(" + empty + ")"]
+    return "\nUNION ALL\n".join(branches)

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tenants.reporting.catalogue import SQL
 from tenants.reporting.role import ROLE, reporting_role_ensure
 from tenants.reporting.schemas import comune_schemas
 from tenants.reporting.sql.facts import FACTS
@@ -38,6 +39,8 @@ def definitions_version() -> str:
     digest = hashlib.sha256()
     for fact in FACTS.values():
         digest.update(repr((fact.name, fact.columns, fact.template, fact.index)).encode())
+    # The templates name tables and states through the catalogue: a renamed one changes the SQL too.
+    digest.update(repr(SQL).encode())
     return digest.hexdigest()[:16]
 
 

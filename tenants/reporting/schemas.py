@@ -1,11 +1,11 @@
-"""The comuni whose schemas a report reads (identifiers checked and quoted by tenants.comuni.sql)."""
+"""The comuni whose schemas a report reads (names checked here, quoted by tenants.comuni.sql.union_all)."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from tenants.comuni.models import Municipality
-from tenants.comuni.sql import check_schema_name, quote_ident, quote_literal
+from tenants.comuni.sql import check_schema_name
 
 
 @dataclass(frozen=True)
@@ -14,14 +14,6 @@ class ComuneSchema:
     slug: str
     name: str
     istat_code: str
-
-    @property
-    def ident(self) -> str:
-        return quote_ident(self.schema)
-
-    @property
-    def literal(self) -> str:
-        return quote_literal(self.schema)
 
 
 def comune_schemas(slugs: list[str] | None = None) -> list[ComuneSchema]:

@@ -16,30 +16,31 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from src.common.time import ROME
+from tenants.comuni.clock import ROME
 from tenants.comuni.models import Municipality
 from tenants.comuni.selectors import municipality_list, municipality_url
-from tenants.comuni.sql import quote_ident
+from tenants.comuni.sql import union_all
+from tenants.reporting.catalogue import SQL, DeskKind
 
 # "Open now" must agree with src.hubs.selectors.hub_is_open (tests check that it does):
 # a closure that day closes the hub, nothing before it opened, special openings on
 # that date replace the weekly hours. Compared as wall-clock times in Europe/Rome.
 _ONE_COMUNE = """
-SELECT {index} AS comune_index, h.slug, h.name, h.address, h.postal_code, h.town, h.latitude, h.longitude,
-       ARRAY(SELECT DISTINCT d.kind::text FROM {s}.desks_servicedesk d WHERE d.hub_id = h.id ORDER BY 1) AS desk_kinds,
+SELECT {i} AS comune_index, h.slug, h.name, h.address, h.postal_code, h.town, h.latitude, h.longitude,
+       ARRAY(SELECT DISTINCT d.kind::text FROM {s}.{table.service_desk} d WHERE d.hub_id = h.id ORDER BY 1) AS desk_kinds,
        (
-         NOT EXISTS (SELECT 1 FROM {s}.hubs_closure c
+         NOT EXISTS (SELECT 1 FROM {s}.{table.closure} c
                      WHERE c.hub_id = h.id AND c.starts_on <= %(day)s AND c.ends_on >= %(day)s)
          AND (h.opened_on IS NULL OR h.opened_on <= %(day)s)
          AND CASE
-           WHEN EXISTS (SELECT 1 FROM {s}.hubs_specialopening so WHERE so.hub_id = h.id AND so.date = %(day)s)
-           THEN EXISTS (SELECT 1 FROM {s}.hubs_specialopening so
+           WHEN EXISTS (SELECT 1 FROM {s}.{table.special_opening} so WHERE so.hub_id = h.id AND so.date = %(day)s)
+           THEN EXISTS (SELECT 1 FROM {s}.{table.special_opening} so
                         WHERE so.hub_id = h.id AND so.date = %(day)s AND so.opens <= %(time)s AND %(time)s < so.closes)
-           ELSE EXISTS (SELECT 1 FROM {s}.hubs_openinghours oh
+           ELSE EXISTS (SELECT 1 FROM {s}.{table.opening_hours} oh
                         WHERE oh.hub_id = h.id AND oh.weekday = %(weekday)s AND oh.opens <= %(time)s AND %(time)s < oh.closes)
          END
        ) AS open_now
-  FROM {s}.hubs_hub h
+  FROM {s}.{table.hub} h
  WHERE h.is_published
 """
 
@@ -74,9 +75,8 @@ def union_hubs(
     if not comuni:
         return []
     local = (at or timezone.now()).astimezone(ROME)
-    parts = [_ONE_COMUNE.format(index=i, s=quote_ident(m.schema_name)) for i, m in enumerate(comuni)]
     sql = (
-        "SELECT * FROM (" + " UNION ALL ".join(parts) + ") AS hubs"
+        "SELECT * FROM (" + union_all(_ONE_COMUNE, [m.schema_name for m in comuni], **SQL) + ") AS hubs"
         " WHERE (%(kind)s::text IS NULL OR %(kind)s::text = ANY(desk_kinds))"
         " AND (NOT %(open_only)s OR open_now)"
         " ORDER BY comune_index, name"
@@ -183,12 +183,10 @@ class HubFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from src.desks.models import ServiceDesk  # only its choices: the public site reads no tenant table here
-
         self.fields["comune"].choices = [("", _("Tutti i comuni"))] + [
             (m.slug, m.name) for m in municipality_list().only("slug", "name")
         ]
-        self.fields["servizio"].choices = [("", _("Tutti i servizi"))] + list(ServiceDesk.Kind.choices)
+        self.fields["servizio"].choices = [("", _("Tutti i servizi"))] + list(DeskKind.choices)
 
     def filters(self) -> dict:
         """The valid filters; a stale or hand-made value is dropped (and reported by the form)."""

@@ -94,6 +94,13 @@ def test_open_now_in_sql_agrees_with_the_selector(cesena):
             assert from_sql == expected, at
 
 
+def test_the_union_reads_opening_hours_in_the_selectors_time_zone():
+    # tenants/ keeps its own copy of the zone (it imports no src/ selectors): the same one.
+    from tenants.comuni.clock import ROME as UNION_ROME
+
+    assert UNION_ROME is ROME
+
+
 def test_map_projection_keeps_north_up_and_east_right():
     class Point:
         def __init__(self, number, lat, lon):

@@ -66,7 +66,7 @@ def test_schema_names_are_validated(name):
 def test_generated_union_names_every_comune_schema_quoted(db, mercato):
     sql = union_all_sql(BOOKING_DAY, comune_schemas())
     for schema in ("cesena", "mercato_saraceno", "sarsina"):
-        assert f'FROM "{schema}".bookings_booking' in sql
+        assert f'FROM "{schema}"."bookings_booking"' in sql
     assert sql.count("UNION ALL") == 2
     # No comune at all still gives a valid, empty relation.
     with connection.cursor() as cursor:
@@ -76,7 +76,7 @@ def test_generated_union_names_every_comune_schema_quoted(db, mercato):
 
 def test_a_bad_schema_name_in_the_table_never_reaches_sql():
     with pytest.raises(ValueError):
-        _ = ComuneSchema(schema='x"y', slug="x", name="X", istat_code="000000").ident
+        union_all_sql(BOOKING_DAY, [ComuneSchema(schema='x"y', slug="x", name="X", istat_code="000000")])
 
 
 def test_one_statement_per_measure_whatever_the_number_of_comuni(union_data):

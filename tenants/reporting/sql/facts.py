@@ -7,33 +7,37 @@ the comune's own tables. `sql/source.py` turns a fact into either a generated
 measures in `sql/measures.py` read the same columns either way.
 
 Template placeholders: `{s}` the quoted schema, `{lit}` the schema as a string
-literal, `{tz}` the time zone literal. Query parameters: `%(w_start)s` and
+literal, `{tz}` the time zone literal, and the comuni's tables and states from
+`tenants/reporting/catalogue.py` (`{table.booking}`, `{booking.occupying}`...),
+never typed here. Query parameters: `%(w_start)s` and
 `%(w_end)s` (local dates, end excluded) and `%(w_start_ts)s`/`%(w_end_ts)s`
 (the same bounds as instants), so every branch reads only the window asked for.
 
-States (see src/bookings/models.py): a booking "occupies" its seat when
-confirmed, checked in or completed; "attended" means checked in or completed;
-held bookings (payment not done yet) are not bookings yet; no-shows and
-cancellations are counted but do not occupy.
+States (catalogue.py, from src/bookings/models.py): a booking "occupies" its
+seat when confirmed, checked in or completed; "attended" means checked in or
+completed; held bookings (payment not done yet) are not bookings yet; no-shows
+and cancellations are counted but do not occupy.
 """
 
 from dataclasses import dataclass
 
-OCCUPYING = "('confirmed', 'checked_in', 'completed')"
-ATTENDED = "('checked_in', 'completed')"
-NOT_PEOPLE = "('held', 'cancelled')"
+from tenants.reporting.catalogue import tables_read
 
 
 @dataclass(frozen=True)
 class Fact:
     name: str
     columns: tuple[tuple[str, str], ...]
-    tables: tuple[str, ...]
     template: str
     # Dimensions (hub names...) are read whole; facts only for the window.
     windowed: bool = True
     # Rollup index, besides (comune, day).
     index: tuple[str, ...] = ()
+
+    @property
+    def tables(self) -> set[str]:
+        # Read off the template, so the role's grants cannot miss a table the SQL reads.
+        return tables_read(self.template)
 
     @property
     def column_names(self) -> list[str]:
@@ -60,25 +64,16 @@ BOOKING_DAY = Fact(
         ("seat_hours", "double precision"),
         ("room_hours", "double precision"),
     ),
-    tables=("bookings_booking",),
     template="""
 SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::date,
-       count(*) FILTER (WHERE b.state <> 'held'),
-       count(*) FILTER (WHERE b.state = 'cancelled'),
-       count(*) FILTER (WHERE b.state = 'no_show'),
-       count(*) FILTER (WHERE b.state IN """
-    + ATTENDED
-    + """),
-       coalesce(sum(x.hours) FILTER (WHERE b.state IN """
-    + OCCUPYING
-    + """), 0),
-       coalesce(sum(x.hours) FILTER (WHERE b.state IN """
-    + OCCUPYING
-    + """ AND b.seat_id IS NOT NULL), 0),
-       coalesce(sum(x.hours) FILTER (WHERE b.state IN """
-    + OCCUPYING
-    + """ AND b.seat_id IS NULL), 0)
-FROM {s}.bookings_booking b
+       count(*) FILTER (WHERE b.state <> {booking.held}),
+       count(*) FILTER (WHERE b.state = {booking.cancelled}),
+       count(*) FILTER (WHERE b.state = {booking.no_show}),
+       count(*) FILTER (WHERE b.state IN {booking.attended}),
+       coalesce(sum(x.hours) FILTER (WHERE b.state IN {booking.occupying}), 0),
+       coalesce(sum(x.hours) FILTER (WHERE b.state IN {booking.occupying} AND b.seat_id IS NOT NULL), 0),
+       coalesce(sum(x.hours) FILTER (WHERE b.state IN {booking.occupying} AND b.seat_id IS NULL), 0)
+FROM {s}.{table.booking} b
 CROSS JOIN LATERAL (SELECT date_part('epoch', upper(b.period) - lower(b.period)) / 3600.0 AS hours) x
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
 GROUP BY b.hub_id, b.space_id, 4
@@ -99,20 +94,13 @@ PERSON_DAY = Fact(
         ("attended", "boolean"),
         ("first_attended", "timestamptz"),
     ),
-    tables=("bookings_booking",),
     template="""
 SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::date, b.person_id,
-       bool_or(b.state IN """
-    + ATTENDED
-    + """),
-       min(lower(b.period)) FILTER (WHERE b.state IN """
-    + ATTENDED
-    + """)
-FROM {s}.bookings_booking b
+       bool_or(b.state IN {booking.attended}),
+       min(lower(b.period)) FILTER (WHERE b.state IN {booking.attended})
+FROM {s}.{table.booking} b
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
-  AND b.state NOT IN """
-    + NOT_PEOPLE
-    + """
+  AND b.state NOT IN {booking.not_people}
 GROUP BY b.hub_id, b.space_id, 4, b.person_id
 """,
     index=("person_id",),
@@ -128,17 +116,14 @@ BOOKING_HOUR = Fact(
         ("hour", "integer"),
         ("booked_hours", "double precision"),
     ),
-    tables=("bookings_booking",),
     template="""
 SELECT {lit}::text, b.hub_id, slot::date, extract(hour FROM slot)::integer,
        sum(date_part('epoch', least(t.hi, slot + interval '1 hour') - greatest(t.lo, slot)) / 3600.0)
-FROM {s}.bookings_booking b
+FROM {s}.{table.booking} b
 CROSS JOIN LATERAL (SELECT lower(b.period) AT TIME ZONE {tz} AS lo, upper(b.period) AT TIME ZONE {tz} AS hi) t
 CROSS JOIN LATERAL generate_series(date_trunc('hour', t.lo), t.hi - interval '1 microsecond', interval '1 hour') AS slot
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
-  AND b.state IN """
-    + OCCUPYING
-    + """
+  AND b.state IN {booking.occupying}
 GROUP BY b.hub_id, 3, 4
 """,
 )
@@ -159,17 +144,6 @@ CAPACITY_DAY = Fact(
         ("open_hours", "double precision"),
         ("units", "integer"),
     ),
-    tables=(
-        "hubs_hub",
-        "hubs_space",
-        "hubs_seat",
-        "hubs_layout",
-        "hubs_layout_seats",
-        "hubs_layoutschedule",
-        "hubs_openinghours",
-        "hubs_specialopening",
-        "hubs_closure",
-    ),
     template="""
 WITH days AS (
   SELECT d::date AS day FROM generate_series(%(w_start)s::date, %(w_end)s::date - 1, interval '1 day') AS d
@@ -177,16 +151,16 @@ WITH days AS (
   SELECT w.hub_id, w.weekday,
          (SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) / 3600.0 FROM unnest(w.m) AS r) AS hours
   FROM (SELECT hub_id, weekday, range_agg(tsrange(DATE '2000-01-01' + opens, DATE '2000-01-01' + closes)) AS m
-        FROM {s}.hubs_openinghours GROUP BY hub_id, weekday) w
+        FROM {s}.{table.opening_hours} GROUP BY hub_id, weekday) w
 ), special AS (
   SELECT w.hub_id, w.date,
          (SELECT coalesce(sum(date_part('epoch', upper(r) - lower(r))), 0) / 3600.0 FROM unnest(w.m) AS r) AS hours
   FROM (SELECT so.hub_id, so.date, range_agg(tsrange(so.date + so.opens, so.date + so.closes)) AS m
-        FROM {s}.hubs_specialopening so
+        FROM {s}.{table.special_opening} so
         WHERE so.date >= %(w_start)s::date AND so.date < %(w_end)s::date GROUP BY so.hub_id, so.date) w
 ), closed AS (
   SELECT DISTINCT c.hub_id, d::date AS day
-  FROM {s}.hubs_closure c
+  FROM {s}.{table.closure} c
   CROSS JOIN LATERAL generate_series(greatest(c.starts_on, %(w_start)s::date),
                                      least(c.ends_on, %(w_end)s::date - 1), interval '1 day') AS d
 ), hub_day AS (
@@ -195,20 +169,20 @@ WITH days AS (
               WHEN cl.hub_id IS NOT NULL THEN 0
               WHEN sp.hours IS NOT NULL THEN sp.hours
               ELSE coalesce(wk.hours, 0) END AS open_hours
-  FROM {s}.hubs_hub h
+  FROM {s}.{table.hub} h
   CROSS JOIN days
   LEFT JOIN weekly wk ON wk.hub_id = h.id AND wk.weekday = extract(isodow FROM days.day)::integer - 1
   LEFT JOIN special sp ON sp.hub_id = h.id AND sp.date = days.day
   LEFT JOIN closed cl ON cl.hub_id = h.id AND cl.day = days.day
 ), layout_units AS (
   SELECT l.id AS layout_id, l.whole_room_only, count(st.id) AS seats
-  FROM {s}.hubs_layout l
-  LEFT JOIN {s}.hubs_layout_seats ls ON ls.layout_id = l.id
-  LEFT JOIN {s}.hubs_seat st ON st.id = ls.seat_id AND st.is_active AND st.space_id = l.space_id
+  FROM {s}.{table.layout} l
+  LEFT JOIN {s}.{table.layout_seats} ls ON ls.layout_id = l.id
+  LEFT JOIN {s}.{table.seat} st ON st.id = ls.seat_id AND st.is_active AND st.space_id = l.space_id
   GROUP BY l.id, l.whole_room_only
 ), space_seats AS (
   SELECT sp.id AS space_id, count(st.id) AS seats
-  FROM {s}.hubs_space sp LEFT JOIN {s}.hubs_seat st ON st.space_id = sp.id AND st.is_active
+  FROM {s}.{table.space} sp LEFT JOIN {s}.{table.seat} st ON st.space_id = sp.id AND st.is_active
   GROUP BY sp.id
 )
 SELECT {lit}::text, sp.hub_id, sp.id, hd.day, hd.open_hours,
@@ -217,10 +191,10 @@ SELECT {lit}::text, sp.hub_id, sp.id, hd.day, hd.open_hours,
              WHEN lu.whole_room_only THEN 1
              WHEN lu.seats > 0 THEN lu.seats
              WHEN sp.bookable_whole THEN 1 ELSE 0 END)::integer
-FROM {s}.hubs_space sp
+FROM {s}.{table.space} sp
 JOIN hub_day hd ON hd.hub_id = sp.hub_id
 JOIN space_seats ss ON ss.space_id = sp.id
-LEFT JOIN {s}.hubs_layoutschedule lsch ON lsch.space_id = sp.id AND lsch.date = hd.day
+LEFT JOIN {s}.{table.layout_schedule} lsch ON lsch.space_id = sp.id AND lsch.date = hd.day
 LEFT JOIN layout_units lu ON lu.layout_id = coalesce(lsch.layout_id, sp.default_layout_id)
 """,
     index=("space_id",),
@@ -239,15 +213,14 @@ APPOINTMENT_DAY = Fact(
         ("attended", "bigint"),
         ("no_show", "bigint"),
     ),
-    tables=("desks_appointment", "desks_servicedesk"),
     template="""
 SELECT {lit}::text, d.hub_id, a.desk_id, a.topic::text, (lower(a.period) AT TIME ZONE {tz})::date,
        count(*),
-       count(*) FILTER (WHERE a.state = 'cancelled'),
-       count(*) FILTER (WHERE a.state = 'attended'),
-       count(*) FILTER (WHERE a.state = 'no_show')
-FROM {s}.desks_appointment a
-JOIN {s}.desks_servicedesk d ON d.id = a.desk_id
+       count(*) FILTER (WHERE a.state = {appointment.cancelled}),
+       count(*) FILTER (WHERE a.state = {appointment.attended}),
+       count(*) FILTER (WHERE a.state = {appointment.no_show})
+FROM {s}.{table.appointment} a
+JOIN {s}.{table.service_desk} d ON d.id = a.desk_id
 WHERE lower(a.period) >= %(w_start_ts)s AND lower(a.period) < %(w_end_ts)s
 GROUP BY d.hub_id, a.desk_id, a.topic, 5
 """,
@@ -268,15 +241,14 @@ EVENT_DAY = Fact(
         ("cancelled", "bigint"),
         ("attended", "bigint"),
     ),
-    tables=("events_event", "events_eventregistration"),
     template="""
 SELECT {lit}::text, e.hub_id, e.id, e.title::text, (e.starts_at AT TIME ZONE {tz})::date, e.capacity::integer,
-       count(r.id) FILTER (WHERE r.state IN ('registered', 'attended')),
-       count(r.id) FILTER (WHERE r.state = 'waitlisted'),
-       count(r.id) FILTER (WHERE r.state = 'cancelled'),
-       count(r.id) FILTER (WHERE r.state = 'attended')
-FROM {s}.events_event e
-LEFT JOIN {s}.events_eventregistration r ON r.event_id = e.id
+       count(r.id) FILTER (WHERE r.state IN {registration.seated}),
+       count(r.id) FILTER (WHERE r.state = {registration.waitlisted}),
+       count(r.id) FILTER (WHERE r.state = {registration.cancelled}),
+       count(r.id) FILTER (WHERE r.state = {registration.attended})
+FROM {s}.{table.event} e
+LEFT JOIN {s}.{table.event_registration} r ON r.event_id = e.id
 WHERE e.starts_at >= %(w_start_ts)s AND e.starts_at < %(w_end_ts)s
 GROUP BY e.id
 """,
@@ -285,24 +257,21 @@ GROUP BY e.id
 HUB_DIM = Fact(
     name="hub_dim",
     columns=(("comune", "text"), ("hub_id", "bigint"), ("name", "text"), ("slug", "text")),
-    tables=("hubs_hub",),
-    template="SELECT {lit}::text, h.id, h.name::text, h.slug::text FROM {s}.hubs_hub h",
+    template="SELECT {lit}::text, h.id, h.name::text, h.slug::text FROM {s}.{table.hub} h",
     windowed=False,
 )
 
 SPACE_DIM = Fact(
     name="space_dim",
     columns=(("comune", "text"), ("space_id", "bigint"), ("hub_id", "bigint"), ("name", "text"), ("kind", "text")),
-    tables=("hubs_space",),
-    template="SELECT {lit}::text, sp.id, sp.hub_id, sp.name::text, sp.kind::text FROM {s}.hubs_space sp",
+    template="SELECT {lit}::text, sp.id, sp.hub_id, sp.name::text, sp.kind::text FROM {s}.{table.space} sp",
     windowed=False,
 )
 
 DESK_DIM = Fact(
     name="desk_dim",
     columns=(("comune", "text"), ("desk_id", "bigint"), ("hub_id", "bigint"), ("name", "text"), ("kind", "text")),
-    tables=("desks_servicedesk",),
-    template="SELECT {lit}::text, d.id, d.hub_id, d.name::text, d.kind::text FROM {s}.desks_servicedesk d",
+    template="SELECT {lit}::text, d.id, d.hub_id, d.name::text, d.kind::text FROM {s}.{table.service_desk} d",
     windowed=False,
 )
 

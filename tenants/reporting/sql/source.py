@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from tenants.comuni.sql import union_all
+from tenants.reporting.catalogue import SQL
 from tenants.reporting.schemas import ComuneSchema
 from tenants.reporting.sql.facts import FACTS, Fact
 
@@ -52,15 +54,10 @@ class Window:
         }
 
 
-def branch_sql(fact: Fact, comune: ComuneSchema) -> str:
-    return "(" + fact.template.format(s=comune.ident, lit=comune.literal, tz=tz_literal()).strip() + ")"
-
-
 def union_all_sql(fact: Fact, comuni: list[ComuneSchema]) -> str:
     """The fact over every comune in `comuni`, as one relation with the fact's column names."""
-    branches = [branch_sql(fact, comune) for comune in comuni] or [f"({fact.empty_sql()})"]
-    columns = ", ".join(fact.column_names)
-    return f"(SELECT * FROM ({chr(10).join(['UNION ALL ' + b if i else b for i, b in enumerate(branches)])}) AS u({columns}))"
+    branches = union_all(fact.template, [c.schema for c in comuni], empty=fact.empty_sql(), tz=tz_literal(), **SQL)
+    return f"(SELECT * FROM ({branches}) AS u({', '.join(fact.column_names)}))"
 
 
 def rollup_table(fact_name: str) -> str:

@@ -1,0 +1,97 @@
+"""The comuni's tables and states that SQL across schemas reads, taken from the models.
+
+SQL that reads across comuni (the reporting facts, the union's list of hubs,
+"le mie prenotazioni") is a template repeated for every comune schema
+(`tenants.comuni.sql.union_all`), so it cannot go through the ORM. Typed by
+hand, a table name or a state in it would go stale silently when a model
+changes, and a report would just be wrong. So the names come from here, and here
+from the models: tables from `Model._meta.db_table`, states from the models'
+TextChoices and the state sets the models already define. `SQL` hands them to
+the templates already quoted: `{table.booking}` is Booking's table as an
+identifier, `{booking.cancelled}` that state as a literal, `{booking.occupying}`
+the parenthesised list of the occupying states, ready for `IN`.
+
+This is the one place where tenants/ (the public schema's code) imports src/
+models, provisioning and demo data aside: the union reads the comuni's tables
+only through SQL written with these names.
+"""
+
+from string import Formatter
+from types import SimpleNamespace
+
+from src.appointments.models import Appointment
+from src.bookings.models import ACTIVE_STATES, Booking
+from src.desks.models import ServiceDesk
+from src.events.models import Event, EventRegistration
+from src.hubs.models import Closure, Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
+from tenants.comuni.sql import quote_ident, quote_literal
+
+# The tenant tables cross-schema SQL reads, by the name templates use: {table.<name>}.
+MODELS = {
+    "hub": Hub,
+    "opening_hours": OpeningHours,
+    "special_opening": SpecialOpening,
+    "closure": Closure,
+    "space": Space,
+    "seat": Seat,
+    "layout": Layout,
+    "layout_seats": Layout.seats.through,
+    "layout_schedule": LayoutSchedule,
+    "service_desk": ServiceDesk,
+    "appointment": Appointment,
+    "booking": Booking,
+    "event": Event,
+    "event_registration": EventRegistration,
+}
+
+# The state types, for Python that reads what the SQL returns (labels, which items still stand).
+BookingState = Booking.State
+AppointmentState = Appointment.State
+RegistrationState = EventRegistration.State
+DeskKind = ServiceDesk.Kind
+
+# A booking that holds its seat (the exclusion constraint's states): held, confirmed, checked in.
+BOOKING_ACTIVE = ACTIVE_STATES
+# Reports' groups (tenants/reporting/README.md, "Definitions"). "Occupying" is not
+# BOOKING_ACTIVE: a held booking blocks its seat but is not a booking yet (payment
+# not done), and a completed one did occupy its seat although it holds it no more.
+BOOKING_OCCUPYING = (BookingState.CONFIRMED, BookingState.CHECKED_IN, BookingState.COMPLETED)
+BOOKING_ATTENDED = (BookingState.CHECKED_IN, BookingState.COMPLETED)
+# Rows that are no person's use of a hub: not paid yet, or called off.
+BOOKING_NOT_PEOPLE = (BookingState.HELD, BookingState.CANCELLED)
+
+
+def db_table(name: str) -> str:
+    return MODELS[name]._meta.db_table
+
+
+def sql_list(values) -> str:
+    """('a', 'b'): values as a parenthesised list of literals, for `IN`."""
+    return "(" + ", ".join(quote_literal(str(v)) for v in values) + ")"
+
+
+def _states(choices, **groups) -> SimpleNamespace:
+    """Each state as a literal ({booking.no_show}), each group as a list ({booking.occupying})."""
+    names = {member.name.lower(): quote_literal(member.value) for member in choices}
+    names.update({group: sql_list(values) for group, values in groups.items()})
+    return SimpleNamespace(**names)
+
+
+# The fields every cross-schema template is formatted with (besides {s}, {lit}, {i}).
+SQL = {
+    "table": SimpleNamespace(**{name: quote_ident(db_table(name)) for name in MODELS}),
+    "booking": _states(
+        BookingState, occupying=BOOKING_OCCUPYING, attended=BOOKING_ATTENDED, not_people=BOOKING_NOT_PEOPLE
+    ),
+    "appointment": _states(AppointmentState),
+    "registration": _states(RegistrationState, seated=EventRegistration.SEATED_STATES),
+}
+
+
+def tables_read(template: str) -> set[str]:
+    """The tables a template reads, from its {table.<name>} fields: what the reporting role is granted."""
+    return {
+        db_table(field.split(".", 1)[1])
+        for _text, field, _spec, _conversion in Formatter().parse(template)
+        if field and field.startswith("table.")
+    }
