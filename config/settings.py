@@ -83,7 +83,11 @@ ROOT_URLCONF = "config.urls_tenant"
 # cloning is several times faster than running every migration (README, "Onboarding").
 TENANT_BASE_SCHEMA = "comune_template"
 TENANT_CREATION_FAKES_MIGRATIONS = env.bool("TENANT_CLONE_TEMPLATE", default=True)
-# TENANT_LIMIT_SET_CALLS stays off: it has an open bug returning another tenant's rows.
+# One `SET search_path` per request and connection instead of one per query. The bug that
+# kept it off (a savepoint rollback reverting the path while the flag said it was set)
+# is fixed in django-tenants 4: rollback and savepoint_rollback forget the flag;
+# tests/foundation/test_search_path.py proves it on our schemas.
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "tenants.comuni.middleware.MunicipalityMiddleware",
@@ -164,6 +168,12 @@ CACHES = {
 }
 CACHES["default"]["KEY_FUNCTION"] = "django_tenants.cache.make_key"
 CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
+# Sessions live in the public schema and are shared by every host of the union: their
+# cached copies must not be keyed by the comune, or signing out on one host would
+# leave the session alive in another host's cache.
+CACHES["sessions"] = {k: v for k, v in CACHES["default"].items() if "KEY_FUNCTION" not in k}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # Celery (config/celery.py): each task carries its comune's schema (tenant-schemas-celery);
 # beat sends the periodic jobs to every comune each minute (config/beat.py). Production

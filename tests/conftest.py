@@ -55,6 +55,14 @@ def sarsina(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached catalogue and policy must not outlive the test transaction that made them.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _back_to_public():
     yield
     connection.set_schema_to_public()

@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class BookingsConfig(AppConfig):
     name = "src.bookings"
     label = "bookings"
+
+    def ready(self):
+        from src.bookings.selectors import POLICY_NAMESPACE
+        from src.common.cache import namespace_changed
+
+        def policy_changed(**_signal):
+            namespace_changed(POLICY_NAMESPACE)
+
+        policy = self.get_model("BookingPolicy")
+        post_save.connect(policy_changed, sender=policy, dispatch_uid="booking-policy-save", weak=False)
+        post_delete.connect(policy_changed, sender=policy, dispatch_uid="booking-policy-delete", weak=False)

@@ -7,17 +7,24 @@ from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.models import ACTIVE_STATES, Booking, BookingPolicy, WaitlistEntry
+from src.common.cache import cached
 from src.common.time import ROME
+from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.models import Hub, Layout, LayoutSchedule, Seat, Space
 from src.hubs.selectors import hub_open_intervals
 
 Interval = tuple[datetime, datetime]
 
 
+POLICY_NAMESPACE = "booking-policy"
+
+
 def policy_get() -> BookingPolicy:
-    """The comune's policy; the defaults are created the first time it is read."""
-    policy, _ = BookingPolicy.objects.get_or_create(pk=1)
-    return policy
+    """The comune's policy; the defaults are created the first time it is read.
+
+    Read on every booking and page, changed a few times a year: cached per comune,
+    dropped when it is saved (src/bookings/apps.py)."""
+    return cached(POLICY_NAMESPACE, "policy", lambda: BookingPolicy.objects.get_or_create(pk=1)[0])
 
 
 def local_day(at: datetime) -> date:
@@ -61,6 +68,14 @@ def spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     Same rules: the layout scheduled that day, else the default layout; none means
     every active seat; a whole-room-only layout has no single seats.
     """
+    space_ids = [s.pk for s in spaces]
+    by_id = {s.pk: s for s in spaces}
+    offers = catalogue_cached("spaces_on", lambda: _spaces_on(spaces, day), day, *space_ids)
+    # The caller's own Space objects, not the cached copies (it may hold them with their hub).
+    return [SpaceDay(space=by_id[o.space.pk], seats=o.seats, whole_room=o.whole_room) for o in offers]
+
+
+def _spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     space_ids = [s.pk for s in spaces]
     scheduled = {
         row.space_id: row.layout

@@ -6,12 +6,15 @@ from datetime import date
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 
 from src.common.time import local_today
+from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, may_see_unpublished
 from src.hubs.services import ProtectedObject, catalogue_create, catalogue_delete, catalogue_update
 
@@ -79,6 +82,25 @@ class CatalogueViewSet(viewsets.ModelViewSet):
 
     def base_queryset(self) -> QuerySet:
         return self.queryset.all()
+
+    # Reads are served from the catalogue cache (per comune, dropped on any change):
+    # the same answer for the same day, host, path, language and audience.
+    def _cached_read(self, read, request, *args, **kwargs):
+        key = (
+            type(self).__name__,
+            local_today(),
+            request.get_host(),
+            request.get_full_path(),
+            get_language(),
+            may_see_unpublished(request),
+        )
+        return Response(catalogue_cached("api", lambda: read(request, *args, **kwargs).data, *key))
+
+    def list(self, request, *args, **kwargs):
+        return self._cached_read(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached_read(super().retrieve, request, *args, **kwargs)
 
     def visible(self, queryset: QuerySet, hub_path: str) -> QuerySet:
         if may_see_unpublished(self.request):

@@ -12,6 +12,7 @@ from django.db.models.fields import DateField
 from django.utils import timezone
 
 from src.common.time import ROME, Interval, local_datetime, local_today  # noqa: F401  (part of this module's API)
+from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.models import Closure, Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
 
 
@@ -40,15 +41,29 @@ def _prefetched(hub: Hub, relation: str, day: date):
     """The hub's prefetched rows for `relation`, or None when they cannot answer for `day`.
 
     `hub_list()` prefetches calendars only from a date onwards (annotated as
-    `calendar_since`), so older days go back to the database.
+    `calendar_since`), so older days go back to the database. A hub that was not
+    prefetched (a booking's) reads its calendar from the catalogue cache, which
+    holds it from yesterday on.
     """
     rows = getattr(hub, "_prefetched_objects_cache", {}).get(relation)
-    if rows is None:
-        return None
     since = getattr(hub, "calendar_since", None)
+    if rows is None:
+        since = local_today() - timedelta(days=1)
+        rows = _calendar(hub.pk, since)[relation]
     if since is not None and day < since:
         return None
     return rows
+
+
+def _calendar(hub_id: int, since: date) -> dict[str, list]:
+    def build():
+        return {
+            "opening_hours": list(OpeningHours.objects.filter(hub_id=hub_id)),
+            "closures": list(Closure.objects.filter(hub_id=hub_id, ends_on__gte=since).order_by("starts_on")),
+            "special_openings": list(SpecialOpening.objects.filter(hub_id=hub_id, date__gte=since)),
+        }
+
+    return catalogue_cached("calendar", build, hub_id, since)
 
 
 def hub_closure_on(hub: Hub, day: date) -> Closure | None:
@@ -67,8 +82,11 @@ def _special_openings_on(hub: Hub, day: date) -> list[SpecialOpening]:
 
 
 def _weekly_hours_on(hub: Hub, day: date) -> list[OpeningHours]:
-    # Weekly hours are few: filtering in Python lets prefetched rows answer without a query.
-    return [h for h in hub.opening_hours.all() if h.weekday == day.weekday()]
+    # Weekly hours are few: filtering in Python lets prefetched (or cached) rows answer without a query.
+    rows = getattr(hub, "_prefetched_objects_cache", {}).get("opening_hours")
+    if rows is None:
+        rows = _calendar(hub.pk, local_today() - timedelta(days=1))["opening_hours"]
+    return [h for h in rows if h.weekday == day.weekday()]
 
 
 def _open_intervals(hub: Hub, day: date, closure: Closure | None) -> list[Interval]:

@@ -1,6 +1,7 @@
 """Writes on bookings: create, confirm, cancel, check in, mark no-show. Every change of state is recorded."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -71,21 +72,6 @@ def _save_converting_conflicts(booking: Booking, update_fields=None) -> None:
         raise
 
 
-def _insert(booking: Booking) -> Booking:
-    for _attempt in range(5):
-        booking.code = code_new()
-        try:
-            _save_converting_conflicts(booking)
-            return booking
-        except IntegrityError as exc:
-            # Another booking drew the same code: draw again.
-            if getattr(exc.__cause__, "pgcode", None) == errorcodes.UNIQUE_VIOLATION:
-                booking.pk = None
-                continue
-            raise
-    raise BookingError(_("Non è stato possibile generare un codice di prenotazione: riprova."))
-
-
 _LOCK = "hashtextextended(current_schema() || %s, 0)"
 
 
@@ -124,15 +110,13 @@ def holds_release(bookings, *, now: datetime) -> list[Booking]:
     return released
 
 
-def _release_lapsed_holds_on(space: Space, seat: Seat | None, start: datetime, end: datetime, now: datetime) -> None:
-    """Lapsed holds in the way of this booking are released now, under the place's lock,
-    so they never block a seat between two rounds of the jobs (or with the jobs down)."""
-    lapsed = Booking.objects.select_for_update(of=("self",)).filter(
+def _lapsed_holds_on(space: Space, seat: Seat | None, start: datetime, end: datetime, now: datetime):
+    lapsed = Booking.objects.filter(
         space=space, state=State.HELD, hold_expires_at__lte=now, period__overlap=DateTimeTZRange(start, end)
     )
     if seat is not None:
         lapsed = lapsed.filter(Q(seat=seat) | Q(seat__isnull=True))
-    holds_release(list(lapsed), now=now)
+    return lapsed
 
 
 def booking_create(
@@ -178,18 +162,38 @@ def booking_create(
         created_at=now,
     )
 
-    def write() -> Booking:
-        booking.pk = None
+    def write(release_lapsed: bool) -> Booking:
+        booking.pk, booking.code = None, code_new()
         _lock_person_and_place(person, space, seat)
-        _release_lapsed_holds_on(space, seat, start, end, now)
+        if release_lapsed:
+            # Lapsed holds stop blocking the moment they lapse, jobs or no jobs.
+            holds_release(list(_lapsed_holds_on(space, seat, start, end, now).select_for_update(of=("self",))), now=now)
         rules.check_active_limit(policy=policy, person=person, now=now)
-        _insert(booking)
+        # No savepoint around the insert: if PostgreSQL refuses it, this attempt's block
+        # rolls back as a whole, and the cases below decide what to do.
+        booking.save(force_insert=True)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
         if booking.state == State.CONFIRMED and notify:
             after_commit(notifications.booking_confirmed, booking)
         return booking
 
-    return run_retrying(write, on_give_up=lambda: BookingConflict(_busy_message(space, seat)))
+    release_lapsed = False
+    for _attempt in range(4):
+        try:
+            return run_retrying(
+                partial(write, release_lapsed), on_give_up=lambda: BookingConflict(_busy_message(space, seat))
+            )
+        except IntegrityError as exc:
+            pgcode = getattr(exc.__cause__, "pgcode", None)
+            if pgcode == errorcodes.UNIQUE_VIOLATION:
+                continue  # another booking drew the same code: draw again
+            if pgcode != errorcodes.EXCLUSION_VIOLATION:
+                raise
+            if not release_lapsed and _lapsed_holds_on(space, seat, start, end, now).exists():
+                release_lapsed = True  # the place is held by a hold that lapsed: release it and retry
+                continue
+            raise BookingConflict(_conflict_message(space, seat)) from exc
+    raise BookingError(_("Non è stato possibile completare la prenotazione: riprova."))
 
 
 def _busy_message(space: Space, seat: Seat | None) -> str:
