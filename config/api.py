@@ -18,16 +18,20 @@
   `detail`, joined if several; otherwise a validation error's detail is a
   generic "invalid data" sentence pointing at the fields.
 
-`exception_handler` is DRF's EXCEPTION_HANDLER (settings.REST_FRAMEWORK).
+`exception_handler` is DRF's EXCEPTION_HANDLER (settings.REST_FRAMEWORK). The
+Django views below answer the same JSON for requests under /api/ that never
+reach a DRF view (unknown URL, CSRF failure of a plain view, a crash) and
+leave every other page to Django's HTML pages.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views import csrf, defaults
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
@@ -35,12 +39,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from src.common.errors import Conflict, DomainError
 
+API_PREFIX = "/api/"
+
 INVALID = _("Dati non validi: controlla i campi indicati.")
 # DRF's JSON parser puts Python's English error text in its message: ours is readable, and translated.
 PARSE_ERROR = _("Il contenuto della richiesta non è leggibile: controlla che sia JSON valido.")
 # DRF's "No data provided" (a body of `null`) has no translation.
 NO_DATA = _("Nessun dato ricevuto.")
 CSRF_FAILED = _("Verifica di sicurezza (CSRF) non riuscita: ricarica la pagina e riprova.")
+BAD_REQUEST = _("Richiesta non valida.")
+SERVER_ERROR = _("Errore interno del server: riprova più tardi.")
 NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, NON_FIELD_ERRORS}
 
 
@@ -136,3 +144,47 @@ def _throttled(wait) -> str:
     return ngettext(
         "Troppe richieste: riprova tra %(wait)d secondo.", "Troppe richieste: riprova tra %(wait)d secondi.", wait
     ) % {"wait": wait}
+
+
+# --- Errors that never reach a DRF view (handler400/403/404/500 in the URL confs, CSRF_FAILURE_VIEW) ---
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _json(status: int, detail, code: str) -> JsonResponse:
+    return JsonResponse(error_body(detail, code), status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request, exception):
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    return _json(400, BAD_REQUEST, "bad_request")
+
+
+def permission_denied(request, exception):
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
+    return _json(
+        403, exception.args[0] if exception.args else exceptions.PermissionDenied.default_detail, "permission_denied"
+    )
+
+
+def page_not_found(request, exception):
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    # The same sentence DRF gives for an unknown object: to a client, an unknown URL is the same thing.
+    return _json(404, exceptions.NotFound.default_detail, exceptions.NotFound.default_code)
+
+
+def server_error(request):
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return _json(500, SERVER_ERROR, "server_error")
+
+
+def csrf_failure(request, reason=""):
+    if not _is_api(request):
+        return csrf.csrf_failure(request, reason)
+    return _json(403, CSRF_FAILED, "csrf")
