@@ -224,6 +224,8 @@ X_FRAME_OPTIONS = "DENY"
 # (browsers refuse a cookie for the bare "localhost").
 SESSION_COOKIE_DOMAIN = ("." + UNION_DOMAIN) if "." in UNION_DOMAIN else None
 CSRF_TRUSTED_ORIGINS = [f"{'https' if HTTPS else 'http'}://*.{UNION_DOMAIN}"] if "." in UNION_DOMAIN else []
+# Under /api/ a CSRF refusal is the API's JSON error; elsewhere Django's page (config/api.py).
+CSRF_FAILURE_VIEW = "config.api.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -17,3 +17,9 @@ urlpatterns = [
     path("statistiche/", include("tenants.reporting.urls")),
     path("api/v1/reports/", include("tenants.reporting.api_urls")),
 ]
+
+# Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).
+handler400 = "config.api.bad_request"
+handler403 = "config.api.permission_denied"
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"

@@ -23,3 +23,9 @@ urlpatterns = [
     path("", include("src.bookings.urls")),
     path("", include("src.events.urls")),
 ]
+
+# Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).
+handler400 = "config.api.bad_request"
+handler403 = "config.api.permission_denied"
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"

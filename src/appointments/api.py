@@ -1,30 +1,18 @@
 """Appointments over JSON for the mobile app: slots, booking with or without an account, check, cancel, attendance."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from src.appointments import selectors, services
 from src.appointments.models import Appointment, Channel
+from src.common.api import ERROR
+from src.common.errors import Forbidden, NotFound
 from src.hubs.permissions import can_operate_hub
-
-
-class SlotConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "slot_unavailable"
-    default_detail = _("L'orario scelto non è più disponibile: scegline un altro.")
-
-
-def _drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 def _inline_enum(choices):
@@ -119,7 +107,7 @@ def _desk_or_404(desk_pk):
 class DeskSlotsApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SlotQuery], responses={200: SlotSerializer(many=True)})
+    @extend_schema(parameters=[SlotQuery], responses={200: SlotSerializer(many=True), 400: ERROR, 404: ERROR})
     def get(self, request, desk_pk):
         """Free slots of a desk, day by day."""
         desk = _desk_or_404(desk_pk)
@@ -148,7 +136,7 @@ class AppointmentListApi(APIView):
         """The signed-in person's appointments in this comune."""
         return Response(AppointmentSerializer(selectors.appointments_for_person(request.user), many=True).data)
 
-    @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer})
+    @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer, 400: ERROR, 409: ERROR})
     def post(self, request):
         """Book a free slot; an account is not needed. 409 when the slot is taken."""
         data = BookSerializer(data=request.data)
@@ -157,93 +145,85 @@ class AppointmentListApi(APIView):
         desk = selectors.desk_for_booking(fields.pop("desk"))
         if desk is None:
             raise serializers.ValidationError({"desk": [_("Sportello non trovato o senza appuntamenti.")]})
-        try:
-            appointment = services.appointment_book(
-                desk=desk, person=request.user, language=translation.get_language(), channel=Channel.API, **fields
-            )
-        except services.SlotUnavailable as error:
-            raise SlotConflict(error.message) from error
-        except DjangoValidationError as error:
-            raise _drf_error(error) from error
+        appointment = services.appointment_book(
+            desk=desk, person=request.user, language=translation.get_language(), channel=Channel.API, **fields
+        )
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
 
 class AppointmentLookupApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=LookupSerializer, responses={200: AppointmentSerializer})
+    @extend_schema(request=LookupSerializer, responses={200: AppointmentSerializer, 400: ERROR, 404: ERROR})
     def post(self, request):
         """An appointment by its code and the e-mail it was booked with (no account needed)."""
         data = LookupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appointment = selectors.appointment_find(**data.validated_data)
         if appointment is None:
-            raise NotFound(services.AppointmentNotFound().message)
+            raise NotFound(services.APPOINTMENT_NOT_FOUND)
         return Response(AppointmentSerializer(appointment).data)
 
 
 class AppointmentDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: AppointmentSerializer})
+    @extend_schema(responses={200: AppointmentSerializer, 404: ERROR})
     def get(self, request, code):
         """One of the signed-in person's appointments."""
         appointment = selectors.appointment_find(code=code, person=request.user)
         if appointment is None:
-            raise NotFound(services.AppointmentNotFound().message)
+            raise NotFound(services.APPOINTMENT_NOT_FOUND)
         return Response(AppointmentSerializer(appointment).data)
 
 
 class AppointmentCancelApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=CancelSerializer, responses={200: AppointmentSerializer})
+    @extend_schema(request=CancelSerializer, responses={200: AppointmentSerializer, 400: ERROR, 404: ERROR})
     def post(self, request, code):
         """Cancel with the code and the e-mail (or as the signed-in owner)."""
         data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            appointment = services.appointment_cancel(
-                code=code, email=data.validated_data.get("email"), by=request.user, channel=Channel.API
-            )
-        except services.AppointmentNotFound as error:
-            raise NotFound(error.message) from error
-        except DjangoValidationError as error:
-            raise _drf_error(error) from error
+        appointment = services.appointment_cancel(
+            code=code, email=data.validated_data.get("email"), by=request.user, channel=Channel.API
+        )
         return Response(AppointmentSerializer(appointment).data)
 
 
 class AppointmentAttendanceApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=AppointmentAttendanceSerializer, responses={200: AppointmentSerializer})
+    @extend_schema(
+        request=AppointmentAttendanceSerializer,
+        responses={200: AppointmentSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+    )
     def post(self, request, code):
         """Front desk: mark the person as come (attended) or not (no_show)."""
         appointment = selectors.appointment_by_code(code)
         if appointment is None:
             raise NotFound(_("Appuntamento non trovato."))
         if not can_operate_hub(request.user, request.municipality, appointment.desk.hub):
-            raise PermissionDenied(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
+            raise Forbidden(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
         data = AppointmentAttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            appointment = services.appointment_mark(
-                appointment=appointment, state=data.validated_data["state"], by=request.user, channel=Channel.API
-            )
-        except DjangoValidationError as error:
-            raise _drf_error(error) from error
+        appointment = services.appointment_mark(
+            appointment=appointment, state=data.validated_data["state"], by=request.user, channel=Channel.API
+        )
         return Response(AppointmentSerializer(appointment).data)
 
 
 class DeskAgendaApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[SlotQuery], responses={200: AppointmentSerializer(many=True)})
+    @extend_schema(
+        parameters=[SlotQuery], responses={200: AppointmentSerializer(many=True), 400: ERROR, 403: ERROR, 404: ERROR}
+    )
     def get(self, request, desk_pk):
         """Front desk: a desk's appointments for a day (operators and administrators)."""
         desk = _desk_or_404(desk_pk)
         if not can_operate_hub(request.user, request.municipality, desk.hub):
-            raise PermissionDenied(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
+            raise Forbidden(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
         query = SlotQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         day = query.validated_data.get("date") or timezone.localdate()

@@ -7,12 +7,14 @@ from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from psycopg2.extras import DateTimeTZRange
 
 from src.appointments import notifications
 from src.appointments.models import Appointment, AppointmentTransition, Channel
 from src.appointments.selectors import appointment_find, desk_free_slot_at
 from src.common.codes import code_new_grouped
+from src.common.errors import Conflict, NotFound
 from src.desks.models import ServiceDesk
 from tenants.identity.fiscal_code import normalize_fiscal_code, validate_fiscal_code
 
@@ -20,18 +22,14 @@ EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
 
 
-class SlotUnavailable(Exception):
+# Pages show these too (lazy: a module constant, translated when shown).
+APPOINTMENT_NOT_FOUND = gettext_lazy("Nessun appuntamento corrisponde a questo codice e a questo indirizzo e-mail.")
+SLOT_UNAVAILABLE = gettext_lazy("L'orario scelto non è più disponibile: scegline un altro.")
+
+
+def _slot_unavailable() -> Conflict:
     """The slot is no longer free (taken meanwhile, past, or outside the desk's hours)."""
-
-    def __init__(self, message=None):
-        super().__init__(message or _("L'orario scelto non è più disponibile: scegline un altro."))
-        self.message = str(self.args[0])
-
-
-class AppointmentNotFound(Exception):
-    def __init__(self):
-        super().__init__(_("Nessun appuntamento corrisponde a questo codice e a questo indirizzo e-mail."))
-        self.message = str(self.args[0])
+    return Conflict(SLOT_UNAVAILABLE, code="slot_unavailable")
 
 
 def _record(appointment: Appointment, *, from_state: str, by, channel: str) -> None:
@@ -93,7 +91,7 @@ def appointment_book(
 ) -> Appointment:
     """Book the free slot of `desk` starting at `start`, with or without an account.
 
-    Raises ValidationError for bad data and SlotUnavailable when the slot is not
+    Raises ValidationError for bad data and Conflict ("slot_unavailable") when the slot is not
     (or no longer) free; the exclusion constraint settles two requests racing for it.
     """
     if not desk.takes_appointments:
@@ -103,7 +101,7 @@ def appointment_book(
     )
     slot = desk_free_slot_at(desk=desk, start=start)
     if slot is None:
-        raise SlotUnavailable()
+        raise _slot_unavailable()
     person = person if getattr(person, "is_authenticated", False) else None
     for _attempt in range(5):
         try:
@@ -120,7 +118,7 @@ def appointment_book(
         except IntegrityError as error:
             pgcode = getattr(error.__cause__, "pgcode", None)
             if pgcode == EXCLUSION_VIOLATION:
-                raise SlotUnavailable() from error
+                raise _slot_unavailable() from error
             if pgcode == UNIQUE_VIOLATION and "code" in str(error):
                 continue  # a code collision: draw another
             raise
@@ -133,7 +131,7 @@ def appointment_cancel(*, code: str, email: str | None = None, by=None, channel:
     """Cancel with the booking code and the e-mail it was booked with (or as the signed-in owner)."""
     found = appointment_find(code=code, email=email, person=by)
     if found is None:
-        raise AppointmentNotFound()
+        raise NotFound(APPOINTMENT_NOT_FOUND)
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().select_related("desk__hub").get(pk=found.pk)
         if appointment.state != Appointment.State.BOOKED:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from src.appointments import selectors, services
 from src.appointments.forms import ApplicantForm, DetailsForm, LookupForm
 from src.appointments.models import Channel
+from src.common.errors import Conflict, NotFound
 from src.common.time import parse_day
 
 DAYS_SHOWN = 14
@@ -233,7 +234,7 @@ def summary(request):
                 language=translation.get_language(),
                 channel=Channel.WEB,
             )
-        except services.SlotUnavailable as error:
+        except Conflict as error:
             # Taken meanwhile: choose another time; details and applicant stay in the flow.
             lost_day = timezone.localtime(start).date().isoformat()
             _save(request, {**flow, "start": None, "day": lost_day})
@@ -291,7 +292,7 @@ def check(request):
         return _show(request, None, form=form, status=400)
     appointment = selectors.appointment_find(code=form.cleaned_data["code"], email=form.cleaned_data["email"])
     if appointment is None:
-        form.add_error(None, services.AppointmentNotFound().message)
+        form.add_error(None, services.APPOINTMENT_NOT_FOUND)
         return _show(request, None, form=form, status=404)
     return _show(request, appointment)
 
@@ -301,7 +302,7 @@ def cancel(request):
     code, email = request.POST.get("code", ""), request.POST.get("email", "")
     try:
         appointment = services.appointment_cancel(code=code, email=email or None, by=request.user, channel=Channel.WEB)
-    except services.AppointmentNotFound as error:
+    except NotFound as error:
         messages.error(request, error.message)
         return _show(request, None, form=LookupForm(initial={"code": code}), status=404)
     except ValidationError as error:

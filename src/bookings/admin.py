@@ -5,10 +5,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from src.bookings import services
-from src.bookings.errors import BookingError
 from src.bookings.models import Booking, BookingPolicy, BookingTransition, WaitlistEntry
 from src.bookings.selectors import policy_get
 from src.common.admin import comune_admin
+from src.common.errors import DomainError
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.policy import Action, can
 
@@ -64,7 +64,7 @@ def cancel_selected(modeladmin, request, queryset):
                 booking=booking, actor=request.user, channel=Booking.Channel.FRONT_DESK, by_staff=True
             )
             done += 1
-        except BookingError as error:
+        except DomainError as error:
             modeladmin.message_user(request, f"{booking.code}: {error.message}", messages.WARNING)
     if done:
         modeladmin.message_user(request, _("%(n)d prenotazioni annullate.") % {"n": done}, messages.SUCCESS)

@@ -1,20 +1,18 @@
 """/api/v1/ for bookings (the mobile app): thin views over selectors and services.
 
-Every refusal is JSON with a message: a BookingError from a service becomes its
-status (400, 403, 404, 409); a constraint violation is never a 500.
+Every refusal is JSON with a message: a DomainError from a service becomes its
+status (400, 403, 404, 409) in config/api.py; a constraint violation is never a 500.
 """
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from src.bookings import selectors, services
-from src.bookings.errors import BookingError
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.notifications import calendar_feed_token
 from src.bookings.serializers import (
@@ -29,26 +27,13 @@ from src.bookings.serializers import (
     WalkInIn,
     availability_data,
 )
+from src.common.api import ERROR
+from src.common.errors import DomainError, Forbidden, NotFound
 from src.common.time import local_today
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, can_operate_hub, may_see_unpublished
 
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK
-
-ERROR = OpenApiResponse(description=_('Errore: {"detail": messaggio, "code": codice}'))
-
-
-class DomainError(APIException):
-    def __init__(self, error: BookingError):
-        self.status_code = error.status
-        super().__init__(detail=str(error.message), code=error.code)
-
-
-class BookingAPIView(APIView):
-    def handle_exception(self, exc):
-        if isinstance(exc, BookingError):
-            exc = DomainError(exc)
-        return super().handle_exception(exc)
 
 
 def _own(request, code) -> Booking:
@@ -58,7 +43,7 @@ def _own(request, code) -> Booking:
     return booking
 
 
-class AvailabilityView(BookingAPIView):
+class AvailabilityView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -79,7 +64,7 @@ class AvailabilityView(BookingAPIView):
         return Response(availability_data(grid))
 
 
-class BookingListCreateView(BookingAPIView):
+class BookingListCreateView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="Le mie prenotazioni in questo comune", responses={200: BookingOut(many=True)})
@@ -101,7 +86,7 @@ class BookingListCreateView(BookingAPIView):
         return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
 
 
-class BookingDetailView(BookingAPIView):
+class BookingDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="Una mia prenotazione", responses={200: BookingOut, 404: ERROR})
@@ -109,7 +94,7 @@ class BookingDetailView(BookingAPIView):
         return Response(BookingOut(_own(request, code)).data)
 
 
-class BookingCancelView(BookingAPIView):
+class BookingCancelView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -120,7 +105,7 @@ class BookingCancelView(BookingAPIView):
         return Response(BookingOut(booking).data)
 
 
-class BookingCheckInView(BookingAPIView):
+class BookingCheckInView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -133,7 +118,7 @@ class BookingCheckInView(BookingAPIView):
         return Response(BookingOut(booking).data)
 
 
-class CalendarFeedView(BookingAPIView):
+class CalendarFeedView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="Indirizzo privato del calendario (iCalendar) delle mie prenotazioni", responses={200: dict})
@@ -149,11 +134,11 @@ class CalendarFeedView(BookingAPIView):
 
 def _operated_hub(request, hub):
     if not can_operate_hub(request.user, request.municipality, hub):
-        raise PermissionDenied(_("Non sei tra gli operatori di questo hub."))
+        raise Forbidden(_("Non sei tra gli operatori di questo hub."))
     return hub
 
 
-class FrontDeskSheetView(BookingAPIView):
+class FrontDeskSheetView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -182,7 +167,7 @@ class FrontDeskSheetView(BookingAPIView):
         )
 
 
-class FrontDeskCheckInView(BookingAPIView):
+class FrontDeskCheckInView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -200,7 +185,7 @@ class FrontDeskCheckInView(BookingAPIView):
         return Response(FrontDeskBookingOut(booking).data)
 
 
-class FrontDeskWalkInView(BookingAPIView):
+class FrontDeskWalkInView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -214,7 +199,7 @@ class FrontDeskWalkInView(BookingAPIView):
         v = data.validated_data
         hub = _operated_hub(request, v["hub"])
         if v["space"].hub_id != hub.pk:
-            raise BookingError(_("La sala indicata non è di questo hub."), field="space")
+            raise DomainError(_("La sala indicata non è di questo hub."), field="space")
         booking = services.walk_in_book(
             operator=request.user,
             email=v["email"],
@@ -226,7 +211,7 @@ class FrontDeskWalkInView(BookingAPIView):
         return Response(FrontDeskBookingOut(booking).data, status=status.HTTP_201_CREATED)
 
 
-class FrontDeskNoShowView(BookingAPIView):
+class FrontDeskNoShowView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -244,7 +229,7 @@ class FrontDeskNoShowView(BookingAPIView):
 # --- Policy and waitlist ------------------------------------------------------------------
 
 
-class PolicyView(BookingAPIView):
+class PolicyView(APIView):
     permission_classes = [ComuneAdministratorOrReadOnly]
 
     @extend_schema(summary="Regole di prenotazione del comune", responses={200: PolicySerializer})
@@ -272,7 +257,7 @@ class PolicyView(BookingAPIView):
         return Response(PolicySerializer(services.policy_update(**data.validated_data)).data)
 
 
-class WaitlistView(BookingAPIView):
+class WaitlistView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="La mia lista d'attesa", responses={200: WaitlistOut(many=True)})
@@ -294,7 +279,7 @@ class WaitlistView(BookingAPIView):
         return Response(WaitlistOut(entry).data, status=status.HTTP_201_CREATED)
 
 
-class WaitlistEntryView(BookingAPIView):
+class WaitlistEntryView(APIView):
     permission_classes = [IsAuthenticated]
 
     def _entry(self, request, pk) -> WaitlistEntry:

@@ -6,10 +6,10 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from src.bookings.errors import BookingError
 from src.bookings.models import Booking
 from src.bookings.selectors import day_bounds, hub_availability
 from src.bookings.services import booking_create
+from src.common.errors import DomainError
 from src.common.time import local_today
 from src.hubs.models import Hub
 from src.hubs.selectors import hub_open_intervals
@@ -44,7 +44,7 @@ def _book_free_slots(hub: Hub, day, people: list[User], now) -> int:
         for space, seat, slot in _free_places(hub_availability(hub, day, now=now), offset):
             try:
                 booking_create(person=person, space=space, seat=seat, period=slot, channel="web", notify=False)
-            except BookingError:
+            except DomainError:
                 continue  # e.g. the person's active limit: try no further for them
             made += 1
             break

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from src.bookings import selectors, services
-from src.bookings.errors import BookingError
 from src.bookings.forms import CodeForm, WalkInForm
 from src.bookings.models import Booking
+from src.common.errors import DomainError
 from src.common.time import local_today
 from src.hubs.models import Hub
 from src.hubs.permissions import can_operate_hub, front_desk_hubs
@@ -87,7 +87,7 @@ def check_in(request, hub):
         booking = services.booking_check_in(
             code=form.cleaned_data["code"], actor=request.user, channel=FRONT_DESK, hub=hub, by_staff=True
         )
-    except BookingError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -112,7 +112,7 @@ def walk_in(request, hub):
                 period=form.period,
                 check_in_now=form.cleaned_data["check_in_now"],
             )
-        except BookingError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -140,6 +140,6 @@ def booking_action(request, hub, code, action):
         else:
             services.booking_check_in(code=code, actor=request.user, channel=FRONT_DESK, hub=hub, by_staff=True)
             messages.success(request, _("Check-in fatto: %(code)s.") % {"code": code})
-    except BookingError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("bookings:front_desk", hub_slug=hub.slug)

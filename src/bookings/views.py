@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from src.bookings import selectors, services
-from src.bookings.errors import BookingError
 from src.bookings.forms import PlaceForm
 from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.notifications import calendar_feed_person_id, calendar_feed_token
 from src.bookings.services.rules import check_in_window
+from src.common.errors import DomainError
 from src.common.ics import calendar
 from src.common.qr import qr_svg
 from src.common.time import local_today
@@ -98,7 +98,7 @@ def booking_new(request, hub_slug):
                 period=form.period,
                 channel=WEB,
             )
-        except BookingError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Prenotazione confermata. Ti abbiamo inviato un'e-mail con il codice."))
@@ -173,7 +173,7 @@ def cancel(request, code):
     booking = _own(request, code)
     try:
         services.booking_cancel(booking=booking, actor=request.user, channel=WEB)
-    except BookingError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Prenotazione %(code)s annullata.") % {"code": booking.code})
@@ -189,7 +189,7 @@ def check_in(request, code):
     booking = _own(request, code)
     try:
         services.booking_check_in(code=booking.code, actor=request.user, channel=WEB)
-    except BookingError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Check-in fatto. Buon lavoro!"))
@@ -233,7 +233,7 @@ def waitlist(request):
                     seat=form.cleaned_data["seat"],
                     period=form.period,
                 )
-            except BookingError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, _("Sei in lista d'attesa: se il posto si libera ti scriviamo."))
@@ -266,6 +266,6 @@ def waitlist_answer(request, pk, answer):
         else:
             services.waitlist_leave(entry=entry, actor=request.user, channel=WEB)
             messages.info(request, _("Sei uscito dalla lista d'attesa."))
-    except BookingError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("bookings:waitlist")

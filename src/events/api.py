@@ -3,21 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from src.common.api import ERROR
+from src.common.errors import Forbidden, NotFound
 from src.events import selectors, services
-from src.events.errors import RegistrationError
 from src.events.models import Event, EventRegistration
 from src.hubs.permissions import can_operate_hub
-
-
-def _as_api_error(error: RegistrationError) -> APIException:
-    exc = APIException(error.message, code=error.code)
-    exc.status_code = error.status
-    return exc
 
 
 @extend_schema_field({"type": "string", "enum": EventRegistration.State.values})
@@ -98,7 +92,7 @@ class EventListApi(APIView):
 class EventDetailApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: EventSerializer})
+    @extend_schema(responses={200: EventSerializer, 404: ERROR})
     def get(self, request, pk):
         return Response(EventSerializer(_event_or_404(pk)).data)
 
@@ -108,47 +102,41 @@ class EventRegistrationApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: RegistrationSerializer})
+    @extend_schema(responses={200: RegistrationSerializer, 404: ERROR})
     def get(self, request, pk):
         registration = selectors.registration_of(_event_or_404(pk), request.user)
         if registration is None:
             raise NotFound(_("Non risulti iscritto a questo evento."))
         return Response(RegistrationSerializer(registration).data)
 
-    @extend_schema(request=None, responses={201: RegistrationSerializer})
+    @extend_schema(request=None, responses={201: RegistrationSerializer, 400: ERROR, 404: ERROR, 409: ERROR})
     def post(self, request, pk):
         """Register: a place if one is left, else the waitlist (state tells which). 409 if already registered."""
-        try:
-            registration = services.event_register(
-                event=_event_or_404(pk), person=request.user, channel=services.Channel.API
-            )
-        except RegistrationError as error:
-            raise _as_api_error(error) from error
+        registration = services.event_register(
+            event=_event_or_404(pk), person=request.user, channel=services.Channel.API
+        )
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: RegistrationSerializer})
+    @extend_schema(request=None, responses={200: RegistrationSerializer, 400: ERROR, 404: ERROR})
     def delete(self, request, pk):
         """Cancel the registration; the first in the waitlist gets the place."""
-        try:
-            registration = services.event_unregister(
-                event=_event_or_404(pk), person=request.user, channel=services.Channel.API
-            )
-        except RegistrationError as error:
-            raise _as_api_error(error) from error
+        registration = services.event_unregister(
+            event=_event_or_404(pk), person=request.user, channel=services.Channel.API
+        )
         return Response(RegistrationSerializer(registration).data)
 
 
 def _operated_event(request, pk) -> Event:
     event = _event_or_404(pk)
     if not can_operate_hub(request.user, request.municipality, event.hub):
-        raise PermissionDenied(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
+        raise Forbidden(_("Serve il ruolo di operatore di questo hub o di amministratore del comune."))
     return event
 
 
 class EventAttendeesApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: AttendeeSerializer(many=True)})
+    @extend_schema(responses={200: AttendeeSerializer(many=True), 403: ERROR, 404: ERROR})
     def get(self, request, pk):
         """Operators: everyone registered or waiting."""
         event = _operated_event(request, pk)
@@ -158,7 +146,9 @@ class EventAttendeesApi(APIView):
 class AttendanceApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=EventAttendanceSerializer, responses={200: AttendeeSerializer})
+    @extend_schema(
+        request=EventAttendanceSerializer, responses={200: AttendeeSerializer, 400: ERROR, 403: ERROR, 404: ERROR}
+    )
     def post(self, request, pk, registration_pk):
         """Operators: mark a registered person as present (or undo it)."""
         event = _operated_event(request, pk)
@@ -167,13 +157,10 @@ class AttendanceApi(APIView):
             raise NotFound(_("Iscrizione non trovata."))
         data = EventAttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            registration = services.registration_mark_attendance(
-                registration=registration,
-                attended=data.validated_data["attended"],
-                by=request.user,
-                channel=services.Channel.API,
-            )
-        except RegistrationError as error:
-            raise _as_api_error(error) from error
+        registration = services.registration_mark_attendance(
+            registration=registration,
+            attended=data.validated_data["attended"],
+            by=request.user,
+            channel=services.Channel.API,
+        )
         return Response(AttendeeSerializer(registration).data)

@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from src.common.errors import Conflict, DomainError, NotFound
 from src.events import notifications
-from src.events.errors import RegistrationConflict, RegistrationError, RegistrationNotFound
 from src.events.models import Event, EventRegistration, RegistrationTransition
 
 Channel = RegistrationTransition.Channel
@@ -36,26 +36,26 @@ def _seated(event: Event) -> int:
 def event_register(*, event: Event, person, channel: str = Channel.WEB) -> EventRegistration:
     """A place if one is left, else a place in the waitlist."""
     if not getattr(person, "is_authenticated", False):
-        raise RegistrationError(_("Per iscriverti a un evento devi accedere."))
+        raise DomainError(_("Per iscriverti a un evento devi accedere."))
     with transaction.atomic():
         event = _locked(event)
         if not event.registration_open:
-            raise RegistrationError(_("Le iscrizioni a questo evento sono chiuse."))
+            raise DomainError(_("Le iscrizioni a questo evento sono chiuse."))
         if event.starts_at <= timezone.now():
-            raise RegistrationError(_("L'evento è già iniziato: non ci si può più iscrivere."))
+            raise DomainError(_("L'evento è già iniziato: non ci si può più iscrivere."))
         existing = EventRegistration.objects.filter(
             event=event, person=person, state__in=EventRegistration.ACTIVE_STATES
         ).first()
         if existing is not None:
             if existing.state == State.WAITLISTED:
-                raise RegistrationConflict(_("Sei già in lista d'attesa per questo evento."))
-            raise RegistrationConflict(_("Sei già iscritto a questo evento."))
+                raise Conflict(_("Sei già in lista d'attesa per questo evento."))
+            raise Conflict(_("Sei già iscritto a questo evento."))
         state = State.REGISTERED if _seated(event) < event.capacity else State.WAITLISTED
         try:
             with transaction.atomic():
                 registration = EventRegistration.objects.create(event=event, person=person, state=state)
         except IntegrityError as error:  # the partial unique index: a double click from two tabs
-            raise RegistrationConflict(_("Sei già iscritto a questo evento.")) from error
+            raise Conflict(_("Sei già iscritto a questo evento.")) from error
         _record(registration, from_state="", by=person, channel=channel)
     notifications.registration_later(registration)
     return registration
@@ -86,9 +86,9 @@ def event_unregister(*, event: Event, person, by=None, channel: str = Channel.WE
             .first()
         )
         if registration is None:
-            raise RegistrationNotFound(_("Non risulti iscritto a questo evento."))
+            raise NotFound(_("Non risulti iscritto a questo evento."))
         if event.starts_at <= timezone.now():
-            raise RegistrationError(_("L'evento è già iniziato: l'iscrizione non si può più annullare."))
+            raise DomainError(_("L'evento è già iniziato: l'iscrizione non si può più annullare."))
         previous = registration.state
         registration.state = State.CANCELLED
         registration.save(update_fields=["state"])
@@ -116,9 +116,9 @@ def registration_mark_attendance(
     with transaction.atomic():
         locked = EventRegistration.objects.select_for_update().select_related("event").get(pk=registration.pk)
         if locked.state not in EventRegistration.SEATED_STATES:
-            raise RegistrationError(_("Si può segnare la presenza solo di chi ha un posto all'evento."))
+            raise DomainError(_("Si può segnare la presenza solo di chi ha un posto all'evento."))
         if timezone.localdate(locked.event.starts_at) > timezone.localdate():
-            raise RegistrationError(_("Le presenze si segnano dal giorno dell'evento."))
+            raise DomainError(_("Le presenze si segnano dal giorno dell'evento."))
         target = State.ATTENDED if attended else State.REGISTERED
         if locked.state != target:
             previous = locked.state

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from src.common.errors import DomainError
 from src.events import selectors, services
-from src.events.errors import RegistrationError
 from src.events.models import EventRegistration
 from src.hubs.permissions import can_operate_hub
 
@@ -50,7 +50,7 @@ def register(request, pk):
     event = _event_or_404(pk)
     try:
         registration = services.event_register(event=event, person=request.user, channel=services.Channel.WEB)
-    except RegistrationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect("events:event_detail", pk=event.pk)
     if registration.state == EventRegistration.State.WAITLISTED:
@@ -66,7 +66,7 @@ def unregister(request, pk):
     event = _event_or_404(pk)
     try:
         services.event_unregister(event=event, person=request.user, channel=services.Channel.WEB)
-    except RegistrationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("La tua iscrizione è stata annullata."))
@@ -105,6 +105,6 @@ def attendance_mark(request, pk, registration_pk):
         services.registration_mark_attendance(
             registration=registration, attended=request.POST.get("attended") == "1", by=request.user
         )
-    except RegistrationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     return redirect("events:attendance", pk=event.pk)

@@ -1,40 +1,21 @@
 """What every catalogue API view shares: public reads, administrator writes
-through the services (validated, logged), and errors as JSON, never a 500."""
+through the services (validated, logged). Their errors (a model's ValidationError,
+a Conflict) become JSON in config/api.py, never a 500."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import APIException
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from src.common.time import local_today
 from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, may_see_unpublished
-from src.hubs.services import ProtectedObject, catalogue_create, catalogue_delete, catalogue_update
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("L'oggetto è ancora in uso e non può essere eliminato.")
-    default_code = "conflict"
-
-
-def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """The model's validation errors, shaped like a serializer's (400 with field errors)."""
-    if hasattr(error, "error_dict"):
-        detail = {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in error.message_dict.items()
-        }
-    else:
-        detail = {"non_field_errors": error.messages}
-    return serializers.ValidationError(detail)
+from src.hubs.services import catalogue_create, catalogue_delete, catalogue_update
 
 
 class DateQuery(serializers.Serializer):
@@ -124,21 +105,12 @@ class CatalogueViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = {**serializer.validated_data, **self._parent_data()}
-        try:
-            serializer.instance = catalogue_create(model=serializer.Meta.model, user=self.request.user, data=data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = catalogue_create(model=serializer.Meta.model, user=self.request.user, data=data)
 
     def perform_update(self, serializer):
-        try:
-            serializer.instance = catalogue_update(
-                instance=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = catalogue_update(
+            instance=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+        )
 
     def perform_destroy(self, instance):
-        try:
-            catalogue_delete(instance=instance, user=self.request.user)
-        except ProtectedObject as error:
-            raise Conflict() from error
+        catalogue_delete(instance=instance, user=self.request.user)

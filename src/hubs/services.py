@@ -9,12 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from src.common.errors import Conflict
 from src.hubs.changelog import ADDITION, CHANGE, DELETION, change_record
 from src.hubs.models import Layout, LayoutSchedule, Space
-
-
-class ProtectedObject(Exception):
-    """The object is still referenced (e.g. by bookings) and cannot be deleted."""
 
 
 def _split_m2m(model: type[models.Model], data: dict) -> tuple[dict, dict]:
@@ -72,7 +69,8 @@ def catalogue_delete(*, instance: models.Model, user) -> None:
         with transaction.atomic():
             instance.delete()
     except (models.ProtectedError, models.RestrictedError) as error:
-        raise ProtectedObject(str(error)) from error
+        # Still referenced (e.g. by bookings): Django's own text names models and ids, not for people.
+        raise Conflict(_("L'oggetto è ancora in uso e non può essere eliminato.")) from error
 
 
 @transaction.atomic

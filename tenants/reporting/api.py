@@ -33,7 +33,8 @@ def report_api_response(request, allowed, *, comune_filter: bool = True) -> Resp
         raise ValidationError({"comune": _("Comune sconosciuto.")})
     filters = filters_from(params, allowed, comune_filter=comune_filter)
     if filters.problems:
-        raise ValidationError({"detail": filters.problems})
+        # About the query as a whole, not one field: config/api.py joins them into "detail".
+        raise ValidationError(filters.problems)
     return Response(report_build(filters.query))
 
 

@@ -12,7 +12,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from src.appointments.models import Appointment, AppointmentTransition
-from src.appointments.services import SlotUnavailable, appointment_book
+from src.appointments.services import appointment_book
+from src.common.errors import Conflict
 from src.desks.models import ServiceDesk
 from src.hubs.models import Hub
 from tests.appointments.conftest import make_desk
@@ -50,8 +51,9 @@ def test_one_slot_many_racers_exactly_one_wins(cesena, committed_desk):
                 desk=committed_desk, start=start, topic="x", applicant_name=f"P{n}", email=f"p{n}@example.org"
             )
             won.append(n)
-        except SlotUnavailable as error:
-            refused.append(error.message)
+        except Conflict as error:
+            assert error.code == "slot_unavailable"
+            refused.append(str(error))
         except Exception as error:
             errors.append(error)
         finally:

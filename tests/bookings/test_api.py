@@ -51,6 +51,7 @@ def test_taken_seat_is_409_with_a_message(api, make_user, cowork, seats, tomorro
     assert response.json() == {
         "detail": "La postazione P1 è già prenotata in quell'orario: scegli un altro orario o un'altra postazione.",
         "code": "conflict",
+        "fields": {},
     }
 
 

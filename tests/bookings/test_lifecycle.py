@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from src.bookings.errors import BookingConflict, BookingError, BookingNotFound
 from src.bookings.jobs import bookings_complete, bookings_release_no_shows, holds_expire, reminders_send
 from src.bookings.models import Booking
 from src.bookings.selectors import hub_availability, person_active_count
@@ -15,6 +14,7 @@ from src.bookings.services import (
     booking_create,
     booking_mark_no_show,
 )
+from src.common.errors import Conflict, DomainError, NotFound
 from src.common.jobs import comune_jobs_run
 from tests.bookings.conftest import at, period
 
@@ -42,7 +42,7 @@ def test_cancel_before_the_deadline_frees_the_seat(booking, citizen, make_user, 
 def test_cancel_after_the_deadline_is_refused_for_the_citizen_not_the_operator(
     booking, citizen, cesena_operator, tomorrow
 ):
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         booking_cancel(booking=booking, actor=citizen, channel="web", now=at(tomorrow, "08:01"))
     assert info.value.code == "too_late_to_cancel"
     assert f"andava fatto entro il {tomorrow:%d/%m/%Y} 08:00 (2 ore prima dell'inizio)" in str(info.value)
@@ -54,22 +54,22 @@ def test_cancel_after_the_deadline_is_refused_for_the_citizen_not_the_operator(
 
 def test_cancelled_cannot_be_cancelled_again(booking, citizen, tomorrow):
     booking_cancel(booking=booking, actor=citizen, channel="web", now=at(tomorrow, "07:00"))
-    with pytest.raises(BookingError, match="è annullata: non si può annullare"):
+    with pytest.raises(DomainError, match="è annullata: non si può annullare"):
         booking_cancel(booking=booking, actor=citizen, channel="web", now=at(tomorrow, "07:00"))
 
 
 def test_citizen_check_in_inside_the_window(booking, citizen, tomorrow):
-    with pytest.raises(BookingError, match="Il check-in apre alle 09:30"):
+    with pytest.raises(DomainError, match="Il check-in apre alle 09:30"):
         booking_check_in(code=booking.code, actor=citizen, channel="web", now=at(tomorrow, "09:00"))
     done = booking_check_in(code=booking.code.lower(), actor=citizen, channel="web", now=at(tomorrow, "10:10"))
     assert done.state == "checked_in" and done.checked_in_at == at(tomorrow, "10:10")
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         booking_check_in(code=booking.code, actor=citizen, channel="web", now=at(tomorrow, "10:11"))
     assert info.value.code == "already_checked_in"
 
 
 def test_citizen_check_in_after_the_window_is_refused_operator_may(booking, citizen, cesena_operator, hub, tomorrow):
-    with pytest.raises(BookingError, match="Il check-in si è chiuso alle 10:30"):
+    with pytest.raises(DomainError, match="Il check-in si è chiuso alle 10:30"):
         booking_check_in(code=booking.code, actor=citizen, channel="web", now=at(tomorrow, "10:31"))
     done = booking_check_in(
         code=booking.code,
@@ -83,9 +83,9 @@ def test_citizen_check_in_after_the_window_is_refused_operator_may(booking, citi
 
 
 def test_someone_elses_code_is_not_found(booking, make_user, tomorrow):
-    with pytest.raises(BookingNotFound):
+    with pytest.raises(NotFound):
         booking_check_in(code=booking.code, actor=make_user(), channel="web", now=at(tomorrow, "10:00"))
-    with pytest.raises(BookingNotFound):
+    with pytest.raises(NotFound):
         booking_check_in(
             code="ZZZZZZZZ", actor=make_user(), channel="front_desk", by_staff=True, now=at(tomorrow, "10:00")
         )
@@ -95,7 +95,7 @@ def test_check_in_at_another_hub_is_refused(booking, cesena_operator, tomorrow):
     from tests.bookings.conftest import build_hub
 
     other = build_hub("altro-hub")
-    with pytest.raises(BookingError, match="è per l'hub Hub hub-test"):
+    with pytest.raises(DomainError, match="è per l'hub Hub hub-test"):
         booking_check_in(
             code=booking.code,
             actor=cesena_operator,
@@ -134,7 +134,7 @@ def test_a_walk_in_made_after_the_start_gets_its_own_window(citizen, cowork, sea
 
 
 def test_operator_marks_no_show_only_after_the_start(booking, cesena_operator, tomorrow):
-    with pytest.raises(BookingError, match="non si può ancora segnare"):
+    with pytest.raises(DomainError, match="non si può ancora segnare"):
         booking_mark_no_show(booking=booking, actor=cesena_operator, channel="front_desk", now=at(tomorrow, "09:59"))
     booking_mark_no_show(booking=booking, actor=cesena_operator, channel="front_desk", now=at(tomorrow, "10:05"))
     assert history(booking)[-1] == ("confirmed", "no_show", "front_desk")
@@ -187,7 +187,7 @@ def test_late_payment_for_a_place_taken_meanwhile_is_a_conflict(citizen, make_us
         channel="web",
         now=now + timedelta(minutes=17),
     )
-    with pytest.raises(BookingConflict):
+    with pytest.raises(Conflict):
         booking_confirm(booking=held, channel="system", now=now + timedelta(minutes=20))
     assert Booking.objects.get(pk=held.pk).state == "cancelled"
 

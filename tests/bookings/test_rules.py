@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from src.bookings.errors import BookingConflict, BookingError
 from src.bookings.models import Booking, BookingPolicy
 from src.bookings.services import booking_create, policy_update
+from src.common.errors import Conflict, DomainError
 from src.common.time import local_today
 from src.hubs.models import Closure, Layout, LayoutSchedule, SpecialOpening
 from tests.bookings.conftest import at, period
@@ -17,8 +17,8 @@ def book(person, space, seat, p, **kw):
     return booking_create(person=person, space=space, seat=seat, period=p, channel="web", **kw)
 
 
-def refusal(person, space, seat, p, **kw) -> BookingError:
-    with pytest.raises(BookingError) as info:
+def refusal(person, space, seat, p, **kw) -> DomainError:
+    with pytest.raises(DomainError) as info:
         book(person, space, seat, p, **kw)
     return info.value
 
@@ -38,7 +38,7 @@ def test_a_valid_booking_is_confirmed_with_a_code_and_a_transition(citizen, cowo
 
 def test_the_second_booking_of_a_seat_is_a_conflict_with_a_message(citizen, make_user, cowork, seats, tomorrow):
     book(citizen, cowork, seats[0], period(tomorrow, "10:00", "12:00"))
-    with pytest.raises(BookingConflict) as info:
+    with pytest.raises(Conflict) as info:
         book(make_user(), cowork, seats[0], period(tomorrow, "11:00", "12:00"))
     assert info.value.status == 409
     assert "La postazione P1 è già prenotata" in str(info.value)
@@ -46,10 +46,10 @@ def test_the_second_booking_of_a_seat_is_a_conflict_with_a_message(citizen, make
 
 def test_whole_room_conflicts_both_ways(citizen, make_user, cowork, seats, tomorrow):
     book(citizen, cowork, seats[0], period(tomorrow, "10:00", "11:00"))
-    with pytest.raises(BookingConflict, match="La sala Coworking è già occupata"):
+    with pytest.raises(Conflict, match="La sala Coworking è già occupata"):
         book(make_user(), cowork, None, period(tomorrow, "10:00", "12:00"))
     book(make_user(), cowork, None, period(tomorrow, "14:00", "16:00"))
-    with pytest.raises(BookingConflict):
+    with pytest.raises(Conflict):
         book(make_user(), cowork, seats[3], period(tomorrow, "15:00", "16:00"))
 
 
@@ -189,9 +189,9 @@ def test_daylight_saving_day(citizen, cowork, seats):
 
 
 def test_policy_validation(in_cesena):
-    with pytest.raises(BookingError):
+    with pytest.raises(DomainError):
         policy_update(slot_minutes=5)
-    with pytest.raises(BookingError):
+    with pytest.raises(DomainError):
         policy_update(unknown=1)
     assert BookingPolicy.objects.get().slot_minutes == 60
     assert Booking.objects.count() == 0

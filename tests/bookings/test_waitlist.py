@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from src.bookings.errors import BookingConflict, BookingError
 from src.bookings.jobs import bookings_release_no_shows, holds_expire
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.services import (
@@ -18,6 +17,7 @@ from src.bookings.services import (
     waitlist_leave,
     waitlist_offers_run,
 )
+from src.common.errors import Conflict, DomainError
 from tests.bookings.conftest import at, period
 
 
@@ -37,7 +37,7 @@ def join(person, space, seat, day, minutes_ago=0, **kw):
 
 
 def test_join_only_when_full(citizen, cowork, seats, tomorrow):
-    with pytest.raises(BookingError) as info:
+    with pytest.raises(DomainError) as info:
         join(citizen, cowork, None, tomorrow)
     assert info.value.code == "not_full"
     assert "C'è ancora posto" in str(info.value)
@@ -46,7 +46,7 @@ def test_join_only_when_full(citizen, cowork, seats, tomorrow):
 def test_join_a_taken_seat_once(citizen, full, cowork, seats, tomorrow):
     entry = join(citizen, cowork, seats[0], tomorrow)
     assert entry.state == "waiting"
-    with pytest.raises(BookingConflict, match="Sei già in lista d'attesa"):
+    with pytest.raises(Conflict, match="Sei già in lista d'attesa"):
         join(citizen, cowork, seats[0], tomorrow)
 
 
@@ -117,7 +117,7 @@ def test_unanswered_offer_expires_and_passes_on(full, make_user, cowork, tomorro
     e1.refresh_from_db()
     e2.refresh_from_db()
     assert (e1.state, e2.state) == ("expired", "offered")
-    with pytest.raises(BookingError, match="Non c'è un posto offerto"):
+    with pytest.raises(DomainError, match="Non c'è un posto offerto"):
         waitlist_accept(entry=e1, actor=first, channel="web", now=now + timedelta(minutes=32))
 
 

@@ -75,12 +75,12 @@ def test_bad_desk_input_is_a_400(cesena, cesena_admin, hub, method, path, payloa
     body = {"hub": hub.pk, **payload} if path == "desks/" else payload
     response = getattr(cesena_api(cesena_admin), method)(path.format(desk=desk.pk, hours=hours.pk), body)
     assert response.status_code == 400, response.content
-    assert field in response.json()["errors"]
+    assert field in response.json()["fields"]
 
 
 def test_bad_date_on_desk_intervals_is_a_400(cesena, hub):
     with tenant_context(cesena):
         desk = ServiceDesk.objects.create(hub=hub, kind="energia", name="Sportello Energia")
     response = cesena_api().get(f"desks/{desk.pk}/open-intervals/", date="mercoledì")
-    assert response.status_code == 400 and "date" in response.json()["errors"]
+    assert response.status_code == 400 and "date" in response.json()["fields"]
     assert cesena_api().get("desks/", hub="uno").status_code == 400

@@ -7,6 +7,8 @@ from src.hubs.models import Closure, HubPhoto, LayoutSchedule, OpeningHours, Spe
 from tests.hubs.api import cesena_api
 from tests.hubs.factories import make_hub, make_layout, make_space
 
+INVALID = "Dati non validi: controlla i campi indicati."
+
 
 @pytest.fixture
 def catalogue(cesena):
@@ -32,7 +34,7 @@ def catalogue(cesena):
         }
 
 
-# (method, path, payload, field named in the errors)
+# (method, path, payload, field named in the errors; None: the whole object, told in "detail")
 BAD_WRITES = [
     ("post", "hubs/", {"slug": "x", "address": "Via A", "town": "Cesena"}, "name"),
     ("post", "hubs/", {"name": "H", "slug": "non valido!", "address": "Via A", "town": "C"}, "slug"),
@@ -59,7 +61,7 @@ BAD_WRITES = [
         "post",
         "spaces/",
         {"hub": "{hub}", "name": "S", "kind": "meeting", "capacity": 2, "amenities": ["jacuzzi"]},
-        "amenities",
+        "amenities.0",  # the first item of the list
     ),
     ("post", "spaces/", {"hub": 999999, "name": "S", "kind": "meeting", "capacity": 2}, "hub"),
     (
@@ -69,12 +71,12 @@ BAD_WRITES = [
         "default_layout",
     ),
     ("patch", "spaces/{space}/", {"default_layout": "{other_layout}"}, "default_layout"),
-    ("post", "seats/", {"space": "{space}", "label": "P1"}, "non_field_errors"),  # label taken in that room
-    ("post", "seats/", {"space": "{space}", "label": "P9", "features": ["divano"]}, "features"),
+    ("post", "seats/", {"space": "{space}", "label": "P1"}, None),  # label taken in that room
+    ("post", "seats/", {"space": "{space}", "label": "P9", "features": ["divano"]}, "features.0"),
     ("patch", "seats/{seat}/", {"is_active": "forse"}, "is_active"),
     ("post", "layouts/", {"space": "{other_space}", "name": "L", "seats": ["{seat}"]}, "seats"),
     ("patch", "layouts/{layout}/", {"seats": [999999]}, "seats"),
-    ("post", "layout-schedules/", {"space": "{space}", "layout": "{layout}", "date": "2030-03-01"}, "non_field_errors"),
+    ("post", "layout-schedules/", {"space": "{space}", "layout": "{layout}", "date": "2030-03-01"}, None),
     ("post", "layout-schedules/", {"space": "{space}", "layout": "{other_layout}", "date": "2030-03-02"}, "layout"),
     ("patch", "layout-schedules/{schedule}/", {"date": "domani"}, "date"),
 ]
@@ -95,8 +97,11 @@ def test_bad_input_is_a_400_naming_the_field(catalogue, cesena_admin, method, pa
     response = getattr(api, method)(path.format(**catalogue), body)
     assert response.status_code == 400, response.content
     data = response.json()
-    assert data["detail"] == "Dati non validi."
-    assert field in data["errors"], data
+    if field is None:
+        assert data["fields"] == {} and data["detail"] != INVALID, data
+    else:
+        assert data["detail"] == INVALID
+        assert field in data["fields"], data
 
 
 def test_a_body_that_is_not_json_is_a_400(catalogue, cesena_admin):
@@ -118,7 +123,7 @@ def test_a_body_that_is_not_json_is_a_400(catalogue, cesena_admin):
 def test_bad_query_parameters_are_a_400(catalogue, path, params):
     response = cesena_api().get(path.format(**catalogue), **params)
     assert response.status_code == 400
-    assert response.json()["errors"]
+    assert response.json()["fields"]
 
 
 def test_unknown_ids_are_a_json_404(catalogue, cesena_admin):

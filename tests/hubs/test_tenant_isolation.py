@@ -104,7 +104,7 @@ def test_api_of_cesena_cannot_change_sarsinas_rows(cesena, sarsina, cesena_admin
     )
     # Pointing a new Cesena row at a Sarsina hub: that hub does not exist here.
     response = api.post("spaces/", {"hub": rows["hub"].pk, "name": "S", "kind": "meeting", "capacity": 2})
-    assert response.status_code == 400 and "hub" in response.json()["errors"]
+    assert response.status_code == 400 and "hub" in response.json()["fields"]
     with tenant_context(sarsina):
         assert Hub.objects.get(pk=rows["hub"].pk).name == NAME
         assert Space.objects.filter(pk=rows["space"].pk).exists()

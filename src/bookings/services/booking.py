@@ -11,13 +11,13 @@ from psycopg2 import errorcodes
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings import notifications
-from src.bookings.errors import BookingConflict, BookingError, BookingNotFound
 from src.bookings.models import Booking, BookingTransition
 from src.bookings.selectors import local_day, policy_get
 from src.bookings.services import rules
 from src.common.codes import code_new, code_normalize
 from src.common.contention import run_retrying
 from src.common.delivery import after_commit
+from src.common.errors import Conflict, DomainError, NotFound
 from src.common.time import hm, when
 from src.hubs.models import Hub, Seat, Space
 
@@ -62,13 +62,13 @@ def is_exclusion_violation(exc: IntegrityError) -> bool:
 
 
 def _save_converting_conflicts(booking: Booking, update_fields=None) -> None:
-    """Save inside a savepoint; SQLSTATE 23P01 (the exclusion constraint) becomes a BookingConflict."""
+    """Save inside a savepoint; SQLSTATE 23P01 (the exclusion constraint) becomes a Conflict."""
     try:
         with transaction.atomic():
             booking.save(update_fields=update_fields)
     except IntegrityError as exc:
         if is_exclusion_violation(exc):
-            raise BookingConflict(_conflict_message(booking.space, booking.seat)) from exc
+            raise Conflict(_conflict_message(booking.space, booking.seat)) from exc
         raise
 
 
@@ -136,7 +136,7 @@ def booking_create(
 
     `hold=True` makes a held booking (a payment is open, or a waitlist offer)
     that lapses after `hold_minutes` (default: the policy's) unless confirmed.
-    Raises BookingError (400) with a message, or BookingConflict (409) when
+    Raises DomainError (400) with a message, or Conflict (409) when
     the place is taken, as decided by the exclusion constraint. `notify=False`:
     no confirmation e-mail (demo and benchmark data).
     """
@@ -180,9 +180,7 @@ def booking_create(
     release_lapsed = False
     for _attempt in range(4):
         try:
-            return run_retrying(
-                partial(write, release_lapsed), on_give_up=lambda: BookingConflict(_busy_message(space, seat))
-            )
+            return run_retrying(partial(write, release_lapsed), on_give_up=lambda: Conflict(_busy_message(space, seat)))
         except IntegrityError as exc:
             pgcode = getattr(exc.__cause__, "pgcode", None)
             if pgcode == errorcodes.UNIQUE_VIOLATION:
@@ -192,8 +190,8 @@ def booking_create(
             if not release_lapsed and _lapsed_holds_on(space, seat, start, end, now).exists():
                 release_lapsed = True  # the place is held by a hold that lapsed: release it and retry
                 continue
-            raise BookingConflict(_conflict_message(space, seat)) from exc
-    raise BookingError(_("Non è stato possibile completare la prenotazione: riprova."))
+            raise Conflict(_conflict_message(space, seat)) from exc
+    raise DomainError(_("Non è stato possibile completare la prenotazione: riprova."))
 
 
 def _busy_message(space: Space, seat: Seat | None) -> str:
@@ -210,7 +208,7 @@ def _locked(booking: Booking) -> Booking:
             .get(pk=booking.pk)
         )
     except Booking.DoesNotExist:
-        raise BookingNotFound(_("Prenotazione non trovata.")) from None
+        raise NotFound(_("Prenotazione non trovata.")) from None
 
 
 def booking_confirm(
@@ -219,7 +217,7 @@ def booking_confirm(
     """A held booking becomes confirmed (payment received, waitlist offer accepted).
 
     A hold that already lapsed is confirmed again if the place is still free
-    (a late payment is never lost); if it was taken meanwhile, BookingConflict
+    (a late payment is never lost); if it was taken meanwhile, Conflict
     tells the caller to refund.
     """
     now = now or timezone.now()
@@ -229,13 +227,13 @@ def booking_confirm(
             return booking
         lapsed = booking.state == State.CANCELLED and booking.hold_expires_at is not None
         if booking.state != State.HELD and not lapsed:
-            raise BookingError(
+            raise DomainError(
                 _("La prenotazione %(code)s è %(state)s: non si può confermare.")
                 % {"code": booking.code, "state": booking.get_state_display()},
                 code="bad_state",
             )
         if booking.end <= now:
-            raise BookingConflict(_("Il periodo della prenotazione %(code)s è già passato.") % {"code": booking.code})
+            raise Conflict(_("Il periodo della prenotazione %(code)s è già passato.") % {"code": booking.code})
         from_state = booking.state
         booking.state = State.CONFIRMED
         booking.hold_expires_at = None
@@ -256,14 +254,14 @@ def booking_cancel(
     with transaction.atomic():
         booking = _locked(booking)
         if booking.state not in (State.HELD, State.CONFIRMED):
-            raise BookingError(
+            raise DomainError(
                 _("La prenotazione %(code)s è %(state)s: non si può annullare.")
                 % {"code": booking.code, "state": booking.get_state_display()},
                 code="bad_state",
             )
         deadline = booking.start - timedelta(hours=policy.cancel_deadline_hours)
         if booking.state == State.CONFIRMED and not by_staff and now > deadline:
-            raise BookingError(
+            raise DomainError(
                 _(
                     "Non è più possibile annullare la prenotazione %(code)s: andava fatto entro il %(deadline)s (%(hours)d ore prima dell'inizio)."
                 )
@@ -300,20 +298,20 @@ def booking_check_in(
             .first()
         )
         if booking is None or (not by_staff and booking.person_id != getattr(actor, "pk", None)):
-            raise BookingNotFound(_("Nessuna prenotazione con il codice %(code)s.") % {"code": code or "—"})
+            raise NotFound(_("Nessuna prenotazione con il codice %(code)s.") % {"code": code or "—"})
         if hub is not None and booking.hub_id != hub.pk:
-            raise BookingError(
+            raise DomainError(
                 _("La prenotazione %(code)s è per l'hub %(hub)s.") % {"code": code, "hub": booking.hub.name},
                 code="other_hub",
             )
         if booking.state == State.CHECKED_IN:
-            raise BookingError(
+            raise DomainError(
                 _("Check-in della prenotazione %(code)s già fatto alle %(at)s.")
                 % {"code": code, "at": hm(booking.checked_in_at)},
                 code="already_checked_in",
             )
         if booking.state != State.CONFIRMED:
-            raise BookingError(
+            raise DomainError(
                 _("La prenotazione %(code)s è %(state)s: il check-in non è possibile.")
                 % {"code": code, "state": booking.get_state_display()},
                 code="bad_state",
@@ -322,9 +320,9 @@ def booking_check_in(
         if by_staff:
             closes = booking.end
         if now < opens:
-            raise BookingError(_("Il check-in apre alle %(at)s.") % {"at": hm(opens)}, code="check_in_not_open")
+            raise DomainError(_("Il check-in apre alle %(at)s.") % {"at": hm(opens)}, code="check_in_not_open")
         if now >= closes:
-            raise BookingError(_("Il check-in si è chiuso alle %(at)s.") % {"at": hm(closes)}, code="check_in_closed")
+            raise DomainError(_("Il check-in si è chiuso alle %(at)s.") % {"at": hm(closes)}, code="check_in_closed")
         booking_move(booking, State.CHECKED_IN, actor=actor, channel=channel, at=now, checked_in_at=now)
     return booking
 
@@ -337,13 +335,13 @@ def booking_mark_no_show(
     with transaction.atomic():
         booking = _locked(booking)
         if booking.state != State.CONFIRMED:
-            raise BookingError(
+            raise DomainError(
                 _("La prenotazione %(code)s è %(state)s: non si può segnare come mancata presentazione.")
                 % {"code": booking.code, "state": booking.get_state_display()},
                 code="bad_state",
             )
         if now < booking.start:
-            raise BookingError(
+            raise DomainError(
                 _("La prenotazione %(code)s inizia alle %(at)s: non si può ancora segnare come mancata presentazione.")
                 % {"code": booking.code, "at": hm(booking.start)},
                 code="not_started",

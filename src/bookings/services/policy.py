@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 
-from src.bookings.errors import BookingError
 from src.bookings.models import BookingPolicy
 from src.bookings.selectors import policy_get
+from src.common.errors import DomainError
 
 EDITABLE = (
     "slot_minutes",
@@ -23,7 +23,7 @@ def policy_update(**changes) -> BookingPolicy:
     """Apply `changes` (any of EDITABLE) after the model's validation; existing bookings are not touched."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise BookingError(f"Campi sconosciuti: {', '.join(sorted(unknown))}.")
+        raise DomainError(f"Campi sconosciuti: {', '.join(sorted(unknown))}.")
     policy = policy_get()
     for name, value in changes.items():
         setattr(policy, name, value)
@@ -31,6 +31,6 @@ def policy_update(**changes) -> BookingPolicy:
         policy.full_clean()
     except ValidationError as exc:
         first_field, messages = next(iter(exc.message_dict.items()))
-        raise BookingError(messages[0], field=first_field) from exc
+        raise DomainError(messages[0], field=first_field) from exc
     policy.save()
     return policy

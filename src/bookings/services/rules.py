@@ -1,6 +1,6 @@
 """The checks a booking (or a place in the waitlist) must pass before it is written.
 
-Each refusal is a `BookingError` whose message tells the person what to change.
+Each refusal is a `DomainError` whose message tells the person what to change.
 The database still has the last word on overlaps (the exclusion constraint).
 """
 
@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from psycopg2.extras import DateTimeTZRange
 
-from src.bookings.errors import BookingError
 from src.bookings.models import Booking, BookingPolicy
 from src.bookings.selectors import Interval, local_day, person_active_count, spaces_on
+from src.common.errors import DomainError
 from src.common.time import dmy, hm, local_today, span
 from src.hubs.models import Seat, Space
 from src.hubs.selectors import hub_closure_on, hub_open_intervals
@@ -23,30 +23,30 @@ def period_bounds(period) -> Interval:
     """(start, end) from a DateTimeTZRange or a pair; both aware, start before end."""
     if isinstance(period, DateTimeTZRange):
         if period.isempty or period.lower is None or period.upper is None:
-            raise BookingError(_("Indica un inizio e una fine."), field="period")
+            raise DomainError(_("Indica un inizio e una fine."), field="period")
         start, end = period.lower, period.upper
     else:
         try:
             start, end = period
         except (TypeError, ValueError):
-            raise BookingError(_("Indica un inizio e una fine."), field="period") from None
+            raise DomainError(_("Indica un inizio e una fine."), field="period") from None
     if not isinstance(start, datetime) or not isinstance(end, datetime):
-        raise BookingError(_("Indica un inizio e una fine."), field="period")
+        raise DomainError(_("Indica un inizio e una fine."), field="period")
     if timezone.is_naive(start) or timezone.is_naive(end):
-        raise BookingError(_("Inizio e fine devono indicare il fuso orario."), field="period")
+        raise DomainError(_("Inizio e fine devono indicare il fuso orario."), field="period")
     if end <= start:
-        raise BookingError(_("La fine deve essere successiva all'inizio."), field="period")
+        raise DomainError(_("La fine deve essere successiva all'inizio."), field="period")
     return start, end
 
 
 def check_place(space: Space, seat: Seat | None, day) -> None:
     """The seat exists in the layout of that day, or the room may be booked whole."""
     if seat is not None and seat.space_id != space.pk:
-        raise BookingError(_("La postazione indicata non appartiene a questa sala."), field="seat")
+        raise DomainError(_("La postazione indicata non appartiene a questa sala."), field="seat")
     offer = spaces_on([space], day)[0]
     if seat is None:
         if not offer.whole_room:
-            raise BookingError(
+            raise DomainError(
                 _("La sala %(space)s non si prenota per intero: scegli una postazione.") % {"space": space.name},
                 code="whole_room_not_bookable",
                 field="seat",
@@ -57,7 +57,7 @@ def check_place(space: Space, seat: Seat | None, day) -> None:
             message = _("Il %(day)s la sala %(space)s è allestita per essere prenotata solo per intero.")
         else:
             message = _("La postazione %(seat)s non c'è nell'allestimento della sala %(space)s del %(day)s.")
-        raise BookingError(
+        raise DomainError(
             message % {"seat": seat.label, "space": space.name, "day": dmy(day)},
             code="seat_not_in_layout",
             field="seat",
@@ -70,13 +70,13 @@ def check_period(
     """Timing rules: not over, not too far ahead, not too long, inside opening hours, on slots."""
     hub = space.hub
     if not hub.is_published and not front_desk:
-        raise BookingError(_("Questo hub non accetta ancora prenotazioni online."), code="hub_not_published")
+        raise DomainError(_("Questo hub non accetta ancora prenotazioni online."), code="hub_not_published")
     if end <= now:
-        raise BookingError(_("Il periodo scelto è già passato."), code="in_the_past", field="period")
+        raise DomainError(_("Il periodo scelto è già passato."), code="in_the_past", field="period")
     day = local_day(start)
     last_day = local_today() + timedelta(days=policy.max_days_ahead)
     if day > last_day:
-        raise BookingError(
+        raise DomainError(
             ngettext(
                 "Si può prenotare al massimo %(days)d giorno in anticipo (fino al %(last)s).",
                 "Si può prenotare al massimo %(days)d giorni in anticipo (fino al %(last)s).",
@@ -87,7 +87,7 @@ def check_period(
             field="period",
         )
     if end - start > timedelta(hours=policy.max_hours):
-        raise BookingError(
+        raise DomainError(
             ngettext(
                 "Una prenotazione può durare al massimo %(hours)d ora.",
                 "Una prenotazione può durare al massimo %(hours)d ore.",
@@ -105,11 +105,11 @@ def check_period(
             message = _("L'hub è chiuso il %(day)s (%(reason)s).") % {"day": dmy(day), "reason": closure.reason}
         else:
             message = _("L'hub è chiuso il %(day)s.") % {"day": dmy(day)}
-        raise BookingError(message, code="hub_closed", field="period")
+        raise DomainError(message, code="hub_closed", field="period")
     opening = next(((a, b) for a, b in intervals if a <= start and end <= b), None)
     if opening is None:
         hours = ", ".join(f"{hm(a)}–{hm(b)}" for a, b in intervals)
-        raise BookingError(
+        raise DomainError(
             _("Il periodo %(period)s è fuori dall'orario di apertura dell'hub (quel giorno: %(hours)s).")
             % {"period": span(start, end), "hours": hours},
             code="outside_opening_hours",
@@ -118,7 +118,7 @@ def check_period(
     opens, closes = opening
     step = timedelta(minutes=policy.slot_minutes)
     if (start - opens) % step or ((end - opens) % step and end != closes):
-        raise BookingError(
+        raise DomainError(
             _(
                 "Le prenotazioni seguono slot di %(minutes)d minuti a partire dalle %(opens)s: scegli inizio e fine su questi orari."
             )
@@ -131,7 +131,7 @@ def check_period(
 def check_active_limit(*, policy: BookingPolicy, person, now: datetime) -> None:
     active = person_active_count(person, now)
     if active >= policy.max_active_per_person:
-        raise BookingError(
+        raise DomainError(
             ngettext(
                 "Hai già %(count)d prenotazione attiva: in questo comune se ne possono avere al massimo %(max)d.",
                 "Hai già %(count)d prenotazioni attive: in questo comune se ne possono avere al massimo %(max)d.",

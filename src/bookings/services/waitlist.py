@@ -9,12 +9,12 @@ from psycopg2 import errorcodes
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings import notifications
-from src.bookings.errors import BookingConflict, BookingError
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.selectors import free_seats, local_day, overlapping_active, policy_get, spaces_on, waiting_entries
 from src.bookings.services import rules
 from src.bookings.services.booking import booking_cancel, booking_confirm, booking_create
 from src.common.delivery import after_commit
+from src.common.errors import Conflict, DomainError
 from src.common.time import hm
 from src.hubs.models import Seat, Space
 
@@ -37,14 +37,14 @@ def waitlist_join(
     else:
         offer_seats = spaces_on([space], day)[0].seats
         if not offer_seats:
-            raise BookingError(
+            raise DomainError(
                 _("La sala %(space)s quel giorno non ha postazioni singole: non c'è lista d'attesa.")
                 % {"space": space.name},
                 code="no_waitlist",
             )
         full = not free_seats(space, (start, end), day=day)
     if not full:
-        raise BookingError(_("C'è ancora posto in quell'orario: puoi prenotare direttamente."), code="not_full")
+        raise DomainError(_("C'è ancora posto in quell'orario: puoi prenotare direttamente."), code="not_full")
     try:
         with transaction.atomic():
             return WaitlistEntry.objects.create(
@@ -52,7 +52,7 @@ def waitlist_join(
             )
     except IntegrityError as exc:
         if getattr(exc.__cause__, "pgcode", None) == errorcodes.UNIQUE_VIOLATION:
-            raise BookingConflict(_("Sei già in lista d'attesa per questo periodo."), code="already_waiting") from exc
+            raise Conflict(_("Sei già in lista d'attesa per questo periodo."), code="already_waiting") from exc
         raise
 
 
@@ -84,9 +84,9 @@ def waitlist_offer_next(*, space: Space, now: datetime | None = None) -> list[Wa
                         hold_minutes=minutes,
                         now=now,
                     )
-                except BookingConflict:
+                except Conflict:
                     continue  # that seat is still taken: try the next one
-                except BookingError:
+                except DomainError:
                     break  # the rules changed (layout, limit): the entry keeps waiting
                 entry.state = Entry.OFFERED
                 entry.offered_booking = booking
@@ -112,9 +112,9 @@ def waitlist_accept(*, entry: WaitlistEntry, actor, channel: str, now: datetime 
         entry = _locked_entry(entry)
         booking = entry.offered_booking
         if entry.state != Entry.OFFERED or booking is None:
-            raise BookingError(_("Non c'è un posto offerto da accettare."), code="no_offer")
+            raise DomainError(_("Non c'è un posto offerto da accettare."), code="no_offer")
         if booking.state != Booking.State.HELD or booking.hold_expires_at <= now:
-            raise BookingError(
+            raise DomainError(
                 _("L'offerta è scaduta alle %(at)s.") % {"at": hm(booking.hold_expires_at or now)}, code="offer_expired"
             )
         booking = booking_confirm(booking=booking, actor=actor, channel=channel, now=now, note="lista d'attesa")
@@ -128,7 +128,7 @@ def waitlist_decline(*, entry: WaitlistEntry, actor, channel: str, now: datetime
     with transaction.atomic():
         entry = _locked_entry(entry)
         if entry.state != Entry.OFFERED:
-            raise BookingError(_("Non c'è un posto offerto da rifiutare."), code="no_offer")
+            raise DomainError(_("Non c'è un posto offerto da rifiutare."), code="no_offer")
         entry.state = Entry.DECLINED
         entry.save(update_fields=["state"])
         booking = entry.offered_booking
@@ -146,7 +146,7 @@ def waitlist_leave(*, entry: WaitlistEntry, actor, channel: str, now: datetime |
     with transaction.atomic():
         entry = _locked_entry(entry)
         if entry.state != Entry.WAITING:
-            raise BookingError(_("Non sei più in lista d'attesa per questo periodo."), code="bad_state")
+            raise DomainError(_("Non sei più in lista d'attesa per questo periodo."), code="bad_state")
         entry.state = Entry.CANCELLED
         entry.save(update_fields=["state"])
     return entry
