@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from src.appointments import selectors, services
 from src.appointments.models import Appointment, Channel
 from src.hubs.permissions import can_operate_hub
+from src.idempotency.api import idempotent
 
 
 class SlotConflict(APIException):
@@ -149,6 +150,7 @@ class AppointmentListApi(APIView):
         return Response(AppointmentSerializer(selectors.appointments_for_person(request.user), many=True).data)
 
     @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer})
+    @idempotent
     def post(self, request):
         """Book a free slot; an account is not needed. 409 when the slot is taken."""
         data = BookSerializer(data=request.data)

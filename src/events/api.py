@@ -12,6 +12,7 @@ from src.events import selectors, services
 from src.events.errors import RegistrationError
 from src.events.models import Event, EventRegistration
 from src.hubs.permissions import can_operate_hub
+from src.idempotency.api import idempotent
 
 
 def _as_api_error(error: RegistrationError) -> APIException:
@@ -116,6 +117,7 @@ class EventRegistrationApi(APIView):
         return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(request=None, responses={201: RegistrationSerializer})
+    @idempotent
     def post(self, request, pk):
         """Register: a place if one is left, else the waitlist (state tells which). 409 if already registered."""
         try:
