@@ -276,6 +276,11 @@ def overlapping_active(space: Space, period: Interval):
     return Booking.objects.filter(space=space, state__in=ACTIVE_STATES, period__overlap=DateTimeTZRange(*period))
 
 
+def person_overlapping_active(person, space: Space, period: Interval) -> Booking | None:
+    """The person's own held, confirmed or checked-in booking of `space` overlapping `period`, if any."""
+    return overlapping_active(space, period).filter(person=person).order_by("id").first()
+
+
 def person_active_count(person, now: datetime) -> int:
     return Booking.objects.filter(person=person, state__in=ACTIVE_STATES, period__endswith__gt=now).count()
 
