@@ -64,6 +64,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "django.contrib.contenttypes",
     "src.common",
+    "src.idempotency",
     "src.portal",
     "src.hubs",
     "src.desks",

@@ -13,6 +13,7 @@ from src.appointments.models import Appointment, Channel
 from src.common.api import ERROR
 from src.common.errors import Forbidden, NotFound
 from src.hubs.permissions import can_operate_hub
+from src.idempotency.api import idempotent
 
 
 def _inline_enum(choices):
@@ -137,6 +138,7 @@ class AppointmentListApi(APIView):
         return Response(AppointmentSerializer(selectors.appointments_for_person(request.user), many=True).data)
 
     @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer, 400: ERROR, 409: ERROR})
+    @idempotent
     def post(self, request):
         """Book a free slot; an account is not needed. 409 when the slot is taken."""
         data = BookSerializer(data=request.data)

@@ -31,6 +31,7 @@ from src.common.api import ERROR
 from src.common.errors import DomainError, Forbidden, NotFound
 from src.common.time import local_today
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, can_operate_hub, may_see_unpublished
+from src.idempotency.api import idempotent
 
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK
@@ -76,6 +77,7 @@ class BookingListCreateView(APIView):
         request=PlaceIn,
         responses={201: BookingOut, 400: ERROR, 409: ERROR},
     )
+    @idempotent
     def post(self, request):
         data = PlaceIn(data=request.data)
         data.is_valid(raise_exception=True)

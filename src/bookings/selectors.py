@@ -295,6 +295,11 @@ def overlapping_active(space: Space, period: Interval, now: datetime | None = No
     )
 
 
+def person_overlapping_active(person, space: Space, period: Interval) -> Booking | None:
+    """The person's own held, confirmed or checked-in booking of `space` overlapping `period`, if any."""
+    return overlapping_active(space, period).filter(person=person).order_by("id").first()
+
+
 def person_active_count(person, now: datetime) -> int:
     return Booking.objects.occupying(now).filter(person=person, period__endswith__gt=now).count()
 

@@ -12,6 +12,7 @@ from src.common.errors import Forbidden, NotFound
 from src.events import selectors, services
 from src.events.models import Event, EventRegistration
 from src.hubs.permissions import can_operate_hub
+from src.idempotency.api import idempotent
 
 
 @extend_schema_field({"type": "string", "enum": EventRegistration.State.values})
@@ -110,6 +111,7 @@ class EventRegistrationApi(APIView):
         return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(request=None, responses={201: RegistrationSerializer, 400: ERROR, 404: ERROR, 409: ERROR})
+    @idempotent
     def post(self, request, pk):
         """Register: a place if one is left, else the waitlist (state tells which). 409 if already registered."""
         registration = services.event_register(

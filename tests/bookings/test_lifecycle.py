@@ -227,6 +227,7 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "reminders",
         "appointment_reminders",
         "event_reminders",
+        "idempotency_keys_expired",
     }
 
 

@@ -170,3 +170,89 @@ def test_offer_respects_the_active_limit(full, citizen, cowork, seats, tomorrow)
     booking_cancel(booking=full[0], actor=full[0].person, channel="web", now=at(tomorrow, "07:00"))
     entry.refresh_from_db()
     assert entry.state == "waiting"
+
+
+# --- One's own place is never waited for, nor offered twice ------------------------------------
+
+
+def test_cannot_join_for_a_slot_you_already_hold(full, cowork, seats, tomorrow):
+    mine = full[0]
+    for seat, hours in ((seats[0], ("10:00", "11:00")), (None, ("10:00", "11:00")), (seats[1], ("10:00", "12:00"))):
+        with pytest.raises(Conflict) as info:
+            waitlist_join(person=mine.person, space=cowork, seat=seat, period=period(tomorrow, *hours))
+        assert info.value.code == "already_booked"
+        assert str(info.value) == (
+            f"Hai già una prenotazione in quell'orario in Coworking (codice {mine.code}):"
+            " non serve metterti in lista d'attesa."
+        )
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_a_held_offer_counts_as_holding_the_place(full, citizen, cowork, seats, tomorrow):
+    entry = join(citizen, cowork, None, tomorrow, now=at(tomorrow, "07:00"))
+    booking_cancel(booking=full[0], actor=full[0].person, channel="web", now=at(tomorrow, "07:05"))
+    entry.refresh_from_db()
+    assert entry.offered_booking.state == "held"
+    with pytest.raises(Conflict, match="Hai già una prenotazione in quell'orario"):
+        join(citizen, cowork, seats[1], tomorrow, now=at(tomorrow, "07:06"))
+
+
+def test_a_booking_elsewhere_does_not_stop_joining(full, citizen, cowork, meeting, seats, tomorrow):
+    booking_create(person=citizen, space=meeting, period=period(tomorrow, "10:00", "11:00"), channel="web")
+    assert join(citizen, cowork, seats[0], tomorrow).state == "waiting"
+
+
+def test_pages_and_api_refuse_joining_for_your_own_slot(full, cowork, seats, tomorrow):
+    import json
+
+    from tests.conftest import host_client, page_text
+
+    client = host_client("cesena.localhost", full[0].person)
+    body = {
+        "space": cowork.pk,
+        "seat": seats[0].pk,
+        "start": at(tomorrow, "10:00").isoformat(),
+        "end": at(tomorrow, "11:00").isoformat(),
+    }
+    response = client.post("/api/v1/waitlist/", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("Hai già una prenotazione in quell'orario")
+    page = page_text(client.post("/lista-attesa/", body, follow=True))
+    assert "Hai già una prenotazione in quell'orario" in page and "Sei in lista d'attesa:" not in page
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_the_offer_skips_whoever_already_holds_a_place_then(full, citizen, make_user, cowork, seats, tomorrow):
+    """Waiting for seat P1, the citizen booked P2 when it freed; P1 freeing later goes to the next in line."""
+    now = at(tomorrow, "07:00")
+    waiting_for_p1 = join(citizen, cowork, seats[0], tomorrow, now=now)
+    booking_cancel(booking=full[1], actor=full[1].person, channel="web", now=now + timedelta(minutes=1))
+    booking_create(
+        person=citizen,
+        space=cowork,
+        seat=seats[1],
+        period=period(tomorrow, "10:00", "11:00"),
+        channel="web",
+        now=now + timedelta(minutes=2),
+    )
+    other = make_user()
+    next_in_line = join(other, cowork, None, tomorrow, now=now + timedelta(minutes=3))
+
+    booking_cancel(booking=full[0], actor=full[0].person, channel="web", now=now + timedelta(minutes=4))
+    waiting_for_p1.refresh_from_db()
+    next_in_line.refresh_from_db()
+    assert waiting_for_p1.state == "waiting" and waiting_for_p1.offered_booking is None
+    assert next_in_line.state == "offered" and next_in_line.offered_booking.seat == seats[0]
+    assert Booking.objects.filter(person=citizen, state__in=["held", "confirmed"]).count() == 1
+
+
+def test_two_entries_of_one_person_get_one_offer(full, citizen, cowork, seats, tomorrow):
+    now = at(tomorrow, "07:00")
+    for_p1 = join(citizen, cowork, seats[0], tomorrow, now=now)
+    for_any = join(citizen, cowork, None, tomorrow, now=now + timedelta(minutes=1))
+    # Two seats free at once (a place freed without a service): one pass, one offer for the citizen.
+    Booking.objects.filter(pk__in=[full[0].pk, full[1].pk]).update(state="cancelled")
+    assert waitlist_offers_run(now=now + timedelta(minutes=2)) == 1
+    for_p1.refresh_from_db()
+    for_any.refresh_from_db()
+    assert (for_p1.state, for_any.state) == ("offered", "waiting")

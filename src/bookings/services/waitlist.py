@@ -10,7 +10,15 @@ from psycopg2.extras import DateTimeTZRange
 
 from src.bookings import notifications
 from src.bookings.models import Booking, WaitlistEntry
-from src.bookings.selectors import free_seats, local_day, overlapping_active, policy_get, spaces_on, waiting_entries
+from src.bookings.selectors import (
+    free_seats,
+    local_day,
+    overlapping_active,
+    person_overlapping_active,
+    policy_get,
+    spaces_on,
+    waiting_entries,
+)
 from src.bookings.services import rules
 from src.bookings.services.booking import booking_cancel, booking_confirm, booking_create
 from src.common.delivery import after_commit
@@ -29,6 +37,18 @@ def waitlist_join(
     start, end = rules.period_bounds(period)
     policy = policy_get()
     rules.check_period(policy=policy, space=space, start=start, end=end, now=now)
+    # Before the "full" test: one's own booking is what makes the slot look full, and the
+    # offer would be one's own place back.
+    own = person_overlapping_active(person, space, (start, end))
+    if own is not None:
+        raise Conflict(
+            _(
+                "Hai già una prenotazione in quell'orario in %(space)s (codice %(code)s):"
+                " non serve metterti in lista d'attesa."
+            )
+            % {"space": space.name, "code": own.code},
+            code="already_booked",
+        )
     day = local_day(start)
     if seat is not None:
         rules.check_place(space, seat, day)
@@ -70,6 +90,10 @@ def waitlist_offer_next(*, space: Space, now: datetime | None = None) -> list[Wa
         # skip_locked: two jobs (or a job and a cancel) never offer the same entry twice.
         for entry in waiting_entries(space, now).select_for_update(skip_locked=True, of=("self",)):
             start, end = entry.period.lower, entry.period.upper
+            if person_overlapping_active(entry.person, space, (start, end)) is not None:
+                # They hold a place then already (booked after joining, or just offered through another
+                # entry of theirs): a second one would be theirs twice. The entry keeps waiting.
+                continue
             candidates = [entry.seat] if entry.seat else free_seats(space, (start, end))
             minutes = min(policy.waitlist_offer_minutes, max(1, int((end - now) / timedelta(minutes=1))))
             for seat in candidates:
