@@ -22,6 +22,7 @@ from src.bookings.serializers import (
     AvailabilityQuery,
     BookingOut,
     CheckInIn,
+    EventHoldOut,
     FrontDeskBookingOut,
     PlaceIn,
     PolicySerializer,
@@ -178,6 +179,7 @@ class FrontDeskSheetView(BookingAPIView):
                     for space, seats in sheet.free_now
                 ],
                 "seats_total": sheet.seats_total,
+                "events": EventHoldOut(sheet.events, many=True).data,
             }
         )
 
