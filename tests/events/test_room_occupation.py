@@ -142,6 +142,13 @@ def test_the_grid_and_the_front_desk_show_the_room_taken_by_the_event(
     assert hold_of(event).state == "confirmed"
 
 
+def test_todays_front_desk_page_names_the_event(hub, cowork, cesena, cesena_admin):
+    make_event(hub, cowork, local_today(), "23:00", "23:30")
+    page = page_text(host_client("cesena.localhost", cesena_admin).get(f"/accoglienza/{hub.slug}/"))
+    assert f"23:00–23:30 Coworking · Evento: {TITLE}" in page
+    assert "Nessuno atteso." in page
+
+
 def test_an_event_over_a_booked_room_is_refused_listing_the_bookings_and_saves_nothing(
     hub, cowork, seats, day, make_user
 ):
