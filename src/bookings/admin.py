@@ -92,6 +92,8 @@ class BookingAdmin(PolicyModelAdmin):
         "checked_in_at",
         "hold_expires_at",
         "reminder_sent_at",
+        "event_id",
+        "note",
     ]
     inlines = [TransitionInline]
     actions = [cancel_selected]

@@ -20,6 +20,7 @@ from src.bookings.serializers import (
     AvailabilityQuery,
     BookingOut,
     CheckInIn,
+    EventHoldOut,
     FrontDeskBookingOut,
     PlaceIn,
     PolicySerializer,
@@ -165,6 +166,7 @@ class FrontDeskSheetView(APIView):
                     for space, seats in sheet.free_now
                 ],
                 "seats_total": sheet.seats_total,
+                "events": EventHoldOut(sheet.events, many=True).data,
             }
         )
 

@@ -16,3 +16,13 @@ class BookingsConfig(AppConfig):
         policy = self.get_model("BookingPolicy")
         post_save.connect(policy_changed, sender=policy, dispatch_uid="booking-policy-save", weak=False)
         post_delete.connect(policy_changed, sender=policy, dispatch_uid="booking-policy-delete", weak=False)
+
+        # Events hold their room through src.common.occupancy, with a row of our table.
+        from src.bookings.services import occupancy
+        from src.common.occupancy import occupancy_register
+
+        occupancy_register(
+            check=occupancy.space_check_for_event,
+            hold=occupancy.space_hold_for_event,
+            release=occupancy.space_release_for_event,
+        )

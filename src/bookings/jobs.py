@@ -2,6 +2,9 @@
 
 Plain functions of `now`, ordered so that places are freed before they are offered.
 
+The room held for an event (`Booking.event_id`, no person) is left alone: it is
+never checked in, so it is no no-show, and it has nobody to remind.
+
 Each picks its rows with SKIP LOCKED, so two runners at once (two workers, or a
 job and a person's request) never move the same booking twice.
 """
@@ -41,6 +44,7 @@ def bookings_release_no_shows(*, now: datetime | None = None) -> int:
             Booking.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("space")
             .filter(state=State.CONFIRMED, period__startswith__lt=now - window, created_at__lt=now - window)
+            .filter(event_id__isnull=True)  # an event's room is never checked in: it is no no-show
         )
         for booking in late:
             booking_move(booking, State.NO_SHOW, actor=None, channel=SYSTEM, at=now, note="check-in non effettuato")
@@ -86,6 +90,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
     ahead = timedelta(hours=policy_get().reminder_hours)
     due = Booking.objects.select_related("person", "hub", "space", "seat").filter(
         state=State.CONFIRMED,
+        event_id__isnull=True,  # an event's room: nobody to remind
         reminder_sent_at__isnull=True,
         period__startswith__gt=now,
         period__startswith__lte=now + ahead,

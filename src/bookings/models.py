@@ -90,6 +90,11 @@ class BookingPolicy(models.Model):
             raise ValidationError({"max_hours": _("La durata massima non può essere più breve di uno slot.")})
 
 
+def event_label(title: str) -> str:
+    """How a room held for an event shows where a person's name would be."""
+    return _("Evento: %(title)s") % {"title": title}
+
+
 class BookingQuerySet(models.QuerySet):
     def occupying(self, now):
         """Bookings that hold their place at `now`: active, and not a hold that has lapsed.
@@ -115,8 +120,14 @@ class Booking(PeriodMixin, models.Model):
     # DO_NOTHING on rows in the public schema: Django's cascade would look for this table
     # in the public schema and fail; the foreign key still refuses deleting a person
     # who has bookings (people are deactivated, never deleted; see tenants/union/admin.py).
+    # Empty only on an event's row (see `event_id`).
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("persona"), on_delete=models.DO_NOTHING, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     hub = models.ForeignKey("hubs.Hub", verbose_name=_("hub"), on_delete=models.PROTECT, related_name="bookings")
     space = models.ForeignKey("hubs.Space", verbose_name=_("spazio"), on_delete=models.PROTECT, related_name="bookings")
@@ -145,6 +156,20 @@ class Booking(PeriodMixin, models.Model):
     checked_in_at = models.DateTimeField(_("check-in alle"), null=True, blank=True)
     hold_expires_at = models.DateTimeField(_("riserva valida fino a"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True)
+    # An event that uses the room occupies it with a row here, so the exclusion constraint
+    # covers it too: whole room, confirmed, channel "system", no person, the event's id
+    # and title. No foreign key: bookings never depend on events (src/common/occupancy.py).
+    event_id = models.BigIntegerField(_("evento"), null=True, blank=True, db_index=True, editable=False)
+    # db_default: plain INSERTs that name no note (scripts, benchmarks) still work.
+    note = models.CharField(
+        _("nota"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text=_("Per la sala di un evento: il suo titolo."),
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -175,6 +200,14 @@ class Booking(PeriodMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(state="held") | Q(hold_expires_at__isnull=False), name="booking_held_has_expiry"
             ),
+            # A person's booking, or the room held for an event.
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(event_id__isnull=False), name="booking_person_or_event"
+            ),
+            # One live hold of the room per event: moving an event moves its row.
+            models.UniqueConstraint(
+                fields=["event_id"], condition=Q(state__in=ACTIVE_STATES), name="booking_one_hold_per_event"
+            ),
         ]
 
     def __str__(self):
@@ -183,6 +216,18 @@ class Booking(PeriodMixin, models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def is_event_hold(self) -> bool:
+        """The room held for an event (no person): changed only through the event."""
+        return self.event_id is not None
+
+    @property
+    def holder_label(self) -> str:
+        """Who has the place: the person, or "Evento: <title>"."""
+        if self.is_event_hold:
+            return event_label(self.note)
+        return self.person.get_full_name() or self.person.email
 
     @property
     def place_label(self) -> str:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
-from src.bookings.models import ACTIVE_STATES, Booking, BookingPolicy, WaitlistEntry
+from src.bookings.models import ACTIVE_STATES, Booking, BookingPolicy, WaitlistEntry, event_label
 from src.common.cache import cached
 from src.common.time import ROME
 from src.hubs.catalogue_cache import catalogue_cached
@@ -121,10 +121,20 @@ class SeatRow:
 
 
 @dataclass
+class EventHold:
+    """The room held for an event (`Booking.event_id`): taken, and shown as "Evento: <title>"."""
+
+    label: str
+    start: datetime
+    end: datetime
+
+
+@dataclass
 class SpaceRow:
     space: Space
     whole_room: SeatRow | None
     seats: list[SeatRow]
+    events: list[EventHold] = field(default_factory=list)
 
 
 @dataclass
@@ -162,12 +172,15 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
     taken_seat: dict[int, list[Interval]] = {}
     taken_room: dict[int, list[Interval]] = {}  # whole-room bookings, and any booking of the room
     taken_whole: dict[int, list[Interval]] = {}  # whole-room bookings only
-    for space_id, seat_id, period in (
+    events: dict[int, list[EventHold]] = {}  # rooms held for events (whole-room rows too)
+    for space_id, seat_id, period, event_id, note in (
         Booking.objects.occupying(now)
         .filter(hub=hub, period__overlap=DateTimeTZRange(start, end))
-        .values_list("space_id", "seat_id", "period")
+        .values_list("space_id", "seat_id", "period", "event_id", "note")
     ):
         interval = (period.lower, period.upper)
+        if event_id is not None:
+            events.setdefault(space_id, []).append(EventHold(event_label(note), *interval))
         taken_room.setdefault(space_id, []).append(interval)
         if seat_id is None:
             taken_whole.setdefault(space_id, []).append(interval)
@@ -190,7 +203,8 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
         if offer.whole_room:
             whole = SeatRow(seat=None, free=[free(s, taken_room.get(offer.space.pk, [])) for s in slots])
         if rows or whole:
-            availability.spaces.append(SpaceRow(space=offer.space, whole_room=whole, seats=rows))
+            held = sorted(events.get(offer.space.pk, []), key=lambda e: e.start)
+            availability.spaces.append(SpaceRow(space=offer.space, whole_room=whole, seats=rows, events=held))
     return availability
 
 
@@ -248,6 +262,7 @@ class FrontDeskSheet:
     closed: list[Booking]  # completed, no-show, cancelled
     free_now: list[tuple[Space, list[Seat]]]  # seats free at this moment, by space
     seats_total: int
+    events: list[Booking] = field(default_factory=list)  # rooms held for events (no person, no check-in)
 
     @property
     def free_now_count(self) -> int:
@@ -263,9 +278,11 @@ def front_desk_sheet(hub: Hub, day: date, *, now: datetime | None = None) -> Fro
         .select_related("person", "space", "seat")
         .order_by("period", "space__name", "seat__label")
     )
-    expected = [b for b in bookings if b.state in ("held", "confirmed")]
-    checked_in = [b for b in bookings if b.state == "checked_in"]
-    closed = [b for b in bookings if b.state not in ACTIVE_STATES]
+    events = [b for b in bookings if b.is_event_hold and b.is_active]
+    people = [b for b in bookings if not b.is_event_hold]
+    expected = [b for b in people if b.state in ("held", "confirmed")]
+    checked_in = [b for b in people if b.state == "checked_in"]
+    closed = [b for b in people if b.state not in ACTIVE_STATES]
 
     busy_now = [b for b in bookings if b.is_active and b.period.lower <= now < b.period.upper]
     whole_taken = {b.space_id for b in busy_now if b.seat_id is None}
@@ -286,6 +303,7 @@ def front_desk_sheet(hub: Hub, day: date, *, now: datetime | None = None) -> Fro
         closed=closed,
         free_now=free_now,
         seats_total=seats_total,
+        events=events,
     )
 
 

@@ -80,6 +80,18 @@ class FrontDeskBookingOut(BookingOut):
         fields = [*BookingOut.Meta.fields, "person_email", "person_name"]
 
 
+class EventHoldOut(serializers.ModelSerializer):
+    """A room held for an event: taken for its period, no person, no check-in."""
+
+    start = serializers.DateTimeField(source="period.lower")
+    end = serializers.DateTimeField(source="period.upper")
+    label = serializers.CharField(source="holder_label", help_text=_("«Evento: <titolo>»."))
+
+    class Meta:
+        model = Booking
+        fields = ["code", "space", "start", "end", "label"]
+
+
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = BookingPolicy

@@ -52,6 +52,7 @@ def availability(request, hub_slug):
             row.space,
             list(zip(grid.slots, row.whole_room.free)) if row.whole_room else None,
             [(seat_row.seat, list(zip(grid.slots, seat_row.free))) for seat_row in row.seats],
+            row.events,
         )
         for row in grid.spaces
     ]

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from src.common.occupancy import SpaceOccupied
 from src.events.models import Event
 from src.hubs.models import Hub, Space
 
@@ -54,8 +55,16 @@ def _next(weekday: int, at: time) -> datetime:
     return datetime.combine(today + timedelta(days=days), at, tzinfo=timezone.get_default_timezone())
 
 
-@transaction.atomic
 def _ensure(hub: Hub, plan) -> bool:
+    try:
+        return _ensure_in(hub, plan, room=True)
+    except SpaceOccupied:
+        # Someone booked the room at that time (a demo in use): the event goes on without it.
+        return _ensure_in(hub, plan, room=False)
+
+
+@transaction.atomic
+def _ensure_in(hub: Hub, plan, *, room: bool) -> bool:
     _slug, title, kind, description, weekday, at, hours, capacity, room_kind = plan
     starts = _next(weekday, at)
     event, created = Event.objects.get_or_create(
@@ -67,13 +76,15 @@ def _ensure(hub: Hub, plan) -> bool:
             "starts_at": starts,
             "ends_at": starts + timedelta(hours=hours),
             "capacity": capacity,
-            "space": hub.spaces.filter(kind=room_kind).first() if room_kind else None,
+            "space": hub.spaces.filter(kind=room_kind).first() if room_kind and room else None,
         },
     )
     if not created and event.ends_at < timezone.now():
-        # A demo loaded weeks ago: move the event to its next date, so the demo has something on.
+        # A demo loaded weeks ago: move the event (and the room it holds) to its next date.
         event.starts_at, event.ends_at = starts, starts + timedelta(hours=hours)
-        event.save(update_fields=["starts_at", "ends_at"])
+        if not room:
+            event.space = None
+        event.save(update_fields=["starts_at", "ends_at", "space"])
     return created
 
 

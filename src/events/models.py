@@ -3,11 +3,17 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from src.common import occupancy
 from src.common.channels import Channel
+
+# The fields whose change moves (or frees) the room the event holds.
+ROOM_FIELDS = frozenset({"space", "space_id", "hub", "hub_id", "starts_at", "ends_at", "is_published", "title"})
 
 
 class Event(models.Model):
@@ -43,12 +49,44 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Save, and hold the event's room for its period (or free it), in one transaction:
+        when the room is taken (`occupancy.SpaceOccupied`, listing the bookings) nothing is saved."""
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None or ROOM_FIELDS.intersection(update_fields):
+                self.room_sync()
+
     def clean(self):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("La fine dell'evento deve essere successiva all'inizio.")})
         if self.space_id and self.hub_id and self.space.hub_id != self.hub_id:
             raise ValidationError({"space": _("Lo spazio deve appartenere all'hub dell'evento.")})
+        if self._holds_room():
+            # Bookings in the way are listed to the administrator. In the admin's transaction the
+            # room then stays locked until the save, so the hold below cannot lose a race.
+            occupancy.space_check_for_event(space=self.space, start=self.starts_at, end=self.ends_at, event_id=self.pk)
+
+    def _holds_room(self) -> bool:
+        # Cancelling an event is unpublishing it: an unpublished event (or a draft) leaves its room free.
+        return bool(self.space_id and self.is_published and self.starts_at and self.ends_at)
+
+    def room_sync(self) -> None:
+        """The room held for this event, as the event is now: held for its period, or free."""
+        if self._holds_room():
+            occupancy.space_hold_for_event(
+                space=self.space, start=self.starts_at, end=self.ends_at, event_id=self.pk, label=self.title
+            )
+        else:
+            occupancy.space_release_for_event(event_id=self.pk)
+
+
+@receiver(post_delete, sender=Event, dispatch_uid="events_free_room")
+def _free_room(sender, instance: Event, **kwargs) -> None:
+    # A signal, not Event.delete(): the admin's bulk delete deletes a queryset. Same transaction.
+    occupancy.space_release_for_event(event_id=instance.pk)
 
 
 class EventRegistration(models.Model):

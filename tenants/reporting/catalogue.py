@@ -9,7 +9,8 @@ from the models: tables from `Model._meta.db_table`, states from the models'
 TextChoices and the state sets the models already define. `SQL` hands them to
 the templates already quoted: `{table.booking}` is Booking's table as an
 identifier, `{booking.cancelled}` that state as a literal, `{booking.occupying}`
-the parenthesised list of the occupying states, ready for `IN`.
+the parenthesised list of the occupying states, ready for `IN`, and
+`{booking.of_people}` the condition that leaves out the rooms held for events.
 
 This is the one place where tenants/ (the public schema's code) imports src/
 models, provisioning and demo data aside: the union reads the comuni's tables
@@ -59,6 +60,12 @@ BOOKING_OCCUPYING = (BookingState.CONFIRMED, BookingState.CHECKED_IN, BookingSta
 BOOKING_ATTENDED = (BookingState.CHECKED_IN, BookingState.COMPLETED)
 # Rows that are no person's use of a hub: not paid yet, or called off.
 BOOKING_NOT_PEOPLE = (BookingState.HELD, BookingState.CANCELLED)
+# A room held for an event is a row of the bookings table too (src/common/occupancy.py:
+# `event_id` set, no person), so the exclusion constraint covers it. It is no booking:
+# every booking measure (counts, hours, occupancy, people, no-shows) leaves it out, and
+# events are measured from their own tables (registrations, attendance). Every template
+# that reads {table.booking} calls it `b` and adds `AND {booking.of_people}`.
+BOOKING_OF_PEOPLE = f"b.{quote_ident(Booking._meta.get_field('event_id').column)} IS NULL"
 
 
 def db_table(name: str) -> str:
@@ -70,10 +77,12 @@ def sql_list(values) -> str:
     return "(" + ", ".join(quote_literal(str(v)) for v in values) + ")"
 
 
-def _states(choices, **groups) -> SimpleNamespace:
-    """Each state as a literal ({booking.no_show}), each group as a list ({booking.occupying})."""
+def _states(choices, conditions=None, **groups) -> SimpleNamespace:
+    """Each state as a literal ({booking.no_show}), each group as a list ({booking.occupying}),
+    and ready-made conditions ({booking.of_people})."""
     names = {member.name.lower(): quote_literal(member.value) for member in choices}
     names.update({group: sql_list(values) for group, values in groups.items()})
+    names.update(conditions or {})
     return SimpleNamespace(**names)
 
 
@@ -81,7 +90,11 @@ def _states(choices, **groups) -> SimpleNamespace:
 SQL = {
     "table": SimpleNamespace(**{name: quote_ident(db_table(name)) for name in MODELS}),
     "booking": _states(
-        BookingState, occupying=BOOKING_OCCUPYING, attended=BOOKING_ATTENDED, not_people=BOOKING_NOT_PEOPLE
+        BookingState,
+        {"of_people": BOOKING_OF_PEOPLE},
+        occupying=BOOKING_OCCUPYING,
+        attended=BOOKING_ATTENDED,
+        not_people=BOOKING_NOT_PEOPLE,
     ),
     "appointment": _states(AppointmentState),
     "registration": _states(RegistrationState, seated=EventRegistration.SEATED_STATES),

@@ -200,15 +200,26 @@ def _busy_message(space: Space, seat: Seat | None) -> str:
     }
 
 
+def _not_an_event_hold(booking: Booking) -> Booking:
+    if booking.is_event_hold:
+        raise DomainError(
+            _("%(code)s è la sala riservata per un evento: si sposta o si libera modificando l'evento.")
+            % {"code": booking.code},
+            code="event_hold",
+        )
+    return booking
+
+
 def _locked(booking: Booking) -> Booking:
     try:
-        return (
+        locked = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("hub", "space", "seat", "person")
             .get(pk=booking.pk)
         )
     except Booking.DoesNotExist:
         raise NotFound(_("Prenotazione non trovata.")) from None
+    return _not_an_event_hold(locked)
 
 
 def booking_confirm(
@@ -299,6 +310,7 @@ def booking_check_in(
         )
         if booking is None or (not by_staff and booking.person_id != getattr(actor, "pk", None)):
             raise NotFound(_("Nessuna prenotazione con il codice %(code)s.") % {"code": code or "—"})
+        _not_an_event_hold(booking)
         if hub is not None and booking.hub_id != hub.pk:
             raise DomainError(
                 _("La prenotazione %(code)s è per l'hub %(hub)s.") % {"code": code, "hub": booking.hub.name},

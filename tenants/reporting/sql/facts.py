@@ -16,7 +16,9 @@ never typed here. Query parameters: `%(w_start)s` and
 States (catalogue.py, from src/bookings/models.py): a booking "occupies" its
 seat when confirmed, checked in or completed; "attended" means checked in or
 completed; held bookings (payment not done yet) are not bookings yet; no-shows
-and cancellations are counted but do not occupy.
+and cancellations are counted but do not occupy. A room held for an event (a row
+with `event_id`, no person) is no booking at all: `{booking.of_people}` leaves it
+out of every booking fact; events are measured by `event_day`.
 """
 
 from dataclasses import dataclass
@@ -76,6 +78,7 @@ SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::d
 FROM {s}.{table.booking} b
 CROSS JOIN LATERAL (SELECT date_part('epoch', upper(b.period) - lower(b.period)) / 3600.0 AS hours) x
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
+  AND {booking.of_people}
 GROUP BY b.hub_id, b.space_id, 4
 """,
     index=("space_id",),
@@ -101,6 +104,7 @@ SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::d
 FROM {s}.{table.booking} b
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
   AND b.state NOT IN {booking.not_people}
+  AND {booking.of_people}
 GROUP BY b.hub_id, b.space_id, 4, b.person_id
 """,
     index=("person_id",),
@@ -124,6 +128,7 @@ CROSS JOIN LATERAL (SELECT lower(b.period) AT TIME ZONE {tz} AS lo, upper(b.peri
 CROSS JOIN LATERAL generate_series(date_trunc('hour', t.lo), t.hi - interval '1 microsecond', interval '1 hour') AS slot
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
   AND b.state IN {booking.occupying}
+  AND {booking.of_people}
 GROUP BY b.hub_id, 3, 4
 """,
 )
