@@ -1,6 +1,5 @@
 """Public open-data pages: the dataset's description, its CSV and its DCAT-AP_IT metadata."""
 
-import csv
 import json
 
 from django.http import HttpResponse, JsonResponse
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenants.reporting.commuting import emission_factor
+from tenants.reporting.csv_export import SafeWriter
 from tenants.reporting.opendata import (
     COLUMNS,
     DATASET_SLUG,
@@ -56,7 +56,7 @@ def open_data_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{DATASET_SLUG}.csv"'
     response["Link"] = f'<{LICENCE_URI}>; rel="license"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow([key for key, _label in COLUMNS])
     for row in data.rows:
         writer.writerow(["" if row.get(key) is None else row[key] for key, _label in COLUMNS])

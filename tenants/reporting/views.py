@@ -4,8 +4,6 @@ The comune dashboard (src/portal/reports.py) uses `dashboard_response` and
 `table_csv_response` with its own comune as the only one allowed.
 """
 
-import csv
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tenants.comuni.selectors import union_url
 from tenants.reporting.access import comuni_visible_to, union_dashboard_allowed
+from tenants.reporting.csv_export import SafeWriter
 from tenants.reporting.filters import filters_from
 from tenants.reporting.periods import KINDS
 from tenants.reporting.selectors import Timings, report_build
@@ -63,7 +62,7 @@ def table_csv_response(request, key: str, *, allowed, comune_filter: bool, filen
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     # A BOM so that spreadsheet programs read the accents right.
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow([column.label for column in table.columns])
     for row in table.rows:
         writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in table.columns])
