@@ -1,16 +1,35 @@
 """The comune (tenant) and its hostnames. Lives in the public schema."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+
+# The slug becomes a subdomain (a DNS label) and, with "-" as "_", the schema's name
+# (tenants/comuni/sql.py checks every schema name against the same shape).
+SLUG_SHAPE = RegexValidator(
+    r"^[a-z][a-z0-9-]{0,40}[a-z0-9]$",
+    _("Solo lettere minuscole senza accenti, cifre e trattini (non all'inizio o alla fine), da 2 a 42 caratteri."),
+)
+RESERVED_SLUGS = {"public", "comune_template", "information_schema", "www", "api", "admin", "static", "media"}
+
+
+def slug_not_reserved(value: str) -> None:
+    if value.replace("-", "_") in RESERVED_SLUGS or value.startswith("pg-"):
+        raise ValidationError(_("«%(slug)s» è un nome riservato: scegline un altro.") % {"slug": value})
 
 
 class Municipality(TenantMixin):
     """A comune of the union: one PostgreSQL schema, named after its slug."""
 
     name = models.CharField(_("nome"), max_length=100)
-    slug = models.SlugField(_("slug"), unique=True, help_text=_("Sottodominio della piattaforma."))
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        validators=[SLUG_SHAPE, slug_not_reserved],
+        help_text=_("Sottodominio della piattaforma, ad esempio «sarsina»."),
+    )
     istat_code = models.CharField(_("codice ISTAT"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")])
     province = models.CharField(_("provincia"), max_length=2, validators=[RegexValidator(r"^[A-Z]{2}$")])
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from tenants.comuni.models import Domain, Municipality
+from tenants.comuni.services import municipality_create, platform_domain
 from tenants.identity.admin_access import PolicyAdminSite, PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.models import Role, User
 from tenants.identity.policy import Action
@@ -27,8 +28,26 @@ class DomainInline(PolicyTabularInline):
 class MunicipalityAdmin(PolicyModelAdmin):
     edit_action = Action.MANAGE_COMUNI
     list_display = ["name", "slug", "istat_code", "province", "schema_name"]
-    readonly_fields = ["schema_name"]
+    fields = ["name", "slug", "istat_code", "province", "schema_name"]
     inlines = [DomainInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug names the schema and the subdomain: fixed once the comune exists.
+        return ["schema_name"] if obj is None else ["slug", "schema_name"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # A new comune goes through the same service as `create_comune`: schema (cloned
+        # from the template), platform domain, then the domains typed in the inline.
+        outcome = municipality_create(slug=obj.slug, name=obj.name, istat_code=obj.istat_code, province=obj.province)
+        obj.pk, obj.schema_name = outcome.municipality.pk, outcome.municipality.schema_name
+        obj._state.adding = False
+        messages.success(
+            request,
+            _("Comune creato: schema «%(schema)s», sito %(domain)s (in %(seconds).1f s).")
+            % {"schema": obj.schema_name, "domain": platform_domain(obj.slug), "seconds": outcome.seconds},
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # a comune's schema is never dropped from a web form

@@ -61,3 +61,47 @@ def test_bad_istat_code_is_refused_with_a_message(db):
     with pytest.raises(CommandError, match="codice ISTAT|istat_code"):
         _run("create_comune", "atlantide", name="Atlantide", istat="12", province="FC")
     assert not Municipality.objects.filter(slug="atlantide").exists()
+
+
+def test_hostile_slugs_are_refused_at_creation(db):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from tenants.comuni.services import municipality_create
+
+    for slug in ('x";drop schema public;--', "Cesena", "pg-toast", "public", "comune_template", "-a", "a" * 60):
+        with pytest.raises(ValidationError):
+            municipality_create(slug=slug, name="X", istat_code="099999", province="FC")
+    assert not Municipality.objects.filter(istat_code="099999").exists()
+
+
+def test_union_staff_add_a_comune_from_the_union_admin(db, union_staff):
+    from tests.conftest import host_client, page_text
+
+    client = host_client("localhost", union_staff)
+    form = {
+        "name": "Gambettola",
+        "slug": "gambettola",
+        "istat_code": "040015",
+        "province": "FC",
+        "domains-TOTAL_FORMS": "1",
+        "domains-INITIAL_FORMS": "0",
+        "domains-0-domain": "servizi.comune.gambettola.fc.it",
+        "domains-0-is_primary": "",
+    }
+    response = client.post("/admin/comuni/municipality/add/", form, follow=True)
+    assert response.status_code == 200, page_text(response)[:500]
+    assert "Comune creato: schema «gambettola»" in page_text(response)
+    comune = Municipality.objects.get(slug="gambettola")
+    assert sorted(comune.domains.values_list("domain", flat=True)) == [
+        "gambettola.localhost",
+        "servizi.comune.gambettola.fc.it",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('gambettola.bookings_booking')")
+        assert cursor.fetchone()[0] is not None
+    hostile = {**form, "slug": "pg-x", "istat_code": "040016", "domains-0-domain": "servizi.example.org"}
+    refused = client.post("/admin/comuni/municipality/add/", hostile)
+    assert refused.status_code == 200 and "è un nome riservato" in page_text(refused)
+    assert not Municipality.objects.filter(istat_code="040016").exists()
+    connection.set_schema_to_public()
