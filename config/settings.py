@@ -64,6 +64,7 @@ TENANT_APPS = [
     "django.contrib.admin",
     "django.contrib.contenttypes",
     "src.common",
+    "src.outbox",
     "src.portal",
     "src.hubs",
     "src.desks",
@@ -173,6 +174,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # the jobs write their effects; nobody waits for a return value
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "config.beat:ComuniScheduler"
+# With a broker (production), a committed outbox message is drained at once by the task
+# `outbox.drain` (src/outbox/tasks.py), not at the next minute's round; `make run` has none
+# and drains every few seconds instead (config/devserver.py).
+OUTBOX_CELERY = env.bool(
+    "OUTBOX_CELERY", default=bool(env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default=""))
+)
 from celery.schedules import crontab  # noqa: E402 - beside the schedule that uses it
 
 CELERY_BEAT_SCHEDULE = {

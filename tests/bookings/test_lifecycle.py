@@ -226,6 +226,7 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "reminders",
         "appointment_reminders",
         "event_reminders",
+        "outbox",
     }
 
 

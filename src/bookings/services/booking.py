@@ -14,7 +14,6 @@ from src.bookings.models import Booking, BookingTransition
 from src.bookings.selectors import local_day, policy_get
 from src.bookings.services import rules
 from src.common.codes import code_new, code_normalize
-from src.common.delivery import after_commit
 from src.common.time import hm, when
 from src.hubs.models import Hub, Seat, Space
 
@@ -141,7 +140,7 @@ def booking_create(
         _insert(booking)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
         if booking.state == State.CONFIRMED and notify:
-            after_commit(notifications.booking_confirmed, booking)
+            notifications.booking_confirmed_later(booking)
     return booking
 
 
@@ -184,7 +183,7 @@ def booking_confirm(
         booking.hold_expires_at = None
         _save_converting_conflicts(booking, update_fields=["state", "hold_expires_at"])
         transition_record(booking=booking, from_state=from_state, actor=actor, channel=channel, at=now, note=note)
-        after_commit(notifications.booking_confirmed, booking)
+        notifications.booking_confirmed_later(booking)
     return booking
 
 
@@ -217,7 +216,7 @@ def booking_cancel(
         # An explicit cancel is final: clearing the hold means a late payment will not revive it.
         booking_move(booking, State.CANCELLED, actor=actor, channel=channel, at=now, note=note, hold_expires_at=None)
         if was_confirmed:
-            after_commit(notifications.booking_cancelled, booking)
+            notifications.booking_cancelled_later(booking)
         _offer_freed_place(booking, now)
     return booking
 
