@@ -168,7 +168,8 @@ CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
 
 # Celery (config/celery.py): each task carries its comune's schema (tenant-schemas-celery);
 # beat sends the periodic jobs to every comune each minute (config/beat.py). Production
-# only: `make run` runs the same jobs with `run_comune_jobs --every 60`, without Redis.
+# only: `make run` runs the same jobs with `run_comune_jobs --every 60` (and the outbox
+# alone every 2 s), without Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # the jobs write their effects; nobody waits for a return value
