@@ -65,6 +65,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "src.common",
     "src.idempotency",
+    "src.outbox",
     "src.portal",
     "src.hubs",
     "src.desks",
@@ -178,12 +179,19 @@ SESSION_CACHE_ALIAS = "sessions"
 
 # Celery (config/celery.py): each task carries its comune's schema (tenant-schemas-celery);
 # beat sends the periodic jobs to every comune each minute (config/beat.py). Production
-# only: `make run` runs the same jobs with `run_comune_jobs --every 60`, without Redis.
+# only: `make run` runs the same jobs with `run_comune_jobs --every 60` (and the outbox
+# alone every 2 s), without Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # the jobs write their effects; nobody waits for a return value
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "config.beat:ComuniScheduler"
+# With a broker (production), a committed outbox message is drained at once by the task
+# `outbox.drain` (src/outbox/tasks.py), not at the next minute's round; `make run` has none
+# and drains every few seconds instead (config/devserver.py).
+OUTBOX_CELERY = env.bool(
+    "OUTBOX_CELERY", default=bool(env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default=""))
+)
 from celery.schedules import crontab  # noqa: E402 - beside the schedule that uses it
 
 CELERY_BEAT_SCHEDULE = {

@@ -25,6 +25,9 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # WhiteNoise warns on every request when collectstatic has never run (a fresh clone).
     settings.STATIC_ROOT.mkdir(exist_ok=True)
+    # A REDIS_URL in the environment must not make every test send Celery tasks to it;
+    # tests/tasks/ turns this on against its own worker.
+    settings.OUTBOX_CELERY = False
 
 
 def _comune(slug):
@@ -82,6 +85,20 @@ def page_text(response) -> str:
     """The page's text as a person reads it: no tags, entities decoded, spaces folded."""
     text = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def drain_outbox(municipality=None) -> int:
+    """Send what the outbox holds, as the drain does outside the request: the due messages of
+    `municipality` (else of the current comune). Returns how many were sent."""
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from src.outbox.services import outbox_drain
+
+    if municipality is None:
+        return outbox_drain(now=timezone.now(), limit=1000)
+    with tenant_context(municipality):
+        return outbox_drain(now=timezone.now(), limit=1000)
 
 
 def host_client(host: str, user=None) -> Client:

@@ -11,9 +11,10 @@ from datetime import datetime
 from django.utils import timezone
 
 from src.appointments.models import Appointment
-from src.appointments.notifications import send_reminder
-from src.common.delivery import reminder_window, send_once
+from src.appointments.notifications import REMINDER
+from src.common.delivery import reminder_window
 from src.common.jobs import job
+from src.outbox.services import outbox_enqueue_once
 
 
 @job("appointment_reminders", order=60)
@@ -31,4 +32,4 @@ def appointment_reminders_send(*, now: datetime | None = None) -> int:
         period__startswith__lt=day_after,
         created_at__lt=today,
     )
-    return send_once(due, sent_field="reminded_at", now=now, send=send_reminder)
+    return outbox_enqueue_once(due, sent_field="reminded_at", now=now, kind=REMINDER)

@@ -1,7 +1,8 @@
 """E-mails about an appointment, in the language of the person who booked it, with an .ics attached.
 
-Scheduled with the bookings' `after_commit`: sent only once the booking is committed,
-in the comune it belongs to, and a mail server that is down never breaks the booking.
+Sent through the outbox (src/outbox): the services enqueue a message in the transaction
+that books or cancels, so it exists only if that commits; the drain, outside the request,
+reads the appointment again and sends. A mail server that is down never breaks a booking.
 """
 
 from django.conf import settings
@@ -10,9 +11,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from src.common.delivery import after_commit
+from src.appointments.models import Appointment
 from src.common.ics import ics_event
+from src.outbox.services import outbox_enqueue, outbox_handler
 from tenants.comuni.selectors import municipality_url
+
+CONFIRMATION = "appointments.confirmation"
+CANCELLATION = "appointments.cancellation"
+REMINDER = "appointments.reminder"
 
 
 def _check_url(appointment, municipality) -> str:
@@ -52,21 +58,31 @@ def _send(appointment, municipality, *, template: str, cancelled: bool = False, 
     message.send()
 
 
-def send_reminder(appointment, municipality) -> None:
-    _send(appointment, municipality, template="reminder", with_calendar=False)
+def _fresh(message) -> Appointment:
+    return Appointment.objects.select_related("desk__hub").get(pk=message.obj_id)
 
 
-def send_confirmation(appointment, municipality) -> None:
-    _send(appointment, municipality, template="confirmation", cancelled=False)
+@outbox_handler(REMINDER)
+def send_reminder(message, municipality) -> None:
+    _send(_fresh(message), municipality, template="reminder", with_calendar=False)
 
 
-def send_cancellation(appointment, municipality) -> None:
-    _send(appointment, municipality, template="cancellation", cancelled=True)
+@outbox_handler(CONFIRMATION)
+def send_confirmation(message, municipality) -> None:
+    _send(_fresh(message), municipality, template="confirmation", cancelled=False)
+
+
+@outbox_handler(CANCELLATION)
+def send_cancellation(message, municipality) -> None:
+    _send(_fresh(message), municipality, template="cancellation", cancelled=True)
+
+
+# What the services call, inside their transaction.
 
 
 def appointment_confirmation_later(appointment) -> None:
-    after_commit(send_confirmation, appointment)
+    outbox_enqueue(kind=CONFIRMATION, obj_id=appointment.pk)
 
 
 def appointment_cancellation_later(appointment) -> None:
-    after_commit(send_cancellation, appointment)
+    outbox_enqueue(kind=CANCELLATION, obj_id=appointment.pk)

@@ -115,6 +115,7 @@ def appointment_book(
                     **data,
                 )
                 _record(appointment, from_state="", by=person, channel=channel)
+                notifications.appointment_confirmation_later(appointment)
         except IntegrityError as error:
             pgcode = getattr(error.__cause__, "pgcode", None)
             if pgcode == EXCLUSION_VIOLATION:
@@ -122,7 +123,6 @@ def appointment_book(
             if pgcode == UNIQUE_VIOLATION and "code" in str(error):
                 continue  # a code collision: draw another
             raise
-        notifications.appointment_confirmation_later(appointment)
         return appointment
     raise RuntimeError("Could not draw a free booking code")
 
@@ -141,7 +141,7 @@ def appointment_cancel(*, code: str, email: str | None = None, by=None, channel:
         appointment.state = Appointment.State.CANCELLED
         appointment.save(update_fields=["state"])
         _record(appointment, from_state=Appointment.State.BOOKED, by=by, channel=channel)
-    notifications.appointment_cancellation_later(appointment)
+        notifications.appointment_cancellation_later(appointment)
     return appointment
 
 

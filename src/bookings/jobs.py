@@ -20,8 +20,8 @@ from src.bookings.models import Booking
 from src.bookings.selectors import policy_get
 from src.bookings.services.booking import booking_move, holds_release
 from src.bookings.services.waitlist import waitlist_offer_next, waitlist_offers_run
-from src.common.delivery import send_once
 from src.common.jobs import job
+from src.outbox.services import outbox_enqueue_once
 
 State = Booking.State
 SYSTEM = Booking.Channel.SYSTEM
@@ -96,7 +96,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
         period__startswith__lte=now + ahead,
         created_at__lt=F("period__startswith") - ahead,
     )
-    return send_once(due, sent_field="reminder_sent_at", now=now, send=notifications.booking_reminder)
+    return outbox_enqueue_once(due, sent_field="reminder_sent_at", now=now, kind=notifications.REMINDER)
 
 
 # Waitlist offers run after the jobs above have freed what they free.

@@ -1,7 +1,8 @@
-"""E-mails about bookings, in the person's language, sent once the transaction has committed.
+"""E-mails about bookings, in the person's language, sent through the outbox (src/outbox).
 
-They run outside any request (jobs, after commit), so links are built from the
-comune's primary domain, and the schema is pinned when the mail is scheduled.
+The services enqueue a message in their own transaction (`*_later`); the outbox drain,
+outside any request, calls the handlers below, which read the booking again and render
+and send the e-mail. So links are built from the comune's primary domain.
 """
 
 from email.mime.image import MIMEImage
@@ -18,7 +19,13 @@ from src.bookings.ics import booking_ics
 from src.bookings.models import Booking, WaitlistEntry
 from src.common.qr import qr_png
 from src.common.time import span, when
+from src.outbox.services import outbox_enqueue, outbox_handler
 from tenants.comuni.selectors import municipality_url
+
+CONFIRMED = "bookings.confirmed"
+CANCELLED = "bookings.cancelled"
+REMINDER = "bookings.reminder"
+WAITLIST_OFFERED = "bookings.waitlist_offered"
 
 FEED_SALT = "bookings.calendar-feed"
 
@@ -77,9 +84,9 @@ def _domain(municipality) -> str:
     return getattr(municipality, "primary_domain", None) or settings.UNION_DOMAIN
 
 
-def _fresh(booking: Booking) -> Booking:
-    # Read again after commit, with what the e-mail shows.
-    return Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking.pk)
+def _fresh(booking_id: int) -> Booking:
+    # Read at sending time, with what the e-mail shows.
+    return Booking.objects.select_related("person", "hub", "space", "seat").get(pk=booking_id)
 
 
 def _calendar(booking: Booking, municipality, context: dict) -> tuple[str, str, str]:
@@ -87,8 +94,9 @@ def _calendar(booking: Booking, municipality, context: dict) -> tuple[str, str, 
     return (f"prenotazione-{booking.code}.ics", ics, "text/calendar")
 
 
-def booking_confirmed(booking: Booking, municipality) -> None:
-    booking = _fresh(booking)
+@outbox_handler(CONFIRMED)
+def booking_confirmed(message, municipality) -> None:
+    booking = _fresh(message.obj_id)
     with translation.override(booking.person.language or "it"):
         context = _context(booking, municipality)
         _send(
@@ -101,8 +109,9 @@ def booking_confirmed(booking: Booking, municipality) -> None:
         )
 
 
-def booking_reminder(booking: Booking, municipality) -> None:
-    booking = _fresh(booking)
+@outbox_handler(REMINDER)
+def booking_reminder(message, municipality) -> None:
+    booking = _fresh(message.obj_id)
     with translation.override(booking.person.language or "it"):
         _send(
             person=booking.person,
@@ -113,8 +122,9 @@ def booking_reminder(booking: Booking, municipality) -> None:
         )
 
 
-def booking_cancelled(booking: Booking, municipality) -> None:
-    booking = _fresh(booking)
+@outbox_handler(CANCELLED)
+def booking_cancelled(message, municipality) -> None:
+    booking = _fresh(message.obj_id)
     with translation.override(booking.person.language or "it"):
         context = _context(booking, municipality)
         _send(
@@ -126,8 +136,11 @@ def booking_cancelled(booking: Booking, municipality) -> None:
         )
 
 
-def waitlist_offered(entry: WaitlistEntry, municipality) -> None:
-    entry = WaitlistEntry.objects.select_related("person", "offered_booking", "offered_booking__hub").get(pk=entry.pk)
+@outbox_handler(WAITLIST_OFFERED)
+def waitlist_offered(message, municipality) -> None:
+    entry = WaitlistEntry.objects.select_related("person", "offered_booking", "offered_booking__hub").get(
+        pk=message.obj_id
+    )
     booking = Booking.objects.select_related("person", "hub", "space", "seat").get(pk=entry.offered_booking_id)
     with translation.override(entry.person.language or "it"):
         context = _context(booking, municipality)
@@ -143,3 +156,18 @@ def waitlist_offered(entry: WaitlistEntry, municipality) -> None:
             template="waitlist_offer",
             context=context,
         )
+
+
+# What the services call, inside their transaction: the e-mail goes out only if it commits.
+
+
+def booking_confirmed_later(booking: Booking) -> None:
+    outbox_enqueue(kind=CONFIRMED, obj_id=booking.pk)
+
+
+def booking_cancelled_later(booking: Booking) -> None:
+    outbox_enqueue(kind=CANCELLED, obj_id=booking.pk)
+
+
+def waitlist_offered_later(entry: WaitlistEntry) -> None:
+    outbox_enqueue(kind=WAITLIST_OFFERED, obj_id=entry.pk)

@@ -11,10 +11,11 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from src.common.delivery import reminder_window, send_once
+from src.common.delivery import reminder_window
 from src.common.jobs import job
 from src.events.models import EventRegistration
-from src.events.notifications import send_reminder
+from src.events.notifications import REMINDER
+from src.outbox.services import outbox_enqueue_once
 
 
 @job("event_reminders", order=60)
@@ -33,4 +34,4 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
         event__starts_at__lt=day_after,
         created_at__lt=today,
     )
-    return send_once(due, sent_field="reminded_at", now=now, send=send_reminder)
+    return outbox_enqueue_once(due, sent_field="reminded_at", now=now, kind=REMINDER)

@@ -1,7 +1,8 @@
 """E-mails about event registrations, in the person's language; a place comes with an .ics.
 
-Scheduled with the bookings' `after_commit`: sent once the change is committed, in
-the event's comune, and a failing mail server never undoes a registration.
+Sent through the outbox (src/outbox): the services enqueue a message in the transaction
+of the change, so it exists only if that commits; the drain, outside the request, reads
+the registration again and sends. A failing mail server never undoes a registration.
 """
 
 from django.conf import settings
@@ -10,9 +11,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from src.common.delivery import after_commit
 from src.common.ics import ics_event
+from src.events.models import EventRegistration
+from src.outbox.services import outbox_enqueue, outbox_handler
 from tenants.comuni.selectors import municipality_url
+
+REGISTRATION = "events.registration"
+PROMOTION = "events.promotion"
+CANCELLATION = "events.cancellation"
+REMINDER = "events.reminder"
 
 
 def event_url(event, municipality) -> str:
@@ -55,32 +62,45 @@ def _send(registration, municipality, template: str, *, with_calendar: bool, can
     message.send()
 
 
-def send_reminder(registration, municipality) -> None:
-    _send(registration, municipality, "reminder", with_calendar=False)
+def _fresh(message) -> EventRegistration:
+    return EventRegistration.objects.select_related("event__hub", "person").get(pk=message.obj_id)
 
 
-def send_registration(registration, municipality) -> None:
-    if registration.state == registration.State.WAITLISTED:
-        _send(registration, municipality, "waitlisted", with_calendar=False)
+@outbox_handler(REMINDER)
+def send_reminder(message, municipality) -> None:
+    _send(_fresh(message), municipality, "reminder", with_calendar=False)
+
+
+@outbox_handler(REGISTRATION)
+def send_registration(message, municipality) -> None:
+    # The state it had when it was made: a promotion since then has its own e-mail.
+    if message.payload.get("waitlisted"):
+        _send(_fresh(message), municipality, "waitlisted", with_calendar=False)
     else:
-        _send(registration, municipality, "registered", with_calendar=True)
+        _send(_fresh(message), municipality, "registered", with_calendar=True)
 
 
-def send_promotion(registration, municipality) -> None:
-    _send(registration, municipality, "promoted", with_calendar=True)
+@outbox_handler(PROMOTION)
+def send_promotion(message, municipality) -> None:
+    _send(_fresh(message), municipality, "promoted", with_calendar=True)
 
 
-def send_cancellation(registration, municipality) -> None:
-    _send(registration, municipality, "cancelled", with_calendar=True, cancelled=True)
+@outbox_handler(CANCELLATION)
+def send_cancellation(message, municipality) -> None:
+    _send(_fresh(message), municipality, "cancelled", with_calendar=True, cancelled=True)
+
+
+# What the services call, inside their transaction.
 
 
 def registration_later(registration) -> None:
-    after_commit(send_registration, registration)
+    waitlisted = registration.state == EventRegistration.State.WAITLISTED
+    outbox_enqueue(kind=REGISTRATION, obj_id=registration.pk, payload={"waitlisted": waitlisted})
 
 
 def promotion_later(registration) -> None:
-    after_commit(send_promotion, registration)
+    outbox_enqueue(kind=PROMOTION, obj_id=registration.pk)
 
 
 def cancellation_later(registration) -> None:
-    after_commit(send_cancellation, registration)
+    outbox_enqueue(kind=CANCELLATION, obj_id=registration.pk)

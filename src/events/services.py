@@ -57,7 +57,7 @@ def event_register(*, event: Event, person, channel: str = Channel.WEB) -> Event
         except IntegrityError as error:  # the partial unique index: a double click from two tabs
             raise Conflict(_("Sei già iscritto a questo evento.")) from error
         _record(registration, from_state="", by=person, channel=channel)
-    notifications.registration_later(registration)
+        notifications.registration_later(registration)
     return registration
 
 
@@ -94,9 +94,9 @@ def event_unregister(*, event: Event, person, by=None, channel: str = Channel.WE
         registration.save(update_fields=["state"])
         _record(registration, from_state=previous, by=by or person, channel=channel)
         promoted = _promote_waitlist(event) if previous == State.REGISTERED else []
-    notifications.cancellation_later(registration)
-    for lucky in promoted:
-        notifications.promotion_later(lucky)
+        notifications.cancellation_later(registration)
+        for lucky in promoted:
+            notifications.promotion_later(lucky)
     return registration
 
 
@@ -104,8 +104,8 @@ def event_places_refill(*, event: Event) -> list[EventRegistration]:
     """After the capacity grows (administrators' edit): seat the waitlist in the new places."""
     with transaction.atomic():
         promoted = _promote_waitlist(_locked(event))
-    for lucky in promoted:
-        notifications.promotion_later(lucky)
+        for lucky in promoted:
+            notifications.promotion_later(lucky)
     return promoted
 
 

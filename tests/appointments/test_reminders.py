@@ -10,6 +10,7 @@ from src.appointments.models import Appointment
 from src.appointments.services import appointment_book, appointment_cancel
 from src.common.jobs import comune_jobs_run
 from src.common.time import ROME
+from tests.conftest import drain_outbox
 
 
 def _at(day, hour, minute=0):
@@ -22,26 +23,26 @@ def _book(desk, day, hour, minute=0, **fields):
 
 
 def test_reminder_goes_out_the_day_before_once_in_the_booking_language(
-    cesena, cesena_desk, day_after_tomorrow, make_user, django_capture_on_commit_callbacks
+    cesena, cesena_desk, day_after_tomorrow, make_user
 ):
     english = make_user(first_name="Jane", language="en")
-    with django_capture_on_commit_callbacks(execute=True):
-        italian = _book(cesena_desk, day_after_tomorrow, 9)
-        guest = _book(
-            cesena_desk, day_after_tomorrow, 9, 30, applicant_name="John Smith", email="john@example.org", language="en"
-        )
-        member = _book(cesena_desk, day_after_tomorrow, 10, email=english.email, person=english, language="it")
+    italian = _book(cesena_desk, day_after_tomorrow, 9)
+    guest = _book(
+        cesena_desk, day_after_tomorrow, 9, 30, applicant_name="John Smith", email="john@example.org", language="en"
+    )
+    member = _book(cesena_desk, day_after_tomorrow, 10, email=english.email, person=english, language="it")
+    drain_outbox()
     mail.outbox.clear()
     day_before = day_after_tomorrow - timedelta(days=1)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert appointment_reminders_send(now=_at(day_before, 9) - timedelta(days=1)) == 0  # two days before
-        assert appointment_reminders_send(now=_at(day_before, 7, 30)) == 0  # the day before, but not at dawn
+    assert appointment_reminders_send(now=_at(day_before, 9) - timedelta(days=1)) == 0  # two days before
+    assert appointment_reminders_send(now=_at(day_before, 7, 30)) == 0  # the day before, but not at dawn
+    drain_outbox()
     assert mail.outbox == []
 
     now = _at(day_before, 9, 5)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert appointment_reminders_send(now=now) == 3
+    assert appointment_reminders_send(now=now) == 3
+    drain_outbox()
     by_address = {message.to[0]: message for message in mail.outbox}
     assert set(by_address) == {"mario.verdi@example.org", "john@example.org", english.email}
 
@@ -62,36 +63,32 @@ def test_reminder_goes_out_the_day_before_once_in_the_booking_language(
     connection.set_tenant(cesena)
     assert set(Appointment.objects.values_list("reminded_at", flat=True)) == {now}
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert appointment_reminders_send(now=now + timedelta(minutes=1)) == 0
-        assert appointment_reminders_send(now=_at(day_before, 18)) == 0
+    assert appointment_reminders_send(now=now + timedelta(minutes=1)) == 0
+    assert appointment_reminders_send(now=_at(day_before, 18)) == 0
+    drain_outbox()
     assert mail.outbox == []
 
 
-def test_no_reminder_for_cancelled_or_booked_today(
-    cesena, cesena_desk, day_after_tomorrow, django_capture_on_commit_callbacks
-):
+def test_no_reminder_for_cancelled_or_booked_today(cesena, cesena_desk, day_after_tomorrow):
     from django.utils import timezone
 
-    with django_capture_on_commit_callbacks(execute=True):
-        cancelled = _book(cesena_desk, day_after_tomorrow, 9, email="annulla@example.org")
-        appointment_cancel(code=cancelled.code, email="annulla@example.org")
-        # Tomorrow's appointment booked today: its confirmation has just gone out, no reminder today.
-        tomorrow = timezone.localdate() + timedelta(days=1)
-        _book(cesena_desk, tomorrow, 10, email="oggi@example.org")
+    cancelled = _book(cesena_desk, day_after_tomorrow, 9, email="annulla@example.org")
+    appointment_cancel(code=cancelled.code, email="annulla@example.org")
+    # Tomorrow's appointment booked today: its confirmation has just gone out, no reminder today.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    _book(cesena_desk, tomorrow, 10, email="oggi@example.org")
+    drain_outbox()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert appointment_reminders_send(now=_at(day_after_tomorrow - timedelta(days=1), 10)) == 0
-        assert appointment_reminders_send(now=max(timezone.now(), _at(timezone.localdate(), 9, 1))) == 0
+    assert appointment_reminders_send(now=_at(day_after_tomorrow - timedelta(days=1), 10)) == 0
+    assert appointment_reminders_send(now=max(timezone.now(), _at(timezone.localdate(), 9, 1))) == 0
+    drain_outbox()
     assert mail.outbox == []
 
 
-def test_the_jobs_round_sends_the_reminders(
-    cesena, cesena_desk, day_after_tomorrow, django_capture_on_commit_callbacks
-):
+def test_the_jobs_round_sends_the_reminders(cesena, cesena_desk, day_after_tomorrow):
     _book(cesena_desk, day_after_tomorrow, 9)
+    drain_outbox()  # the confirmation
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        counts = comune_jobs_run(now=_at(day_after_tomorrow - timedelta(days=1), 12))
+    counts = comune_jobs_run(now=_at(day_after_tomorrow - timedelta(days=1), 12))  # the round drains too
     assert counts["appointment_reminders"] == 1
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Promemoria"]

@@ -1,4 +1,4 @@
-"""E-mails after commit, in the person's language: confirmation with .ics and QR, cancellation, reminder."""
+"""E-mails through the outbox, in the person's language: confirmation with .ics and QR, cancellation, reminder."""
 
 from datetime import timedelta
 
@@ -10,20 +10,22 @@ from src.bookings.jobs import reminders_send
 from src.bookings.services import booking_cancel, booking_create
 from src.common.ics import _fold, calendar
 from tests.bookings.conftest import at, period
+from tests.conftest import drain_outbox
 
 
 @pytest.fixture
-def book(citizen, cowork, seats, tomorrow, django_capture_on_commit_callbacks):
+def book(citizen, cowork, seats, tomorrow):
     def make(person=citizen, **kw):
-        with django_capture_on_commit_callbacks(execute=True):
-            return booking_create(
-                person=person,
-                space=cowork,
-                seat=seats[0],
-                period=period(tomorrow, "10:00", "12:00"),
-                channel="web",
-                **kw,
-            )
+        booking = booking_create(
+            person=person,
+            space=cowork,
+            seat=seats[0],
+            period=period(tomorrow, "10:00", "12:00"),
+            channel="web",
+            **kw,
+        )
+        drain_outbox()  # what the drain does after the request
+        return booking
 
     return make
 
@@ -54,11 +56,11 @@ def test_confirmation_in_english(book, make_user):
     assert "Your booking is confirmed" in message.body
 
 
-def test_cancellation_mail_with_cancel_ics(book, citizen, tomorrow, django_capture_on_commit_callbacks):
+def test_cancellation_mail_with_cancel_ics(book, citizen, tomorrow):
     booking = book()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        booking_cancel(booking=booking, actor=citizen, channel="web", now=at(tomorrow, "06:00"))
+    booking_cancel(booking=booking, actor=citizen, channel="web", now=at(tomorrow, "06:00"))
+    drain_outbox()
     [message] = mail.outbox
     assert message.subject == f"Prenotazione annullata: {booking.code}"
     ics = next(p for p in message.message().walk() if (p.get_filename() or "").endswith(".ics"))
@@ -71,11 +73,11 @@ def test_held_booking_has_no_confirmation_yet(book):
     assert mail.outbox == []
 
 
-def test_reminder_mail(book, tomorrow, django_capture_on_commit_callbacks):
+def test_reminder_mail(book, tomorrow):
     booking = book(now=at(tomorrow, "10:00") - timedelta(days=2))
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        reminders_send(now=at(tomorrow, "09:00") - timedelta(hours=12))
+    reminders_send(now=at(tomorrow, "09:00") - timedelta(hours=12))
+    drain_outbox()
     [message] = mail.outbox
     assert message.subject.startswith("Promemoria: Hub hub-test") and booking.code in message.body
 

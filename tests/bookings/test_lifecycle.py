@@ -228,6 +228,7 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "appointment_reminders",
         "event_reminders",
         "idempotency_keys_expired",
+        "outbox",
     }
 
 

@@ -19,6 +19,7 @@ from src.bookings.services import (
 )
 from src.common.errors import Conflict, DomainError
 from tests.bookings.conftest import at, period
+from tests.conftest import drain_outbox
 
 
 @pytest.fixture
@@ -50,9 +51,7 @@ def test_join_a_taken_seat_once(citizen, full, cowork, seats, tomorrow):
         join(citizen, cowork, seats[0], tomorrow)
 
 
-def test_freed_seat_goes_to_the_first_in_line_held_and_mailed(
-    full, make_user, cowork, seats, tomorrow, django_capture_on_commit_callbacks
-):
+def test_freed_seat_goes_to_the_first_in_line_held_and_mailed(full, make_user, cowork, seats, tomorrow):
     first, second = make_user(), make_user()
     now = at(tomorrow, "07:00")
     e1 = waitlist_join(person=first, space=cowork, seat=None, period=period(tomorrow, "10:00", "11:00"), now=now)
@@ -63,8 +62,8 @@ def test_freed_seat_goes_to_the_first_in_line_held_and_mailed(
         period=period(tomorrow, "10:00", "11:00"),
         now=now + timedelta(seconds=1),
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        booking_cancel(booking=full[2], actor=full[2].person, channel="web", now=now + timedelta(minutes=5))
+    booking_cancel(booking=full[2], actor=full[2].person, channel="web", now=now + timedelta(minutes=5))
+    drain_outbox()
     e1.refresh_from_db()
     e2.refresh_from_db()
     assert (e1.state, e2.state) == ("offered", "waiting")

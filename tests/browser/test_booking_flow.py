@@ -37,7 +37,11 @@ def seat_day(browser_comune, django_db_blocker):
             if hub_open_intervals(hub, local_today() + timedelta(days=n))
         )
     yield seat, day
+    from src.outbox.models import OutboxMessage
+
     with committed(django_db_blocker, browser_comune.municipality):
+        booked = list(Booking.objects.filter(seat=seat).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(kind__startswith="bookings.", obj_id__in=booked).delete()  # its e-mails
         Booking.objects.filter(seat=seat).delete()  # its transitions go with it
         seat.delete()
 

@@ -36,7 +36,12 @@ def event(browser_comune, django_db_blocker):
             capacity=12,
         )
     yield created
+    from src.events.models import EventRegistration
+    from src.outbox.models import OutboxMessage
+
     with committed(django_db_blocker, browser_comune.municipality):
+        registered = list(EventRegistration.objects.filter(event=created).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(kind__startswith="events.", obj_id__in=registered).delete()  # their e-mails
         Event.objects.filter(pk=created.pk).delete()
 
 

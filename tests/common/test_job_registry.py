@@ -1,7 +1,7 @@
 """The comune job registry: every app's jobs run in every comune, and a new app plugs in by registering."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from src.common import jobs
@@ -36,6 +36,25 @@ def test_a_job_registered_by_a_new_app_runs_in_every_comune(scratch_registry, ce
 
     call_command("run_comune_jobs")
     assert {"cesena", "sarsina"} <= set(seen)
+
+
+def test_the_command_can_run_one_job_alone(scratch_registry, cesena, sarsina):
+    from src.common.management.commands.run_comune_jobs import run_everywhere
+
+    seen = []
+
+    @job("sensor_readings_published", order=70)
+    def publish(*, now):
+        seen.append(connection.schema_name)
+        return 0
+
+    call_command("run_comune_jobs", only=["outbox"])  # what make run does every 2 s
+    assert seen == []
+    results = run_everywhere(only=["sensor_readings_published"])
+    assert {"cesena", "sarsina"} <= set(seen)
+    assert all(set(counts) == {"sensor_readings_published"} for counts in results.values())
+    with pytest.raises(CommandError, match="No such comune job: outbx"):
+        call_command("run_comune_jobs", only=["outbx"])
 
 
 def test_a_failing_job_does_not_stop_the_others(scratch_registry, cesena):

@@ -7,24 +7,22 @@ from django.db import connection
 from django.utils import timezone
 
 from src.events.models import EventRegistration
-from tests.conftest import host_client, page_text
+from tests.conftest import drain_outbox, host_client, page_text
 
 
 def _register(person, event):
     return host_client("cesena.localhost", person).post(f"/eventi/{event.pk}/iscrizione/", follow=True)
 
 
-def test_capacity_then_waitlist_then_promotion_by_email(
-    cesena, cesena_event, make_user, django_capture_on_commit_callbacks
-):
+def test_capacity_then_waitlist_then_promotion_by_email(cesena, cesena_event, make_user):
     anna, bruno, carla, dario = (make_user(first_name=n) for n in ("Anna", "Bruno", "Carla", "Dario"))
     dario.language = "en"
     dario.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert "Iscrizione confermata" in page_text(_register(anna, cesena_event))
-        assert "Iscrizione confermata" in page_text(_register(bruno, cesena_event))
-        full = page_text(_register(carla, cesena_event))
-        waiting = page_text(_register(dario, cesena_event))
+    assert "Iscrizione confermata" in page_text(_register(anna, cesena_event))
+    assert "Iscrizione confermata" in page_text(_register(bruno, cesena_event))
+    full = page_text(_register(carla, cesena_event))
+    waiting = page_text(_register(dario, cesena_event))
+    drain_outbox(cesena)
     assert "sei in lista d'attesa" in full and "posizione 1" in full
     assert "posizione 2" in waiting
     assert [m.to[0] for m in mail.outbox] == [anna.email, bruno.email, carla.email, dario.email]
@@ -36,10 +34,10 @@ def test_capacity_then_waitlist_then_promotion_by_email(
 
     # Bruno cancels: Carla, first in line, gets the place and an e-mail; Dario moves up.
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = host_client("cesena.localhost", bruno).post(
-            f"/eventi/{cesena_event.pk}/iscrizione/annulla/", follow=True
-        )
+    response = host_client("cesena.localhost", bruno).post(
+        f"/eventi/{cesena_event.pk}/iscrizione/annulla/", follow=True
+    )
+    drain_outbox(cesena)
     assert "La tua iscrizione è stata annullata" in page_text(response)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([bruno.email, carla.email])
     promoted = next(m for m in mail.outbox if m.to == [carla.email])

@@ -20,6 +20,7 @@ from src.bookings.models import Booking, BookingTransition
 from src.common.time import local_today
 from src.hubs.models import Hub
 from src.idempotency.models import IdempotencyRecord
+from src.outbox.models import OutboxMessage
 from tests.bookings.conftest import build_hub
 from tests.events.threads import in_thread
 from tests.idempotency.conftest import place
@@ -42,6 +43,8 @@ def committed(cesena):
 
     def clean():
         connection.set_tenant(cesena)
+        bookings = list(Booking.objects.filter(space=space).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(kind__startswith="bookings.", obj_id__in=bookings).delete()
         BookingTransition.objects.filter(booking__space=space).delete()
         Booking.objects.filter(space=space).delete()
         IdempotencyRecord.objects.filter(scope=f"user:{person.pk}").delete()

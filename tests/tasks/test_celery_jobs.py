@@ -9,6 +9,8 @@ empty the public schema. Each run consumes a queue of its own, so two test runs 
 the machine's Redis never take each other's messages.
 """
 
+import queue
+import time
 import uuid
 from datetime import timedelta
 
@@ -19,12 +21,16 @@ from celery.signals import before_task_publish
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 from psycopg2.extras import DateTimeTZRange
 
 from config.celery import app
 from src.bookings.models import Booking
 from src.bookings.selectors import free_seats, policy_get
 from src.common.tasks import comune_jobs_run, comune_jobs_send
+from src.outbox import services as outbox
+from src.outbox.models import OutboxMessage
+from src.outbox.tasks import outbox_drain_task  # registered before the worker starts
 from tenants.comuni.models import Municipality
 from tenants.comuni.selectors import municipality_list
 from tenants.comuni.services import UNION_COMUNI, municipality_create
@@ -141,6 +147,31 @@ def test_a_task_sent_from_the_public_schema_is_refused(worker):
     result = comune_jobs_run.apply_async(ignore_result=False)
     with pytest.raises(Exception, match="public schema"):
         result.get(timeout=WAIT)
+
+
+def test_a_committed_outbox_message_is_drained_by_the_worker_at_once(comuni, worker, settings):
+    made, _bookings = comuni
+    bagno = made["bagno-di-romagna"]
+    seen = queue.Queue()
+
+    def kicked(message, municipality):
+        seen.put((connection.schema_name, municipality.slug, message.obj_id))
+
+    settings.OUTBOX_CELERY = True  # as with a broker in production
+    outbox._handlers["tests.kicked"] = kicked
+    try:
+        with tenant_context(bagno):  # autocommit: committed at once, and the task is sent on that commit
+            message = outbox.outbox_enqueue(kind="tests.kicked", obj_id=7)
+        # No round of the comune jobs runs here: only the task sent on commit can have drained it.
+        assert seen.get(timeout=WAIT) == ("bagno_di_romagna", "bagno-di-romagna", 7)
+        deadline = time.monotonic() + WAIT
+        with tenant_context(bagno):  # the worker commits the state just after the handler returns
+            while OutboxMessage.objects.get(pk=message.pk).state == "pending" and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert OutboxMessage.objects.get(pk=message.pk).state == "sent"
+    finally:
+        del outbox._handlers["tests.kicked"]
+    assert outbox_drain_task.name == "outbox.drain"
 
 
 def _apply_and_record(scheduler, entry) -> list[tuple[str, str]]:

@@ -16,7 +16,6 @@ from src.bookings.selectors import local_day, policy_get
 from src.bookings.services import rules
 from src.common.codes import code_new, code_normalize
 from src.common.contention import run_retrying
-from src.common.delivery import after_commit
 from src.common.errors import Conflict, DomainError, NotFound
 from src.common.time import hm, when
 from src.hubs.models import Hub, Seat, Space
@@ -174,7 +173,7 @@ def booking_create(
         booking.save(force_insert=True)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
         if booking.state == State.CONFIRMED and notify:
-            after_commit(notifications.booking_confirmed, booking)
+            notifications.booking_confirmed_later(booking)
         return booking
 
     release_lapsed = False
@@ -250,7 +249,7 @@ def booking_confirm(
         booking.hold_expires_at = None
         _save_converting_conflicts(booking, update_fields=["state", "hold_expires_at"])
         transition_record(booking=booking, from_state=from_state, actor=actor, channel=channel, at=now, note=note)
-        after_commit(notifications.booking_confirmed, booking)
+        notifications.booking_confirmed_later(booking)
     return booking
 
 
@@ -283,7 +282,7 @@ def booking_cancel(
         # An explicit cancel is final: clearing the hold means a late payment will not revive it.
         booking_move(booking, State.CANCELLED, actor=actor, channel=channel, at=now, note=note, hold_expires_at=None)
         if was_confirmed:
-            after_commit(notifications.booking_cancelled, booking)
+            notifications.booking_cancelled_later(booking)
         _offer_freed_place(booking, now)
     return booking
 

@@ -21,7 +21,6 @@ from src.bookings.selectors import (
 )
 from src.bookings.services import rules
 from src.bookings.services.booking import booking_cancel, booking_confirm, booking_create
-from src.common.delivery import after_commit
 from src.common.errors import Conflict, DomainError
 from src.common.time import hm
 from src.hubs.models import Seat, Space
@@ -116,7 +115,7 @@ def waitlist_offer_next(*, space: Space, now: datetime | None = None) -> list[Wa
                 entry.offered_booking = booking
                 entry.offered_at = now
                 entry.save(update_fields=["state", "offered_booking", "offered_at"])
-                after_commit(notifications.waitlist_offered, entry)
+                notifications.waitlist_offered_later(entry)
                 offered.append(entry)
                 break
     return offered
