@@ -86,6 +86,9 @@ TENANT_CREATION_FAKES_MIGRATIONS = env.bool("TENANT_CLONE_TEMPLATE", default=Tru
 # TENANT_LIMIT_SET_CALLS stays off: it has an open bug returning another tenant's rows.
 
 MIDDLEWARE = [
+    # Outermost: /healthz and /readyz on any host, and a 503 (never a stack trace) while
+    # the database is unreachable, even when the comune (host) lookup below is what fails.
+    "src.common.middleware.ServiceGuardMiddleware",
     "tenants.comuni.middleware.MunicipalityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,6 +125,10 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # Persistent connections: a new connection per request costs about 4x the throughput.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer makes a request fail fast (503) instead of hanging a worker.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 AUTH_USER_MODEL = "identity.User"
