@@ -21,7 +21,7 @@ from src.bookings.notifications import calendar_feed_person_id, calendar_feed_to
 from src.bookings.services.rules import check_in_window
 from src.common.ics import calendar
 from src.common.qr import qr_svg
-from src.common.time import local_today
+from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
 
@@ -34,10 +34,7 @@ def _hub(request, slug: str) -> Hub:
 
 
 def _day(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("giorno", ""))
-    except ValueError:
-        return local_today()
+    return parse_day(request.GET.get("giorno")) or local_today()
 
 
 def availability(request, hub_slug):

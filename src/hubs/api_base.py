@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
 
+from src.common.fields import DayField, IdField
 from src.common.time import local_today
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, may_see_unpublished
 from src.hubs.services import ProtectedObject, catalogue_create, catalogue_delete, catalogue_update
@@ -35,7 +36,7 @@ def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
 
 
 class DateQuery(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text=_("Data (AAAA-MM-GG); oggi se assente."))
+    date = DayField(required=False, help_text=_("Data (AAAA-MM-GG); oggi se assente."))
 
 
 DATE_PARAMETER = OpenApiParameter(
@@ -55,7 +56,7 @@ def query_id(request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    field = serializers.IntegerField(min_value=1)
+    field = IdField()
     try:
         return field.run_validation(raw)
     except serializers.ValidationError as error:
