@@ -77,13 +77,23 @@ def _end_choices(grid, start: datetime) -> list[datetime]:
     return [end for s, end in grid.slots if s >= start and end <= interval[1] and end <= longest]
 
 
+def _place_problem(form: PlaceForm) -> str:
+    """What to tell about a PlaceForm that is not valid: a time that does not exist or happens
+    twice that night (daylight saving) says so; anything else sends back to the grid."""
+    for name in ("start", "end"):
+        for error in form.errors.as_data().get(name, []):
+            if error.code == "local_time_problem":
+                return error.messages[0]
+    return _("Scegli un posto e un orario dalla tabella delle disponibilità.")
+
+
 @login_required
 def booking_new(request, hub_slug):
     """Step two of booking: the chosen place and start, pick the end, confirm."""
     hub = _hub(request, hub_slug)
     form = PlaceForm(request.POST or request.GET, hub=hub)
     if not form.is_valid():
-        messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+        messages.error(request, _place_problem(form))
         return redirect("bookings:availability", hub_slug=hub.slug)
     start = form.cleaned_data["start"]
     if request.method == "POST":
@@ -221,7 +231,7 @@ def waitlist(request):
     if request.method == "POST":
         form = PlaceForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+            messages.error(request, _place_problem(form))
         else:
             try:
                 services.waitlist_join(
@@ -243,7 +253,7 @@ def waitlist_join_form(request):
     """Confirm joining the line for a taken cell of the grid."""
     form = PlaceForm(request.GET)
     if not form.is_valid():
-        messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+        messages.error(request, _place_problem(form))
         return redirect("bookings:waitlist")
     return render(request, "bookings/waitlist_join.html", {"form": form, **form.cleaned_data})
 
