@@ -97,6 +97,11 @@ def _body(exc, api_exc: exceptions.APIException) -> dict:
     if isinstance(exc, DomainError):
         return error_body(exc.message, exc.code, {exc.field: [str(exc.message)]} if exc.field else {})
     if isinstance(api_exc, exceptions.ParseError):
+        # Our JSON parser (src/common/parsers.py) explains in Italian; DRF's other parsers
+        # put Python's English text in theirs.
+        ours = getattr(api_exc, "explained", False)
+        if ours:
+            return error_body(api_exc.detail, getattr(api_exc.detail, "code", None) or api_exc.default_code)
         return error_body(PARSE_ERROR, api_exc.default_code)
     if isinstance(api_exc, exceptions.Throttled):
         return error_body(_throttled(api_exc.wait), api_exc.default_code)

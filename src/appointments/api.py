@@ -12,6 +12,7 @@ from src.appointments import selectors, services
 from src.appointments.models import Appointment, Channel
 from src.common.api import ERROR
 from src.common.errors import Forbidden, NotFound
+from src.common.fields import AwareDateTimeField, DayField, IdField
 from src.hubs.permissions import can_operate_hub
 from src.idempotency.api import idempotent
 
@@ -42,7 +43,7 @@ class SlotSerializer(serializers.Serializer):
 
 
 class SlotQuery(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text=_("Primo giorno (AAAA-MM-GG); oggi se assente."))
+    date = DayField(required=False, help_text=_("Primo giorno (AAAA-MM-GG); oggi se assente."))
     days = serializers.IntegerField(required=False, min_value=1, max_value=31, default=1)
 
 
@@ -75,8 +76,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
 
 class BookSerializer(serializers.Serializer):
-    desk = serializers.IntegerField(min_value=1)
-    start = serializers.DateTimeField()
+    desk = IdField()
+    start = AwareDateTimeField(help_text=_("Inizio dello slot, ISO 8601 con fuso orario."))
     topic = serializers.CharField(max_length=120)
     details = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     applicant_name = serializers.CharField(max_length=200)

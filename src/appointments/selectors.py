@@ -1,7 +1,7 @@
 """Reads for appointments: the free slots a desk publishes, and appointments by code or person."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -78,11 +78,12 @@ def desk_slots_by_day(
         if day > last_day or day < timezone.localdate(now):
             continue
         for opens, closes in desk_open_intervals(desk, day):
-            start = opens
+            # In real time (UTC), shown in Rome: every slot lasts slot_minutes on the nights the clocks change.
+            start, closes = opens.astimezone(UTC), closes.astimezone(UTC)
             while start + step <= closes:
                 end = start + step
                 if start > now and not any(t_start < end and start < t_end for t_start, t_end in taken):
-                    result[day].append(Slot(start, end))
+                    result[day].append(Slot(start.astimezone(opens.tzinfo), end.astimezone(opens.tzinfo)))
                 start = end
     return result
 

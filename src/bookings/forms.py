@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from src.common.codes import code_normalize
+from src.common.forms import LocalDateTimeField
 from src.common.time import ROME
 from src.hubs.models import Seat, Space
 
@@ -30,8 +31,8 @@ class PlaceForm(PeriodForm):
 
     space = forms.ModelChoiceField(queryset=Space.objects.all(), label=_("Sala"))
     seat = forms.ModelChoiceField(queryset=Seat.objects.all(), required=False, label=_("Postazione"))
-    start = forms.DateTimeField(label=_("Inizio"))
-    end = forms.DateTimeField(label=_("Fine"))
+    start = LocalDateTimeField(label=_("Inizio"))
+    end = LocalDateTimeField(label=_("Fine"))
 
     def __init__(self, *args, hub=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """Reads about bookings: the policy, a hub's availability grid, a person's bookings, the front desk sheet."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
@@ -39,13 +39,23 @@ def day_bounds(day: date) -> Interval:
 
 
 def slots_of(intervals: list[Interval], slot_minutes: int) -> list[Interval]:
-    """Slots counted from the start of each open interval; a short last slot ends at closing time."""
+    """Slots counted from the start of each open interval; a short last slot ends at closing time.
+
+    Counted in real time (in UTC), then shown in Rome, so every slot lasts `slot_minutes`
+    on the nights the clocks change too. On the spring night the slot from 01:00 ends at
+    03:00 on the wall clock (one hour: 02:00-03:00 does not exist). On the autumn night
+    the repeated hour is offered twice, as two distinct slots, 02:00+02:00-02:00+01:00 and
+    02:00+01:00-03:00+01:00: both really happen and either can be booked. (Adding a
+    timedelta to a Rome datetime works on the wall clock and made a zero-length slot in
+    spring and a two-hour one in autumn.)
+    """
     step = timedelta(minutes=slot_minutes)
     slots = []
     for start, end in intervals:
-        at = start
-        while at < end:
-            slots.append((at, min(at + step, end)))
+        at, closes = start.astimezone(UTC), end.astimezone(UTC)
+        while at < closes:
+            slot_end = min(at + step, closes)
+            slots.append((at.astimezone(ROME), slot_end.astimezone(ROME)))
             at += step
     return slots
 

@@ -5,21 +5,20 @@ from rest_framework import serializers
 
 from src.bookings.models import Booking, BookingPolicy, WaitlistEntry
 from src.bookings.services.policy import EDITABLE
+from src.common.fields import AwareDateTimeField, DayField, RelatedIdField
 from src.hubs.models import Hub, Seat, Space
 
 
 class PlaceIn(serializers.Serializer):
-    space = serializers.PrimaryKeyRelatedField(
-        queryset=Space.objects.select_related("hub"), help_text=_("Id della sala.")
-    )
-    seat = serializers.PrimaryKeyRelatedField(
+    space = RelatedIdField(queryset=Space.objects.select_related("hub"), help_text=_("Id della sala."))
+    seat = RelatedIdField(
         queryset=Seat.objects.all(),
         required=False,
         allow_null=True,
         help_text=_("Id della postazione; vuoto: sala intera."),
     )
-    start = serializers.DateTimeField(help_text=_("Inizio, ISO 8601 con fuso orario."))
-    end = serializers.DateTimeField(help_text=_("Fine, ISO 8601 con fuso orario."))
+    start = AwareDateTimeField(help_text=_("Inizio, ISO 8601 con fuso orario."))
+    end = AwareDateTimeField(help_text=_("Fine, ISO 8601 con fuso orario."))
 
     def validate(self, data):
         if data["end"] <= data["start"]:
@@ -29,18 +28,18 @@ class PlaceIn(serializers.Serializer):
 
 class WalkInIn(PlaceIn):
     email = serializers.EmailField()
-    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.all())
+    hub = RelatedIdField(queryset=Hub.objects.all())
     check_in_now = serializers.BooleanField(default=False)
 
 
 class CheckInIn(serializers.Serializer):
     code = serializers.CharField(max_length=20)
-    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.all())
+    hub = RelatedIdField(queryset=Hub.objects.all())
 
 
 class AvailabilityQuery(serializers.Serializer):
-    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.all(), help_text=_("Id dell'hub."))
-    date = serializers.DateField(required=False, help_text=_("Giorno (AAAA-MM-GG); oggi se assente."))
+    hub = RelatedIdField(queryset=Hub.objects.all(), help_text=_("Id dell'hub."))
+    date = DayField(required=False, help_text=_("Giorno (AAAA-MM-GG); oggi se assente."))
 
 
 class BookingOut(serializers.ModelSerializer):

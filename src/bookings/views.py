@@ -21,7 +21,7 @@ from src.bookings.services.rules import check_in_window
 from src.common.errors import DomainError
 from src.common.ics import calendar
 from src.common.qr import qr_svg
-from src.common.time import local_today
+from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
 
@@ -34,10 +34,7 @@ def _hub(request, slug: str) -> Hub:
 
 
 def _day(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("giorno", ""))
-    except ValueError:
-        return local_today()
+    return parse_day(request.GET.get("giorno")) or local_today()
 
 
 def availability(request, hub_slug):
@@ -81,13 +78,23 @@ def _end_choices(grid, start: datetime) -> list[datetime]:
     return [end for s, end in grid.slots if s >= start and end <= interval[1] and end <= longest]
 
 
+def _place_problem(form: PlaceForm) -> str:
+    """What to tell about a PlaceForm that is not valid: a time that does not exist or happens
+    twice that night (daylight saving) says so; anything else sends back to the grid."""
+    for name in ("start", "end"):
+        for error in form.errors.as_data().get(name, []):
+            if error.code == "local_time_problem":
+                return error.messages[0]
+    return _("Scegli un posto e un orario dalla tabella delle disponibilità.")
+
+
 @login_required
 def booking_new(request, hub_slug):
     """Step two of booking: the chosen place and start, pick the end, confirm."""
     hub = _hub(request, hub_slug)
     form = PlaceForm(request.POST or request.GET, hub=hub)
     if not form.is_valid():
-        messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+        messages.error(request, _place_problem(form))
         return redirect("bookings:availability", hub_slug=hub.slug)
     start = form.cleaned_data["start"]
     if request.method == "POST":
@@ -225,7 +232,7 @@ def waitlist(request):
     if request.method == "POST":
         form = PlaceForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+            messages.error(request, _place_problem(form))
         else:
             try:
                 services.waitlist_join(
@@ -247,7 +254,7 @@ def waitlist_join_form(request):
     """Confirm joining the line for a taken cell of the grid."""
     form = PlaceForm(request.GET)
     if not form.is_valid():
-        messages.error(request, _("Scegli un posto e un orario dalla tabella delle disponibilità."))
+        messages.error(request, _place_problem(form))
         return redirect("bookings:waitlist")
     return render(request, "bookings/waitlist_join.html", {"form": form, **form.cleaned_data})
 

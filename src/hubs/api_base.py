@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from src.common.fields import DayField, IdField
 from src.common.time import local_today
 from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, may_see_unpublished
@@ -19,7 +20,7 @@ from src.hubs.services import catalogue_create, catalogue_delete, catalogue_upda
 
 
 class DateQuery(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text=_("Data (AAAA-MM-GG); oggi se assente."))
+    date = DayField(required=False, help_text=_("Data (AAAA-MM-GG); oggi se assente."))
 
 
 DATE_PARAMETER = OpenApiParameter(
@@ -39,7 +40,7 @@ def query_id(request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    field = serializers.IntegerField(min_value=1)
+    field = IdField()
     try:
         return field.run_validation(raw)
     except serializers.ValidationError as error:

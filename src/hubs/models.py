@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from src.common.time import local_time_problem
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("lunedì")
@@ -179,6 +181,18 @@ class SpecialOpening(TimeRangeMixin, models.Model):
 
     def __str__(self):
         return f"{self.date} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        # A date and wall-clock times: on the nights the clocks change a time may not exist or happen twice.
+        if self.date is not None:
+            problems = {
+                name: problem
+                for name in ("opens", "closes")
+                if getattr(self, name) is not None and (problem := local_time_problem(self.date, getattr(self, name)))
+            }
+            if problems:
+                raise ValidationError(problems)
 
 
 class Space(models.Model):

@@ -4,9 +4,10 @@ import pytest
 
 from tests.api_errors.contract import api_client, error_of
 
+# Our JSON parser (src/common/parsers.py) says where the JSON breaks.
 MALFORMED = {
-    "it": "Il contenuto della richiesta non è leggibile: controlla che sia JSON valido.",
-    "en": "The request body cannot be read: check that it is valid JSON.",
+    "it": "Il corpo della richiesta non è un JSON valido (riga 1, colonna 2).",
+    "en": "The body of the request is not valid JSON (line 1, column 2).",
 }
 NO_DATA = {"it": "Nessun dato ricevuto.", "en": "No data received."}
 

@@ -4,7 +4,7 @@ Each refusal is a `DomainError` whose message tells the person what to change.
 The database still has the last word on overlaps (the exclusion constraint).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,12 @@ from src.hubs.selectors import hub_closure_on, hub_open_intervals
 
 
 def period_bounds(period) -> Interval:
-    """(start, end) from a DateTimeTZRange or a pair; both aware, start before end."""
+    """(start, end) from a DateTimeTZRange or a pair; both aware, start before end, in UTC.
+
+    In UTC, so that every sum and difference below is real time: two Rome datetimes are
+    subtracted on the wall clock, and 01:00+01:00 to 03:00+02:00 on the spring night (one
+    hour) would count as two.
+    """
     if isinstance(period, DateTimeTZRange):
         if period.isempty or period.lower is None or period.upper is None:
             raise DomainError(_("Indica un inizio e una fine."), field="period")
@@ -36,7 +41,7 @@ def period_bounds(period) -> Interval:
         raise DomainError(_("Inizio e fine devono indicare il fuso orario."), field="period")
     if end <= start:
         raise DomainError(_("La fine deve essere successiva all'inizio."), field="period")
-    return start, end
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def check_place(space: Space, seat: Seat | None, day) -> None:
