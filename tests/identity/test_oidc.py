@@ -22,7 +22,12 @@ CALLBACK = "http://cesena.localhost/account/spid/ritorno/"
 
 
 def claims(code=CODE, **extra):
-    return {"given_name": "Mario", "family_name": "Rossi", "email": "mario.rossi@example.org", FISCAL: f"TINIT-{code}"} | extra
+    return {
+        "given_name": "Mario",
+        "family_name": "Rossi",
+        "email": "mario.rossi@example.org",
+        FISCAL: f"TINIT-{code}",
+    } | extra
 
 
 def start(client, method="spid", next_url=None):
@@ -276,9 +281,7 @@ def without_id_token(answer):
     return {k: v for k, v in answer.items() if k != "id_token"}
 
 
-@pytest.mark.parametrize(
-    "tamper", [payload_altered, signed_with_another_key, signed_with_hmac, without_id_token]
-)
+@pytest.mark.parametrize("tamper", [payload_altered, signed_with_another_key, signed_with_hmac, without_id_token])
 def test_a_tampered_id_token_is_refused(cesena, oidc, tamper):
     oidc.tamper = tamper
     client = host_client("cesena.localhost")
@@ -341,4 +344,3 @@ def test_a_cancelled_sign_in_at_the_provider_is_a_clear_page(cesena, oidc):
     response = client.get("/account/spid/ritorno/", {"error": "access_denied", "state": state})
     assert response.status_code == 400
     assert "è stato annullato o non è riuscito" in page_text(response)
-
