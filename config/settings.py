@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.comuni.context_processors.site",
+                "tenants.identity.context_processors.identity",
             ],
         },
     },
@@ -148,6 +149,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Signed links sent by e-mail (tenants/identity/links.py): the sign-in link is single use.
+LOGIN_LINK_MAX_AGE = 15 * 60
+EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
+
+# SPID and CIE through the union's OpenID Connect proxy (tenants/identity/oidc.py, README).
+# Off, buttons hidden, unless the provider (OIDC_ISSUER or OIDC_DISCOVERY_URL) and OIDC_CLIENT_ID are set.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", default="") or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid profile email")
+# The claim carrying the fiscal number ("TINIT-" + code), as the SPID/CIE attribute registry names it.
+OIDC_FISCAL_NUMBER_CLAIM = env("OIDC_FISCAL_NUMBER_CLAIM", default="https://attributes.eid.gov.it/fiscal_number")
+# The authorization request names the button pressed ("spid" or "cie") in this parameter; the proxy decides.
+OIDC_IDP_HINT_PARAM = env("OIDC_IDP_HINT_PARAM", default="idp_hint")
+OIDC_ACR_VALUES = env("OIDC_ACR_VALUES", default="")  # e.g. https://www.spid.gov.it/SpidL2
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)  # seconds, for each call to the provider
+OIDC_ID_TOKEN_ALGORITHMS = ["RS256"]
+# A comune with its own client at the proxy: OIDC_CLIENT_ID__<SLUG> and OIDC_CLIENT_SECRET__<SLUG>.
+OIDC_COMUNE_CLIENTS = {
+    name.removeprefix("OIDC_CLIENT_ID__").lower(): {
+        "client_id": value,
+        "client_secret": env(f"OIDC_CLIENT_SECRET__{name.removeprefix('OIDC_CLIENT_ID__')}", default=""),
+    }
+    for name, value in sorted(env.ENVIRON.items())
+    if name.startswith("OIDC_CLIENT_ID__") and value
+}
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano"), ("en", "English")]

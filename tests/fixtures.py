@@ -2,6 +2,7 @@
 
 import factory
 import pytest
+from django.utils import timezone
 
 from tenants.identity.models import Role, User
 
@@ -15,6 +16,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Anna"
     last_name = factory.Sequence(lambda n: f"Rossi{n}")
     password = factory.PostGenerationMethodCall("set_password", "una-password-lunga-1")
+    # People in tests have confirmed their address unless a test says otherwise (tests/identity).
+    email_verified_address = factory.SelfAttribute("email")
+    email_verified_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from src.appointments import selectors, services
 from src.appointments.models import Appointment, Channel
+from src.common.accounts import CanBook
 from src.common.api import ERROR
 from src.common.errors import Forbidden, NotFound
 from src.common.fields import AwareDateTimeField, DayField, IdField
@@ -131,14 +132,15 @@ class DeskSlotsApi(APIView):
 
 class AppointmentListApi(APIView):
     def get_permissions(self):
-        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+        # Anyone may book, with or without an account; with one, its address must be confirmed.
+        return [AllowAny(), CanBook()] if self.request.method == "POST" else [IsAuthenticated()]
 
     @extend_schema(responses={200: AppointmentSerializer(many=True)})
     def get(self, request):
         """The signed-in person's appointments in this comune."""
         return Response(AppointmentSerializer(selectors.appointments_for_person(request.user), many=True).data)
 
-    @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer, 400: ERROR, 409: ERROR})
+    @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer, 400: ERROR, 403: ERROR, 409: ERROR})
     @idempotent
     def post(self, request):
         """Book a free slot; an account is not needed. 409 when the slot is taken."""

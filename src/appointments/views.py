@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from src.appointments import selectors, services
 from src.appointments.forms import ApplicantForm, DetailsForm, LookupForm
 from src.appointments.models import Channel
-from src.common.errors import Conflict, NotFound
+from src.common.accounts import ensure_can_book
+from src.common.errors import Conflict, DomainError, NotFound
 from src.common.time import parse_day
 
 DAYS_SHOWN = 14
@@ -196,7 +197,7 @@ def _applicant_initial(request, flow: dict) -> dict:
             "applicant_name": user.get_full_name(),
             "email": user.email,
             "phone": user.phone,
-            "fiscal_code": user.fiscal_code or "",
+            "fiscal_code": user.fiscal_code_verified or user.fiscal_code or "",
         }
     return {name: flow.get(name) or known.get(name, "") for name in ApplicantForm.base_fields}
 
@@ -219,6 +220,11 @@ def summary(request):
     if request.method == "POST":
         if not request.POST.get("privacy"):
             messages.error(request, _("Per prenotare devi dichiarare di aver letto l'informativa sulla privacy."))
+            return redirect(_url("summary"))
+        try:
+            ensure_can_book(request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
             return redirect(_url("summary"))
         try:
             appointment = services.appointment_book(

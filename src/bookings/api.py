@@ -28,6 +28,7 @@ from src.bookings.serializers import (
     WalkInIn,
     availability_data,
 )
+from src.common.accounts import CanBook
 from src.common.api import ERROR
 from src.common.errors import DomainError, Forbidden, NotFound
 from src.common.time import local_today
@@ -67,7 +68,7 @@ class AvailabilityView(APIView):
 
 
 class BookingListCreateView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, CanBook]
 
     @extend_schema(summary="Le mie prenotazioni in questo comune", responses={200: BookingOut(many=True)})
     def get(self, request):
@@ -76,7 +77,7 @@ class BookingListCreateView(APIView):
     @extend_schema(
         summary="Prenota una postazione o una sala intera",
         request=PlaceIn,
-        responses={201: BookingOut, 400: ERROR, 409: ERROR},
+        responses={201: BookingOut, 400: ERROR, 403: ERROR, 409: ERROR},
     )
     @idempotent
     def post(self, request):
@@ -262,7 +263,7 @@ class PolicyView(APIView):
 
 
 class WaitlistView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, CanBook]
 
     @extend_schema(summary="La mia lista d'attesa", responses={200: WaitlistOut(many=True)})
     def get(self, request):
@@ -271,7 +272,7 @@ class WaitlistView(APIView):
     @extend_schema(
         summary="Mettiti in lista d'attesa per un posto occupato",
         request=PlaceIn,
-        responses={201: WaitlistOut, 400: ERROR, 409: ERROR},
+        responses={201: WaitlistOut, 400: ERROR, 403: ERROR, 409: ERROR},
     )
     def post(self, request):
         data = PlaceIn(data=request.data)

@@ -18,6 +18,7 @@ from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.notifications import calendar_feed_person_id, calendar_feed_token
 from src.bookings.services.rules import check_in_window
+from src.common.accounts import ensure_can_book
 from src.common.errors import DomainError
 from src.common.ics import calendar
 from src.common.qr import qr_svg
@@ -99,6 +100,7 @@ def booking_new(request, hub_slug):
     start = form.cleaned_data["start"]
     if request.method == "POST":
         try:
+            ensure_can_book(request.user)
             booking = services.booking_create(
                 person=request.user,
                 space=form.cleaned_data["space"],
@@ -235,6 +237,7 @@ def waitlist(request):
             messages.error(request, _place_problem(form))
         else:
             try:
+                ensure_can_book(request.user)
                 services.waitlist_join(
                     person=request.user,
                     space=form.cleaned_data["space"],

@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from src.common.accounts import CanBook
 from src.common.api import ERROR
 from src.common.errors import Forbidden, NotFound
 from src.events import selectors, services
@@ -101,7 +102,7 @@ class EventDetailApi(APIView):
 class EventRegistrationApi(APIView):
     """The signed-in person's registration to one event."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, CanBook]
 
     @extend_schema(responses={200: RegistrationSerializer, 404: ERROR})
     def get(self, request, pk):
@@ -110,7 +111,9 @@ class EventRegistrationApi(APIView):
             raise NotFound(_("Non risulti iscritto a questo evento."))
         return Response(RegistrationSerializer(registration).data)
 
-    @extend_schema(request=None, responses={201: RegistrationSerializer, 400: ERROR, 404: ERROR, 409: ERROR})
+    @extend_schema(
+        request=None, responses={201: RegistrationSerializer, 400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+    )
     @idempotent
     def post(self, request, pk):
         """Register: a place if one is left, else the waitlist (state tells which). 409 if already registered."""

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from src.common.accounts import ensure_can_book
 from src.common.errors import DomainError
 from src.events import selectors, services
 from src.events.models import EventRegistration
@@ -49,6 +50,7 @@ def event_detail(request, pk):
 def register(request, pk):
     event = _event_or_404(pk)
     try:
+        ensure_can_book(request.user)
         registration = services.event_register(event=event, person=request.user, channel=services.Channel.WEB)
     except DomainError as error:
         messages.error(request, error.message)

@@ -24,15 +24,23 @@ class RegistrationForm(BaseUserCreationForm):
             self.fields[name].required = True
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Esiste già un account con questo indirizzo e-mail. Accedi o recupera la password.")
-            )
-        return email
+        # An address that already has an account is no error here: the page must not tell
+        # a visitor which addresses are registered (views.register writes to its owner instead).
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self):
+        # The e-mail's uniqueness is the view's business (above); the fiscal code's is clean_fiscal_code's.
+        pass
 
     def clean_fiscal_code(self):
         code = normalize_fiscal_code(self.cleaned_data.get("fiscal_code")) or None
         if code and User.objects.filter(fiscal_code=code).exists():
             raise forms.ValidationError(_("Questo codice fiscale è già associato a un account."))
         return code
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Indirizzo e-mail"), max_length=254)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

@@ -27,6 +27,11 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
+class IdentityMethod(models.TextChoices):
+    SPID = "spid", "SPID"
+    CIE = "cie", "CIE"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     first_name = models.CharField(_("nome"), max_length=150, blank=True)
@@ -48,6 +53,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("accesso all'amministrazione dell'Unione"), default=False)
     is_active = models.BooleanField(_("attivo"), default=True)
     date_joined = models.DateTimeField(_("iscritto il"), default=timezone.now)
+    # The address that a signed link proved the person reads (tenants/identity/links.py), or that
+    # SPID/CIE brought: verified while it equals `email`, so a changed address needs a new link.
+    email_verified_address = models.EmailField(_("e-mail verificata"), blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail verificata il"), null=True, blank=True)
+    # The fiscal code SPID or CIE vouched for: the only one accounts are matched by. The
+    # hand-typed `fiscal_code` above is never trusted for that.
+    fiscal_code_verified = models.CharField(
+        _("codice fiscale verificato"), max_length=16, unique=True, null=True, blank=True, editable=False
+    )
+    fiscal_code_verified_at = models.DateTimeField(_("identità verificata il"), null=True, blank=True, editable=False)
+    fiscal_code_verified_by = models.CharField(
+        _("identità verificata con"), max_length=4, choices=IdentityMethod.choices, blank=True, editable=False
+    )
 
     objects = UserManager()
 
@@ -72,6 +90,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return bool(self.email_verified_address) and self.email_verified_address == (self.email or "").lower()
+
+    @property
+    def identity_verified(self) -> bool:
+        """SPID or CIE vouched for this person's fiscal code."""
+        return bool(self.fiscal_code_verified)
 
 
 class Role(models.Model):

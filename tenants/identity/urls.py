@@ -9,6 +9,16 @@ app_name = "identity"
 
 urlpatterns = [
     path("registrati/", views.register, name="register"),
+    path("registrati/controlla-la-posta/", views.register_sent, name="register_sent"),
+    path("email/conferma/", views.email_verify_resend, name="email_verify_resend"),
+    path("email/conferma/<str:token>/", views.email_verify, name="email_verify"),
+    path("accedi/link/", views.login_link, name="login_link"),
+    path("accedi/link/inviato/", views.login_link_sent, name="login_link_sent"),
+    path("accedi/link/<str:token>/", views.login_link_open, name="login_link_open"),
+    path("spid/entra/", views.oidc_start, name="oidc_start"),
+    path("spid/ritorno/", views.oidc_callback, name="oidc_callback"),
+    path("spid/email/", views.oidc_email, name="oidc_email"),
+    path("identita/", views.identity_page, name="identity"),
     path("accedi/", auth_views.LoginView.as_view(template_name="identity/login.html"), name="login"),
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
     path(

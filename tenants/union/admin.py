@@ -64,7 +64,7 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
     edit_action = Action.MANAGE_COMUNI
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "home_municipality", "is_active"]
-    search_fields = ["email", "first_name", "last_name", "fiscal_code"]
+    search_fields = ["email", "first_name", "last_name", "fiscal_code", "fiscal_code_verified"]
     list_filter = ["is_active", "home_municipality"]
     filter_horizontal = []
     inlines = [RoleInline]
@@ -75,9 +75,31 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
             {"fields": ["first_name", "last_name", "fiscal_code", "phone", "home_municipality", "language"]},
         ),
         (_("Stato"), {"fields": ["is_active", "is_superuser", "date_joined", "last_login"]}),
+        # Set only by SPID/CIE and by the confirmation link (tenants/identity): shown, never typed.
+        (
+            _("Verifiche"),
+            {
+                "fields": [
+                    "fiscal_code_verified",
+                    "fiscal_code_verified_by",
+                    "fiscal_code_verified_at",
+                    "email_verified_address",
+                    "email_verified_at",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
-    readonly_fields = ["date_joined", "last_login", "is_superuser"]
+    readonly_fields = [
+        "date_joined",
+        "last_login",
+        "is_superuser",
+        "fiscal_code_verified",
+        "fiscal_code_verified_by",
+        "fiscal_code_verified_at",
+        "email_verified_address",
+        "email_verified_at",
+    ]
 
     def has_delete_permission(self, request, obj=None):
         # A person's bookings live in the comuni's schemas, out of reach of a delete

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.test import Client
+from django.utils import timezone
 
 from src.bookings.models import Booking
 from src.bookings.selectors import policy_get
@@ -34,7 +35,13 @@ def race(django_db_setup, django_db_blocker):
         data = next(c for c in UNION_COMUNI if c["slug"] == "verghereto")
         municipality = municipality_create(**data).municipality
         User = get_user_model()
-        users = [User.objects.create_user(email=EMAIL.format(i)) for i in range(CROWD)]
+        # Booking through the API: the addresses are confirmed (tests/identity).
+        users = [
+            User.objects.create_user(
+                email=EMAIL.format(i), email_verified_address=EMAIL.format(i), email_verified_at=timezone.now()
+            )
+            for i in range(CROWD)
+        ]
         connection.set_tenant(municipality)
         hub = build_hub("gara", seats=2)
         space = hub.spaces.get(name="Coworking")

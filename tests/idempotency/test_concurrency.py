@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from src.bookings import services
 from src.bookings.models import Booking, BookingTransition
@@ -31,7 +32,10 @@ EMAIL = "idem-gara@example.org"
 @pytest.fixture
 def committed(cesena):
     def create():
-        person = get_user_model().objects.create_user(email=EMAIL)
+        # Booking through the API: the address is confirmed (tests/identity).
+        person = get_user_model().objects.create_user(
+            email=EMAIL, email_verified_address=EMAIL, email_verified_at=timezone.now()
+        )
         connection.set_tenant(cesena)
         space = build_hub("idem-gara").spaces.get(name="Coworking")
         seat = space.seats.order_by("label").first()

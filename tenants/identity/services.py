@@ -1,0 +1,98 @@
+"""Writes on accounts: confirmed addresses, and people found, created or linked by SPID/CIE.
+
+A SPID/CIE sign-in finds its account by the VERIFIED fiscal code only. A fiscal code typed
+by hand at sign-up is never trusted: an account holding the same typed code is not taken
+over. An e-mail account gets a verified identity only when its owner, signed in, completes
+SPID/CIE from it ("collega SPID/CIE"), and never one that another account already holds.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tenants.identity.oidc import Identity, IdentityRefused
+
+HELD_BY_ANOTHER = _(
+    "Questa identità SPID/CIE è già collegata a un altro account. Esci e accedi con SPID o CIE per usare quell'account."
+)
+OTHER_IDENTITY = _(
+    "Il tuo account è già collegato a un'altra identità SPID/CIE: non può esserne collegata una seconda."
+)
+EMAIL_TAKEN = _(
+    "Esiste già un account con l'indirizzo e-mail %(email)s. Accedi a quell'account con la password "
+    "o con un link via e-mail, poi scegli «Collega SPID/CIE» per usarlo anche con SPID e CIE."
+)
+
+
+def email_mark_verified(user, *, email: str) -> None:
+    user.email_verified_address = email.lower()
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_address", "email_verified_at"])
+
+
+def _apply(user, identity: Identity) -> None:
+    """What SPID/CIE vouched for goes on the account: the verified code, the names, the address if it matches."""
+    now = timezone.now()
+    user.fiscal_code_verified = identity.fiscal_code
+    user.fiscal_code_verified_at = now
+    user.fiscal_code_verified_by = identity.method
+    if identity.given_name:
+        user.first_name = identity.given_name
+    if identity.family_name:
+        user.last_name = identity.family_name
+    if identity.email and identity.email == user.email.lower() and not user.email_verified:
+        user.email_verified_address = identity.email
+        user.email_verified_at = now
+
+
+def _holder(fiscal_code: str):
+    return get_user_model().objects.filter(fiscal_code_verified=fiscal_code).first()
+
+
+def person_for_identity(identity: Identity, *, link_to=None):
+    """The account for a checked identity; None when it needs creating (see `person_create_from_identity`).
+
+    `link_to`: the signed-in person completing "collega SPID/CIE" from their account.
+    """
+    holder = _holder(identity.fiscal_code)
+    if link_to is not None:
+        if holder is not None and holder.pk != link_to.pk:
+            raise IdentityRefused(HELD_BY_ANOTHER, status=409)
+        if link_to.fiscal_code_verified and link_to.fiscal_code_verified != identity.fiscal_code:
+            raise IdentityRefused(OTHER_IDENTITY, status=409)
+        person = link_to
+    elif holder is not None:
+        person = holder
+    else:
+        return None
+    if not person.is_active:
+        raise IdentityRefused(_("Questo account è disattivato. Scrivi all'ufficio che gestisce gli hub."), status=403)
+    _apply(person, identity)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # the same identity linked elsewhere a moment ago
+        raise IdentityRefused(HELD_BY_ANOTHER, status=409)
+    return person
+
+
+def person_create_from_identity(identity: Identity, *, email: str):
+    """A new account for a first SPID/CIE sign-in; `email` is the claim's, or the one the person typed."""
+    User = get_user_model()
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise IdentityRefused(EMAIL_TAKEN % {"email": email}, status=409)
+    person = User(email=email)
+    person.set_unusable_password()
+    _apply(person, identity)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Two first sign-ins at once: the other one created it.
+        holder = _holder(identity.fiscal_code)
+        if holder is None:
+            raise IdentityRefused(EMAIL_TAKEN % {"email": email}, status=409)
+        return holder
+    return person
