@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tenants.identity.forms import RegistrationForm
+from tenants.identity.sso import union_sign_in_redirect
 
 
 def register(request):
@@ -14,5 +15,5 @@ def register(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Benvenuta, benvenuto! Il tuo account vale in tutti i comuni dell'Unione."))
-        return redirect("/")
+        return union_sign_in_redirect(request, next_url="/")
     return render(request, "identity/register.html", {"form": form}, status=400 if form.errors else 200)
