@@ -25,9 +25,9 @@ class SignOnCheckMiddleware:
     session, whether its person is signed in there (a silent single sign-on check,
     tenants/identity/sso.py): a person signed in on Cesena arrives on Sarsina signed in.
 
-    Only top-level page loads by a browser (Sec-Fetch-*: not API calls, assets, prefetches,
-    crawlers or scripts), only by GET, only without a session; after the first check the
-    browser carries the sso nonce cookie and is not sent round again."""
+    Only top-level page loads by a browser (not API calls, assets, prefetches, scripts),
+    only by GET, only without a session; after the first check the browser carries the sso
+    nonce cookie and is not sent round again."""
 
     SKIP_PREFIXES = ("/account/", "/api/", "/static/", "/media/", "/i18n/")
 
@@ -40,15 +40,23 @@ class SignOnCheckMiddleware:
         return self.get_response(request)
 
     def _should_check(self, request) -> bool:
-        headers = request.headers
         return (
             request.method == "GET"
             and getattr(request, "municipality", None) is not None
-            and headers.get("Sec-Fetch-Mode") == "navigate"
-            and headers.get("Sec-Fetch-Dest") == "document"
-            and not headers.get("Sec-Purpose")
+            and self._is_page_load(request)
             and STATE_COOKIE not in request.COOKIES
             and SKIP_PARAM not in request.GET
             and not request.path.startswith(self.SKIP_PREFIXES)
             and not request.user.is_authenticated
         )
+
+    @staticmethod
+    def _is_page_load(request) -> bool:
+        headers = request.headers
+        if headers.get("Sec-Purpose") or headers.get("Purpose"):  # prefetch, prerender
+            return False
+        if "Sec-Fetch-Dest" in headers:
+            return headers["Sec-Fetch-Dest"] == "document" and headers.get("Sec-Fetch-Mode") == "navigate"
+        # Browsers send no Sec-Fetch-* to plain-http hosts other than localhost (an institutional
+        # name under `make run`), but every page load asks to upgrade insecure requests.
+        return headers.get("Upgrade-Insecure-Requests") == "1" and "text/html" in headers.get("Accept", "")

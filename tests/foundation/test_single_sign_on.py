@@ -138,13 +138,20 @@ def test_the_first_page_of_a_comune_checks_the_union_silently_once(citizen, cese
     assert stranger.chain == ["http://cesena.localhost/"]
 
 
-def test_the_silent_check_spares_api_calls_assets_crawlers_and_browsers_without_cookies(cesena):
+def test_the_silent_check_spares_api_calls_assets_scripts_and_browsers_without_cookies(cesena):
     browser = Browser()
     assert browser.open("http://cesena.localhost/", headers={}).status_code == 200  # a crawler, a script
     assert browser.open("http://cesena.localhost/api/v1/hubs/").status_code == 200
     assert browser.chain == ["http://cesena.localhost/api/v1/hubs/"]
     prefetch = browser.open("http://cesena.localhost/", headers={**NAVIGATE, "Sec-Purpose": "prefetch"})
     assert prefetch.status_code == 200 and len(browser.chain) == 1
+    image = browser.open("http://cesena.localhost/", headers={"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"})
+    assert image.status_code == 200 and len(browser.chain) == 1
+    # Over plain http to a host other than localhost browsers send no Sec-Fetch-*: a page load
+    # is told by its Upgrade-Insecure-Requests and Accept.
+    plain_http_page = {"Upgrade-Insecure-Requests": "1", "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    browser.open("http://cesena.localhost/", headers=plain_http_page)
+    assert browser.hosts() == ["cesena.localhost", "localhost", "cesena.localhost", "cesena.localhost"]
 
     # A browser that keeps no cookie comes back marked, rather than going round for ever.
     response = browser.client("localhost").get("/account/sso/?" + urlencode({"next": "http://cesena.localhost/"}))
@@ -263,6 +270,8 @@ def test_a_ticket_works_once(citizen, cesena):
     assert response.status_code == 400
     assert "Il collegamento di accesso è già stato usato" in page_text(response)
     assert "Accedi di nuovo" in page_text(response)
+    response = browser.open(ticket_url, headers={**NAVIGATE, "Accept-Language": "en"})
+    assert "The sign-in link has already been used" in page_text(response)
 
 
 def test_a_ticket_works_only_on_the_host_it_was_issued_for(citizen, cesena, sarsina, institutional):
