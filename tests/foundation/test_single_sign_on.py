@@ -190,6 +190,31 @@ def test_signing_in_on_a_comune_signs_in_the_union_too(citizen, cesena, sarsina)
     assert browser.signed_in("cesena.localhost", citizen)
 
 
+def test_the_administration_signs_in_through_the_union(cesena_admin, make_user):
+    # A comune's administrator (a role, no is_staff): the union's sign-in form, back to the admin.
+    browser = Browser()
+    browser.open("http://cesena.localhost/admin/", headers={})
+    assert browser.hosts() == ["cesena.localhost", "cesena.localhost", "cesena.localhost", "localhost", "localhost"]
+    assert browser.chain[1] == "http://cesena.localhost/admin/login/?next=/admin/"
+    response = browser.open(
+        browser.chain[-1], method="post", data={"username": cesena_admin.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200 and browser.chain[-1] == "http://cesena.localhost/admin/"
+    assert browser.signed_in("localhost", cesena_admin)
+
+    # The admin's own form, posted on a comune's host (staff only): the union is signed in too.
+    staff = make_user(is_staff=True, is_superuser=True)
+    browser = Browser()
+    response = browser.open(
+        "http://sarsina.localhost/admin/login/?next=/admin/",
+        method="post",
+        data={"username": staff.email, "password": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert browser.hosts() == ["sarsina.localhost", "localhost", "sarsina.localhost"]
+    assert browser.signed_in("localhost", staff)
+
+
 def test_registering_on_a_comune_signs_in_the_union_too(cesena):
     browser = Browser()
     data = {
