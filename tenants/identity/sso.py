@@ -123,7 +123,7 @@ def ticket_consume(*, token: str, host: str, state: str | None) -> User:
     ticket = SignOnTicket.objects.filter(jti=payload.get("j"), host=host).select_related("user").first()
     if ticket is None or ticket.used_at is not None:
         raise TicketRefused(_("Il collegamento di accesso è già stato usato o non è più valido."))
-    if state is not None and not (ticket.state and secrets.compare_digest(ticket.state, state)):
+    if state is not None and not (valid_state(state) and secrets.compare_digest(ticket.state, state)):
         raise TicketRefused(_("Il collegamento di accesso è stato chiesto da un altro browser."))
     user = ticket.user
     if not user.is_active or (user.sessions_ended_at and ticket.issued_at <= user.sessions_ended_at):
@@ -179,11 +179,18 @@ def union_sign_in_redirect(request, *, next_url: str) -> HttpResponseRedirect:
     """After a sign-in on this host: on a comune's host, pass through the union (a ticket
     for it) so the union is signed in too, then go on to `next_url`; on the union, go on."""
     next_url = request.build_absolute_uri(next_url)
-    if is_union_host(request) or not request.user.is_authenticated:
+    if is_union_host(request) or _shares_session_with_union(request) or not request.user.is_authenticated:
         return HttpResponseRedirect(next_url)
     token = ticket_issue(user=request.user, host=settings.UNION_DOMAIN)
     query = urlencode({"token": token, "next": next_url})
     return HttpResponseRedirect(union_url(f"{reverse('identity:sign_on_callback')}?{query}", request))
+
+
+def _shares_session_with_union(request) -> bool:
+    """A subdomain of a union domain that carries a shared session cookie: signed in here is
+    signed in on the union already (tenants/identity/middleware.py)."""
+    shared = settings.SESSION_COOKIE_DOMAIN
+    return bool(shared) and request_hostname(request).endswith(shared)
 
 
 def without_loop(next_url: str, request) -> str:

@@ -36,7 +36,9 @@ def sign_on(request):
     """`/account/sso/`. On the union: send a signed-in person back to `next` with a ticket
     (or through the sign-in page first). On a comune's host: start from here."""
     if not is_union_host(request):
-        next_url = safe_return_url(request.GET.get("next"), request)
+        next_url = request.GET.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+            next_url = "/"  # from here, only back here
         return sign_on_start(request, next_url=request.build_absolute_uri(next_url))
 
     next_url = request.GET.get("next") or "/"

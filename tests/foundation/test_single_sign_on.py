@@ -314,6 +314,30 @@ def test_a_ticket_works_only_on_the_host_it_was_issued_for(citizen, cesena, sars
     assert browser.signed_in("sarsina.localhost", citizen)
 
 
+def test_a_comune_host_starts_sign_on_only_back_to_itself(cesena):
+    browser = Browser()
+    response = browser.open(
+        "http://cesena.localhost/account/sso/?" + urlencode({"next": "http://sarsina.localhost/"}), follow=False
+    )
+    assert parse_qs(urlsplit(response["Location"]).query)["next"] == ["http://cesena.localhost/"]
+
+
+def test_on_a_shared_cookie_domain_a_subdomains_sign_in_needs_no_pass_through_the_union(citizen, cesena, settings):
+    from tenants.comuni.middleware import forget_hosts
+    from tenants.comuni.models import Domain
+
+    settings.SESSION_COOKIE_DOMAIN = ".localhost.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".localhost.example"]
+    forget_hosts()
+    Domain.objects.create(tenant=cesena, domain="cesena.localhost.example", is_primary=False)
+    response = Client(HTTP_HOST="cesena.localhost.example").post(
+        "/account/accedi/", {"username": citizen.email, "password": PASSWORD}
+    )
+    assert response["Location"] == "http://cesena.localhost.example/"
+    assert response.cookies["sessionid"]["domain"] == ".localhost.example"
+    forget_hosts()
+
+
 def test_a_ticket_works_only_in_the_browser_that_asked_for_it(citizen, cesena):
     attacker = Browser()
     ticket_url = _ticket_url(attacker, citizen)
@@ -323,6 +347,9 @@ def test_a_ticket_works_only_in_the_browser_that_asked_for_it(citizen, cesena):
     assert response.status_code == 400
     assert "chiesto da un altro browser" in page_text(response)
     assert not victim.signed_in("cesena.localhost", citizen)
+    for cookie in ("", "è-non-ascii-" * 3):  # no nonce, or a mangled one
+        victim.client("cesena.localhost").cookies["sso_state"] = cookie
+        assert victim.open(ticket_url).status_code == 400
 
 
 def test_a_ticket_expires_and_a_forged_one_is_refused(citizen, cesena, monkeypatch):
