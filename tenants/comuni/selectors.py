@@ -8,6 +8,12 @@ def municipality_for_host(hostname: str) -> Municipality | None:
     return domain.tenant if domain else None
 
 
+def host_is_registered(hostname: str) -> bool:
+    """The union itself or a registered domain of a comune (platform subdomain or institutional)."""
+    hostname = hostname.lower()
+    return hostname == settings.UNION_DOMAIN or Domain.objects.filter(domain=hostname).exists()
+
+
 def municipality_list():
     return Municipality.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).order_by("name")
 
@@ -28,3 +34,8 @@ def municipality_url(municipality: Municipality, path: str = "/", request=None) 
 
 def union_url(path: str = "/", request=None) -> str:
     return _origin(settings.UNION_DOMAIN, request) + path
+
+
+def host_url(host: str, path: str = "/", request=None) -> str:
+    """Absolute URL on any host of the union (same scheme and port as the request)."""
+    return _origin(host, request) + path

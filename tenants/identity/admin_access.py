@@ -3,10 +3,14 @@
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tenants.identity.policy import Action, can
+from tenants.identity.sso import union_sign_in_redirect
 
 
 class PolicyAdminSite(admin.AdminSite):
@@ -39,7 +43,16 @@ class PolicyAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if request.user.is_authenticated and not self.has_permission(request):
             raise PermissionDenied(self.refusal_message(request))
-        return super().login(request, extra_context)
+        if request.method == "GET" and not request.user.is_authenticated:
+            # The union's one sign-in page (single sign-on, tenants/identity/sso.py), not the
+            # admin's own form, which refuses anyone without is_staff: roles open this site.
+            return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse(f"{self.name}:index"))
+        was_signed_in = request.user.is_authenticated
+        response = super().login(request, extra_context)
+        if request.method == "POST" and not was_signed_in and request.user.is_authenticated:
+            # Signed in on a comune's host: the union too (single sign-on, tenants/identity/sso.py).
+            return union_sign_in_redirect(request, next_url=response.url)
+        return response
 
 
 class PolicyPermissions:

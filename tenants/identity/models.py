@@ -6,6 +6,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tenants.identity.fiscal_code import normalize_fiscal_code, validate_fiscal_code
@@ -66,6 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     fiscal_code_verified_by = models.CharField(
         _("identità verificata con"), max_length=4, choices=IdentityMethod.choices, blank=True, editable=False
     )
+    # Sign-out everywhere (tenants/identity/sso.py): every session started before this ends.
+    sessions_ended_at = models.DateTimeField(_("uscita da tutti i dispositivi il"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -99,6 +102,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     def identity_verified(self) -> bool:
         """SPID or CIE vouched for this person's fiscal code."""
         return bool(self.fiscal_code_verified)
+
+    # Django checks this hash on every request of a signed-in session (as it does after a
+    # password change): folding in `sessions_ended_at` ends every session of the person, on
+    # every host, once they sign out anywhere. Without a sign-out yet it is Django's own hash,
+    # so sessions opened before this existed stay valid.
+    def get_session_auth_hash(self):
+        return self._sessions_hash(super().get_session_auth_hash(), secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret, plain in zip(settings.SECRET_KEY_FALLBACKS, super().get_session_auth_fallback_hash()):
+            yield self._sessions_hash(plain, secret=secret)
+
+    def _sessions_hash(self, plain: str, *, secret) -> str:
+        if self.sessions_ended_at is None:
+            return plain
+        ended = int(self.sessions_ended_at.timestamp() * 1_000_000)
+        return salted_hmac(
+            "identity.User.sessions_ended_at", f"{plain}|{ended}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 class Role(models.Model):
@@ -144,3 +166,26 @@ class Role(models.Model):
     def __str__(self):
         where = self.municipality or _("Unione")
         return f"{self.user} · {self.get_kind_display()} · {where}"
+
+
+class SignOnTicket(models.Model):
+    """A one-time pass from one host of the union to another (single sign-on, tenants/identity/sso.py).
+
+    Issued for one person and one target host, it lives a minute; the row is what makes it
+    single-use (consuming it is one conditional UPDATE). `state` binds it to the browser
+    that asked for it (a cookie on the target host).
+    """
+
+    jti = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_on_tickets")
+    host = models.CharField(max_length=253)
+    state = models.CharField(max_length=64, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passaggio di accesso")
+        verbose_name_plural = _("passaggi di accesso")
+
+    def __str__(self):
+        return f"{self.user_id} → {self.host}"

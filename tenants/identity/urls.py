@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from tenants.identity import views
+from tenants.identity import sso_views, views
 
 app_name = "identity"
 
@@ -19,8 +19,11 @@ urlpatterns = [
     path("spid/ritorno/", views.oidc_callback, name="oidc_callback"),
     path("spid/email/", views.oidc_email, name="oidc_email"),
     path("identita/", views.identity_page, name="identity"),
-    path("accedi/", auth_views.LoginView.as_view(template_name="identity/login.html"), name="login"),
-    path("esci/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accedi/", sso_views.SignInView.as_view(), name="login"),
+    path("esci/", sso_views.SignOutView.as_view(), name="logout"),
+    path("esci/ovunque/", sso_views.SignOutView.as_view(), name="logout_everywhere"),
+    path("sso/", sso_views.sign_on, name="sign_on"),
+    path("sso/callback/", sso_views.sign_on_callback, name="sign_on_callback"),
     path(
         "password/recupero/",
         auth_views.PasswordResetView.as_view(

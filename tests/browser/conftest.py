@@ -48,6 +48,9 @@ from urllib.parse import urlsplit
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# A comune's institutional hostname: outside the union's domain, so no cookie is ever shared
+# with it. Resolved to this machine below; test_single_sign_on.py registers it for Cesena.
+INSTITUTIONAL_HOST = "servizi.comune.cesena.fc.it"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -57,7 +60,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     # Every comune's subdomain is this machine, whatever the system resolver thinks of *.localhost.
-    "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1",
+    f"--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1, MAP {INSTITUTIONAL_HOST} 127.0.0.1",
 ]
 BROWSER_COMUNE = "montiano"
 
@@ -277,7 +280,7 @@ def _is_local(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     return (
         url.startswith(("data:", "blob:", "about:"))
-        or host in ("127.0.0.1", "localhost")
+        or host in ("127.0.0.1", "localhost", INSTITUTIONAL_HOST)
         or host.endswith(".localhost")
     )
 
