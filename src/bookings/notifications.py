@@ -7,7 +7,6 @@ comune's primary domain, and the schema is pinned when the mail is scheduled.
 from email.mime.image import MIMEImage
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,20 +18,6 @@ from src.bookings.models import Booking, WaitlistEntry
 from src.common.qr import qr_png
 from src.common.time import span, when
 from tenants.comuni.selectors import municipality_url
-
-FEED_SALT = "bookings.calendar-feed"
-
-
-def calendar_feed_token(person) -> str:
-    """The private part of a person's feed URL: their id, signed; the same every time."""
-    return signing.Signer(salt=FEED_SALT).sign(str(person.pk))
-
-
-def calendar_feed_person_id(token: str) -> int | None:
-    try:
-        return int(signing.Signer(salt=FEED_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
-        return None
 
 
 def _url(municipality, path: str) -> str:
