@@ -46,6 +46,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants.comuni",
     "tenants.identity",
+    "tenants.account",
     "tenants.union",
     "tenants.reporting",
     "django.contrib.admin",
