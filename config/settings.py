@@ -258,6 +258,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# Personal data that no account holder manages (appointments, front-desk bookings for people
+# without an account) is anonymised this many months after the fact (src/common/retention.py);
+# the privacy notice states it.
+GDPR_RETENTION_MONTHS = env.int("GDPR_RETENTION_MONTHS", default=24)
+
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
     from config.sentry import init_sentry

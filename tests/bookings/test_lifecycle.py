@@ -228,6 +228,9 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "appointment_reminders",
         "event_reminders",
         "idempotency_keys_expired",
+        "event_places_refilled",
+        "appointments_anonymised",
+        "walk_ins_anonymised",
     }
 
 
