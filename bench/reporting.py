@@ -62,8 +62,10 @@ def _people(comune_ids: list[int], per_comune: int) -> None:
         )
         cursor.execute(
             """
-            INSERT INTO public.reporting_commuteprofile (user_id, workplace_istat_code, is_public_employee, updated_at)
-            SELECT u.id, (ARRAY['040007','040012','099014','037006','039014','040020'])[1 + u.id %% 6], u.id %% 7 = 0, now()
+            INSERT INTO public.reporting_commuteprofile
+                (user_id, workplace_istat_code, is_public_employee, consented_at, updated_at)
+            SELECT u.id, (ARRAY['040007','040012','099014','037006','039014','040020'])[1 + u.id %% 6], u.id %% 7 = 0,
+                   now(), now()
             FROM public.identity_user u
             WHERE u.email LIKE %s AND u.id %% 3 = 0
             ON CONFLICT (user_id) DO NOTHING

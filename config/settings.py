@@ -46,6 +46,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants.comuni",
     "tenants.identity",
+    "tenants.account",
     "tenants.union",
     "tenants.reporting",
     "django.contrib.admin",
@@ -310,6 +311,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Personal data that no account holder manages (appointments, front-desk bookings for people
+# without an account) is anonymised this many months after the fact (src/common/retention.py);
+# the privacy notice states it.
+GDPR_RETENTION_MONTHS = env.int("GDPR_RETENTION_MONTHS", default=24)
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:

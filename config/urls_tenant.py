@@ -10,6 +10,7 @@ from src.portal.legal import legal
 urlpatterns = [
     path("", views.home, name="comune_home"),
     path("valutazione/", views.page_rating, name="page_rating"),
+    path("account/", include("tenants.account.urls")),  # the personal area
     path("account/", include("tenants.identity.urls")),
     path("admin/", comune_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),

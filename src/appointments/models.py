@@ -23,6 +23,10 @@ class Appointment(PeriodMixin, models.Model):
         ATTENDED = "attended", _("svolto")
         NO_SHOW = "no_show", _("mancata presentazione")
 
+    # What the applicant's name becomes when the appointment is anonymised (the person's erasure,
+    # or GDPR_RETENTION_MONTHS after it: jobs.py); e-mail, phone, fiscal code and details become empty.
+    ANONYMISED = "(dati anonimizzati)"
+
     desk = models.ForeignKey(
         "desks.ServiceDesk", verbose_name=_("sportello"), on_delete=models.PROTECT, related_name="appointments"
     )

@@ -14,7 +14,6 @@ from rest_framework.views import APIView
 
 from src.bookings import selectors, services
 from src.bookings.models import Booking, WaitlistEntry
-from src.bookings.notifications import calendar_feed_token
 from src.bookings.serializers import (
     AvailabilityOut,
     AvailabilityQuery,
@@ -34,6 +33,7 @@ from src.common.errors import DomainError, Forbidden, NotFound
 from src.common.time import local_today
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, can_operate_hub, may_see_unpublished
 from src.idempotency.api import idempotent
+from tenants.identity.calendar_feed import calendar_feed_token
 
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK

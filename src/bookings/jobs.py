@@ -16,12 +16,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from src.bookings import notifications
-from src.bookings.models import Booking
+from src.bookings.models import Booking, BookingTransition
 from src.bookings.selectors import policy_get
 from src.bookings.services.booking import booking_move, holds_release
 from src.bookings.services.waitlist import waitlist_offer_next, waitlist_offers_run
 from src.common.jobs import job
+from src.common.retention import retention_cutoff
 from src.outbox.services import outbox_enqueue_once
+from tenants.identity.models import Reminder
+from tenants.identity.selectors import reminders_refused, walk_in_accounts
+from tenants.identity.services import erased_person_get, walk_ins_forget
 
 State = Booking.State
 SYSTEM = Booking.Channel.SYSTEM
@@ -88,16 +92,45 @@ def reminders_send(*, now: datetime | None = None) -> int:
     (a booking made the same afternoon has just had its confirmation)."""
     now = now or timezone.now()
     ahead = timedelta(hours=policy_get().reminder_hours)
-    due = Booking.objects.select_related("person", "hub", "space", "seat").filter(
-        state=State.CONFIRMED,
-        event_id__isnull=True,  # an event's room: nobody to remind
-        reminder_sent_at__isnull=True,
-        period__startswith__gt=now,
-        period__startswith__lte=now + ahead,
-        created_at__lt=F("period__startswith") - ahead,
+    due = (
+        Booking.objects.select_related("person", "hub", "space", "seat")
+        .filter(
+            state=State.CONFIRMED,
+            event_id__isnull=True,  # an event's room: nobody to remind
+            reminder_sent_at__isnull=True,
+            period__startswith__gt=now,
+            period__startswith__lte=now + ahead,
+            created_at__lt=F("period__startswith") - ahead,
+        )
+        .exclude(person_id__in=reminders_refused(Reminder.BOOKING))  # turned off in the personal area
     )
     return outbox_enqueue_once(due, sent_field="reminder_sent_at", now=now, kind=notifications.REMINDER)
 
 
 # Waitlist offers run after the jobs above have freed what they free.
 job("waitlist_offers", order=40)(waitlist_offers_run)
+
+
+@job("walk_ins_anonymised", order=90)
+def walk_ins_anonymise(*, now: datetime | None = None) -> int:
+    """Bookings made at the front desk for someone without an account (created on the spot,
+    never signed in) lose their person GDPR_RETENTION_MONTHS after they ended: they point at
+    the "utente cancellato" account, keeping hub, place, period and state for the statistics,
+    and the operators' notes on them go. The walk-in account itself (an e-mail address) is
+    deleted once nothing refers to it in any comune. Returns how many bookings changed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = Booking.objects.filter(
+            channel=Booking.Channel.FRONT_DESK,
+            person_id__in=walk_in_accounts().values("pk"),
+            period__endswith__lt=retention_cutoff(now),
+        )
+        people = set(due.values_list("person_id", flat=True))
+        if not people:
+            return 0
+        history = BookingTransition.objects.filter(booking__in=due)
+        history.filter(actor_id__in=people).update(actor=None)
+        history.exclude(note="").update(note="")
+        changed = due.update(person=erased_person_get())
+        walk_ins_forget(people)
+    return changed

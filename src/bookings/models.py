@@ -119,7 +119,9 @@ class Booking(PeriodMixin, models.Model):
     code = models.CharField(_("codice"), max_length=8, unique=True, editable=False)
     # DO_NOTHING on rows in the public schema: Django's cascade would look for this table
     # in the public schema and fail; the foreign key still refuses deleting a person
-    # who has bookings (people are deactivated, never deleted; see tenants/union/admin.py).
+    # who has bookings. A person who erases their account (tenants/account/erasure.py)
+    # is replaced here by the one "utente cancellato" account, so the row keeps hub,
+    # place, period and state for the statistics and the check below still holds.
     # Empty only on an event's row (see `event_id`).
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,

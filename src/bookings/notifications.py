@@ -8,7 +8,6 @@ and send the e-mail. So links are built from the comune's primary domain.
 from email.mime.image import MIMEImage
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,20 +25,6 @@ CONFIRMED = "bookings.confirmed"
 CANCELLED = "bookings.cancelled"
 REMINDER = "bookings.reminder"
 WAITLIST_OFFERED = "bookings.waitlist_offered"
-
-FEED_SALT = "bookings.calendar-feed"
-
-
-def calendar_feed_token(person) -> str:
-    """The private part of a person's feed URL: their id, signed; the same every time."""
-    return signing.Signer(salt=FEED_SALT).sign(str(person.pk))
-
-
-def calendar_feed_person_id(token: str) -> int | None:
-    try:
-        return int(signing.Signer(salt=FEED_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
-        return None
 
 
 def _url(municipality, path: str) -> str:

@@ -16,7 +16,6 @@ from src.bookings import selectors, services
 from src.bookings.forms import PlaceForm
 from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
-from src.bookings.notifications import calendar_feed_person_id, calendar_feed_token
 from src.bookings.services.rules import check_in_window
 from src.common.accounts import ensure_can_book
 from src.common.errors import DomainError
@@ -25,6 +24,7 @@ from src.common.qr import qr_svg
 from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
+from tenants.identity.calendar_feed import calendar_feed_person_id, calendar_feed_token
 
 WEB = Booking.Channel.WEB
 

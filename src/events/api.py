@@ -64,8 +64,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
 class AttendeeSerializer(RegistrationSerializer):
     # Plain text here: one enum component per choice set keeps the OpenAPI names stable.
     state = serializers.CharField(read_only=True, help_text=_("registered, waitlisted o attended"))
-    name = serializers.CharField(source="person.get_full_name")
-    email = serializers.EmailField(source="person.email")
+    # Empty for a person who erased their account (the registration stays, with nobody on it).
+    name = serializers.CharField(source="person.get_full_name", allow_null=True, default=None)
+    email = serializers.EmailField(source="person.email", allow_null=True, default=None)
 
     class Meta(RegistrationSerializer.Meta):
         fields = [*RegistrationSerializer.Meta.fields, "name", "email"]

@@ -9,13 +9,17 @@ confirmation has just arrived).
 
 from datetime import datetime
 
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from src.common.delivery import reminder_window
 from src.common.jobs import job
-from src.events.models import EventRegistration
+from src.events.models import Event, EventRegistration
 from src.events.notifications import REMINDER
+from src.events.services import event_places_refill
 from src.outbox.services import outbox_enqueue_once
+from tenants.identity.models import Reminder
+from tenants.identity.selectors import reminders_refused
 
 
 @job("event_reminders", order=60)
@@ -26,12 +30,33 @@ def event_reminders_send(*, now: datetime | None = None) -> int:
     if window is None:
         return 0
     today, tomorrow, day_after = window
-    due = EventRegistration.objects.select_related("event__hub", "person").filter(
-        state=EventRegistration.State.REGISTERED,
-        reminded_at__isnull=True,
-        event__is_published=True,
-        event__starts_at__gte=tomorrow,
-        event__starts_at__lt=day_after,
-        created_at__lt=today,
+    due = (
+        EventRegistration.objects.select_related("event__hub", "person")
+        .filter(
+            state=EventRegistration.State.REGISTERED,
+            reminded_at__isnull=True,
+            event__is_published=True,
+            event__starts_at__gte=tomorrow,
+            event__starts_at__lt=day_after,
+            created_at__lt=today,
+        )
+        .exclude(person_id__in=reminders_refused(Reminder.EVENT))  # turned off in the personal area
     )
     return outbox_enqueue_once(due, sent_field="reminded_at", now=now, kind=REMINDER)
+
+
+@job("event_places_refilled", order=45)
+def event_places_refill_all(*, now: datetime | None = None) -> int:
+    """Places freed without going through the events' services (a person erasing their account
+    cancels their registrations in SQL: tenants/account/erasure.py) go to the first in the
+    waitlist at the next round, as `event_unregister` would have done. Returns how many moved up."""
+    now = now or timezone.now()
+    events = (
+        Event.objects.filter(starts_at__gt=now, is_published=True)
+        .annotate(
+            seated=Count("registrations", filter=Q(registrations__state__in=EventRegistration.SEATED_STATES)),
+            waiting=Count("registrations", filter=Q(registrations__state=EventRegistration.State.WAITLISTED)),
+        )
+        .filter(waiting__gt=0, seated__lt=F("capacity"))
+    )
+    return sum(len(event_places_refill(event=event)) for event in events)

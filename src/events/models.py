@@ -103,8 +103,16 @@ class EventRegistration(models.Model):
 
     event = models.ForeignKey(Event, verbose_name=_("evento"), on_delete=models.CASCADE, related_name="registrations")
     # A tenant table may reference the shared user table; never the other way round.
+    # Empty once the person erased their account (tenants/account/erasure.py): the row stays,
+    # so the event's figures keep their counts. DO_NOTHING, as for bookings: Django's cascade
+    # would look for this table in the public schema.
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("persona"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     state = models.CharField(_("stato"), max_length=12, choices=State.choices, default=State.REGISTERED)
     created_at = models.DateTimeField(_("iscritto il"), auto_now_add=True)

@@ -1,7 +1,9 @@
 """Generated SQL across the comuni's schemas: names quoted, and the one UNION ALL builder.
 
-The few places that read across comuni (the union's lists, reporting) generate a
-UNION ALL over the schemas. Schema names come from the Municipality table, so
+The few places that read across comuni (the union's lists, reporting, a person's
+data export) generate a UNION ALL over the schemas; the one place that writes across
+comuni (erasing a person's data) generates one statement whose WITH items change
+every schema (`with_each`). Schema names come from the Municipality table, so
 they are data: each is checked against PostgreSQL's unquoted-identifier shape
 and then quoted anyway. Table names and state values pasted into the same SQL
 (see tenants/reporting/catalogue.py) go through the same check and quoting.
@@ -29,6 +31,16 @@ def quote_literal(name: str) -> str:
     return "'" + name + "'"
 
 
+def _per_schema(templates: str | Sequence[str], schemas: Sequence[str], fields: dict) -> list[str]:
+    if isinstance(templates, str):
+        templates = [templates]
+    return [
+        template.format(s=quote_ident(schema), lit=quote_literal(schema), i=i, **fields).strip()
+        for i, schema in enumerate(schemas)
+        for template in templates
+    ]
+
+
 def union_all(
     templates: str | Sequence[str], schemas: Sequence[str], *, empty: str | None = None, **fields: object
 ) -> str:
@@ -47,15 +59,24 @@ def union_all(
     result is `empty` (a SELECT with the right columns and no rows), since an
     empty UNION is not SQL; without `empty` that is an error.
     """
-    if isinstance(templates, str):
-        templates = [templates]
-    branches = [
-        "(" + template.format(s=quote_ident(schema), lit=quote_literal(schema), i=i, **fields).strip() + ")"
-        for i, schema in enumerate(schemas)
-        for template in templates
-    ]
+    branches = ["(" + branch + ")" for branch in _per_schema(templates, schemas, fields)]
     if not branches:
         if empty is None:
             raise ValueError("A UNION ALL over no schema: pass `empty`, or do not query at all")
         branches = ["(" + empty + ")"]
     return "\nUNION ALL\n".join(branches)
+
+
+def with_each(items: str, schemas: Sequence[str], *, then: str, **fields: object) -> str:
+    """One statement that writes in every schema of `schemas`: `WITH <items>, <items>... <then>`.
+
+    PostgreSQL has no UPDATE over a UNION, but a data-modifying statement may sit in a
+    WITH item, and every WITH item runs, in one statement and one snapshot. `items` is
+    one or more WITH items for a schema, formatted like a `union_all` branch; name them
+    with `{i}` so they are unique (`w{i} AS (UPDATE {s}.{table.booking} ... RETURNING 1)`).
+    `then` is the statement's final query, usually a `union_all` over those names
+    (`SELECT {i} AS comune_index, count(*) FROM w{i}`) to say what changed where.
+    """
+    if not schemas:
+        raise ValueError("A write across no schema: do not run it at all")
+    return "WITH " + ",\n".join(_per_schema(items, schemas, fields)) + "\n" + then

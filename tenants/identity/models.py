@@ -189,3 +189,45 @@ class SignOnTicket(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.host}"
+
+
+class Reminder(models.TextChoices):
+    """The e-mails a person may turn off: reminders. Confirmations and cancellations always go out.
+    The value is the field of `PersonalSettings` that holds the choice."""
+
+    BOOKING = "booking_reminders", _("promemoria delle prenotazioni di postazioni e sale")
+    APPOINTMENT = "appointment_reminders", _("promemoria degli appuntamenti agli sportelli")
+    EVENT = "event_reminders", _("promemoria degli eventi")
+
+
+class PersonalSettings(models.Model):
+    """What a person chose in their personal area, for every comune: which reminders they
+    want by e-mail, and the version of their private calendar-feed link (renewing the link
+    moves the version on, and every link signed with an older one stops working).
+
+    One row per person, created the first time they change something: no row means the
+    defaults (every reminder on, the first link).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="personal_settings",
+    )
+    booking_reminders = models.BooleanField(Reminder.BOOKING.label, default=True)
+    appointment_reminders = models.BooleanField(Reminder.APPOINTMENT.label, default=True)
+    event_reminders = models.BooleanField(Reminder.EVENT.label, default=True)
+    calendar_feed_version = models.PositiveIntegerField(_("versione del link del calendario"), default=0)
+    updated_at = models.DateTimeField(_("aggiornate il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("impostazioni personali")
+        verbose_name_plural = _("impostazioni personali")
+
+    def __str__(self):
+        return str(self.user_id)
+
+    def wants(self, reminder: Reminder) -> bool:
+        return getattr(self, reminder.value)

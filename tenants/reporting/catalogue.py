@@ -12,19 +12,37 @@ identifier, `{booking.cancelled}` that state as a literal, `{booking.occupying}`
 the parenthesised list of the occupying states, ready for `IN`, and
 `{booking.of_people}` the condition that leaves out the rooms held for events.
 
+Columns come from the models too: `{column.booking.person}` is the column of
+Booking's `person` field, quoted (`"person_id"`), and `select_list("booking", "b")`
+every column of the table, for the data export.
+
 This is the one place where tenants/ (the public schema's code) imports src/
 models, provisioning and demo data aside: the union reads the comuni's tables
-only through SQL written with these names.
+only through SQL written with these names (and, for a person's data rights,
+writes them: tenants/account/erasure.py).
 """
 
 from string import Formatter
 from types import SimpleNamespace
 
-from src.appointments.models import Appointment
-from src.bookings.models import ACTIVE_STATES, Booking
+from django.contrib.admin.models import LogEntry
+
+from src.appointments.models import Appointment, AppointmentTransition
+from src.bookings.models import ACTIVE_STATES, Booking, BookingTransition, WaitlistEntry
 from src.desks.models import ServiceDesk
-from src.events.models import Event, EventRegistration
-from src.hubs.models import Closure, Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
+from src.events.models import Event, EventRegistration, RegistrationTransition
+from src.hubs.models import (
+    Closure,
+    Hub,
+    HubOperator,
+    Layout,
+    LayoutSchedule,
+    OpeningHours,
+    Seat,
+    Space,
+    SpecialOpening,
+)
+from src.idempotency.models import IdempotencyRecord
 from tenants.comuni.sql import quote_ident, quote_literal
 
 # The tenant tables cross-schema SQL reads, by the name templates use: {table.<name>}.
@@ -43,13 +61,24 @@ MODELS = {
     "booking": Booking,
     "event": Event,
     "event_registration": EventRegistration,
+    # Read and written only for a person's data rights (export, erasure: tenants/account/).
+    "booking_transition": BookingTransition,
+    "waitlist_entry": WaitlistEntry,
+    "appointment_transition": AppointmentTransition,
+    "registration_transition": RegistrationTransition,
+    "hub_operator": HubOperator,
+    "idempotency_record": IdempotencyRecord,
+    "admin_log": LogEntry,
 }
 
 # The state types, for Python that reads what the SQL returns (labels, which items still stand).
 BookingState = Booking.State
 AppointmentState = Appointment.State
 RegistrationState = EventRegistration.State
+WaitlistState = WaitlistEntry.State
 DeskKind = ServiceDesk.Kind
+# What an appointment's name, e-mail, phone, fiscal code and details become when anonymised.
+APPOINTMENT_ANONYMISED = Appointment.ANONYMISED
 
 # A booking that holds its seat (the exclusion constraint's states): held, confirmed, checked in.
 BOOKING_ACTIVE = ACTIVE_STATES
@@ -72,6 +101,20 @@ def db_table(name: str) -> str:
     return MODELS[name]._meta.db_table
 
 
+def _columns(model) -> SimpleNamespace:
+    """Each concrete field's column, quoted, by field name (`person` -> `"person_id"`)."""
+    return SimpleNamespace(**{f.name: quote_ident(f.column) for f in model._meta.concrete_fields})
+
+
+def select_list(name: str, alias: str) -> str:
+    """Every column of a table, as `alias."col", ...` in the model's field order (the export's columns)."""
+    return ", ".join(f"{alias}.{quote_ident(f.column)}" for f in MODELS[name]._meta.concrete_fields)
+
+
+def column_names(name: str) -> list[str]:
+    return [f.column for f in MODELS[name]._meta.concrete_fields]
+
+
 def sql_list(values) -> str:
     """('a', 'b'): values as a parenthesised list of literals, for `IN`."""
     return "(" + ", ".join(quote_literal(str(v)) for v in values) + ")"
@@ -89,15 +132,19 @@ def _states(choices, conditions=None, **groups) -> SimpleNamespace:
 # The fields every cross-schema template is formatted with (besides {s}, {lit}, {i}).
 SQL = {
     "table": SimpleNamespace(**{name: quote_ident(db_table(name)) for name in MODELS}),
+    "column": SimpleNamespace(**{name: _columns(model) for name, model in MODELS.items()}),
     "booking": _states(
         BookingState,
         {"of_people": BOOKING_OF_PEOPLE},
         occupying=BOOKING_OCCUPYING,
         attended=BOOKING_ATTENDED,
         not_people=BOOKING_NOT_PEOPLE,
+        active=BOOKING_ACTIVE,
     ),
     "appointment": _states(AppointmentState),
     "registration": _states(RegistrationState, seated=EventRegistration.SEATED_STATES),
+    "waitlist": _states(WaitlistState, live=(WaitlistState.WAITING, WaitlistState.OFFERED)),
+    "channel": _states(Booking.Channel),  # one enum for every app (src/common/channels.py)
 }
 
 

@@ -3,7 +3,9 @@
 The identity model (`tenants.identity.User`) has the home comune but nothing
 about work. Rather than widen the shared identity model for one report, the
 commute lives here, one-to-one with the person, optional: people who never
-fill it in simply do not count in "commuting avoided". When firms and
+fill it in simply do not count in "commuting avoided". The person fills it in from
+their personal area (tenants/account/), with explicit consent: a profile without
+consent (`consented_at` empty) is not used by any report. When firms and
 agreements land, the firm employee category will come from the agreement's
 enrolment, not from here.
 """
@@ -35,6 +37,9 @@ class CommuteProfile(models.Model):
         help_text=_("Se indicati, sostituiscono la distanza tra comuni della tabella dell'Unione."),
     )
     is_public_employee = models.BooleanField(_("dipendente pubblico"), default=False)
+    # When the person agreed to the profile's use for the union's statistics; empty: no
+    # consent, and the reports leave the profile out (sql/measures.py, CONSENTED).
+    consented_at = models.DateTimeField(_("consenso all'uso per le statistiche dato il"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

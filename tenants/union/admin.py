@@ -103,6 +103,7 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # A person's bookings live in the comuni's schemas, out of reach of a delete
-        # from the public schema: people are deactivated, never deleted (no anonymisation
-        # exists yet; it is part of the data-rights work).
+        # from the public schema: an account is deleted only by its owner's erasure
+        # ("cancella il mio account" in the personal area, tenants/account/erasure.py),
+        # which anonymises their rows in every comune first. Here people are deactivated.
         return False

@@ -229,6 +229,9 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "event_reminders",
         "idempotency_keys_expired",
         "outbox",
+        "event_places_refilled",
+        "appointments_anonymised",
+        "walk_ins_anonymised",
     }
 
 

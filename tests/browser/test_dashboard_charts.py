@@ -28,6 +28,8 @@ DRAWN_PIXELS = """canvas => {
 @pytest.fixture
 def montiano_month(django_db_blocker, browser_comune, browser_user):
     """A month of bookings by six people in a room of four seats; returns the period's query string."""
+    from django.utils import timezone
+
     from src.bookings.models import Booking
     from src.common.time import ROME, local_datetime
     from src.hubs.models import Hub, Seat, Space
@@ -45,7 +47,7 @@ def montiano_month(django_db_blocker, browser_comune, browser_user):
         Role.objects.create(user=staff, kind=Role.Kind.UNION_STAFF)
         # Montiano -> Cesena 12 km, -> Rimini 27 km: commuting avoided on the days they check in.
         for person, workplace in zip(people, ("040007", "099014", "040007", "037006")):
-            CommuteProfile.objects.create(user=person, workplace_istat_code=workplace)
+            CommuteProfile.objects.create(user=person, workplace_istat_code=workplace, consented_at=timezone.now())
     with committed(django_db_blocker, browser_comune.municipality):
         hub = Hub.objects.get(slug=browser_comune.hub_slug)
         space = Space.objects.create(hub=hub, name="Sala statistiche", kind="coworking", capacity=4)

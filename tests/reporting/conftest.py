@@ -97,7 +97,11 @@ def people(cesena, sarsina, mercato):
         user = UserFactory(email=f"{name}@example.org", first_name=name.title(), home_municipality=home)
         if workplace or km or public:
             CommuteProfile.objects.create(
-                user=user, workplace_istat_code=workplace or "", commute_km=km, is_public_employee=public
+                user=user,
+                workplace_istat_code=workplace or "",
+                commute_km=km,
+                is_public_employee=public,
+                consented_at=at(FEBRUARY, "08:00"),  # reports use a profile only with consent
             )
         return user
 

@@ -190,3 +190,16 @@ def test_week_and_day_periods(union_data):
     )
     assert day["summary"]["union"]["current"]["bookings"] == 3  # Bruno (cancelled), Franco, Giulia
     assert day["meta"]["previous"]["start"] == "2026-02-04"
+
+
+def test_a_commute_profile_without_consent_is_not_used(union_data, people):
+    from tenants.reporting.models import CommuteProfile
+
+    CommuteProfile.objects.filter(user=people["anna"]).update(consented_at=None)
+    CommuteProfile.objects.filter(user=people["elena"]).update(consented_at=None)
+    report = _report("live")
+    cesena = by_slug(report["commuting"]["comuni"])["cesena"]["current"]
+    # Anna's two checked-in days in Cesena are no longer computed: not computable, like Carla's.
+    assert (cesena["trips_avoided"], cesena["km"], cesena["not_computable"]) == (0, 0, 3)
+    # Nor is Elena counted as a public employee any more.
+    assert by_slug(report["people"]["comuni"])["sarsina"]["current"]["public_employees"] == 0

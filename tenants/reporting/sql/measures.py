@@ -22,6 +22,9 @@ Definitions (also on the dashboard's "Come si calcola"):
 from tenants.reporting.commuting import distances_values_sql
 
 LEVELS = {7: "union", 3: "comune", 1: "hub", 0: "space"}
+# A commute profile counts only with its owner's consent (tenants/reporting/models.py): the
+# join condition of every measure that reads one (`cp`).
+CONSENTED = "cp.consented_at IS NOT NULL"
 TRUNC_UNITS = {"day": "day", "week": "week", "month": "month"}
 
 
@@ -172,7 +175,7 @@ FROM (
   FROM {source.relation("person_day")} AS p
   JOIN public.identity_user u ON u.id = p.person_id
   LEFT JOIN public.comuni_municipality hm ON hm.id = u.home_municipality_id
-  LEFT JOIN public.reporting_commuteprofile cp ON cp.user_id = p.person_id
+  LEFT JOIN public.reporting_commuteprofile cp ON cp.user_id = p.person_id AND {CONSENTED}
   WHERE p.day >= %(prev_start)s AND p.day < %(end)s AND {scope_filter(hub, "p")}
 ) t
 GROUP BY GROUPING SETS ((period), (period, comune))
@@ -206,7 +209,7 @@ att AS (
   FROM att
   JOIN public.identity_user u ON u.id = att.person_id
   JOIN public.comuni_municipality hubc ON hubc.schema_name = att.comune
-  LEFT JOIN public.reporting_commuteprofile cp ON cp.user_id = att.person_id
+  LEFT JOIN public.reporting_commuteprofile cp ON cp.user_id = att.person_id AND {CONSENTED}
   LEFT JOIN public.comuni_municipality home ON home.id = u.home_municipality_id
   LEFT JOIN dist dw ON dw.origin = home.istat_code AND dw.destination = cp.workplace_istat_code
   LEFT JOIN dist dh ON dh.origin = home.istat_code AND dh.destination = hubc.istat_code

@@ -1,0 +1,180 @@
+"""A person's data across the union, as a zip of JSON and CSV: the rights of access and
+portability (GDPR art. 15 and 20).
+
+The public schema's rows (the account, roles, commute profile, settings) are read with
+the ORM. Each comune's rows are read with ONE query per table for all comuni: a UNION ALL
+generated over their schemas (`tenants.comuni.sql.union_all`), with table and column
+names from the catalogue (`tenants.reporting.catalogue`), never a loop over comuni.
+Every row carries the comune it comes from. Page ratings are not in it: they are
+anonymous by design (no account, no IP address), so there is nothing of a person's.
+"""
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from psycopg2.extras import Range
+
+from tenants.comuni.sql import union_all
+from tenants.identity.models import PersonalSettings, Role, User
+from tenants.reporting.catalogue import SQL, select_list
+from tenants.reporting.models import CommuteProfile
+from tenants.reporting.schemas import comune_schemas
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str  # the file name, without extension
+    table: str  # the catalogue's name of the table
+    alias: str
+    where: str  # how the rows are the person's (a template, like a union_all branch)
+    joins: str = ""
+
+
+# Each comune table holding a person's rows, and how they are theirs.
+COMUNE_DATASETS = (
+    Dataset("prenotazioni", "booking", "b", "b.{column.booking.person} = %(person)s"),
+    Dataset(
+        "prenotazioni_cambi_di_stato",
+        "booking_transition",
+        "t",
+        "b.{column.booking.person} = %(person)s",
+        "JOIN {s}.{table.booking} b ON b.id = t.{column.booking_transition.booking}",
+    ),
+    Dataset("liste_di_attesa", "waitlist_entry", "w", "w.{column.waitlist_entry.person} = %(person)s"),
+    Dataset("appuntamenti", "appointment", "a", "a.{column.appointment.person} = %(person)s"),
+    Dataset(
+        "appuntamenti_cambi_di_stato",
+        "appointment_transition",
+        "t",
+        "a.{column.appointment.person} = %(person)s",
+        "JOIN {s}.{table.appointment} a ON a.id = t.{column.appointment_transition.appointment}",
+    ),
+    Dataset("iscrizioni_eventi", "event_registration", "r", "r.{column.event_registration.person} = %(person)s"),
+    Dataset(
+        "iscrizioni_eventi_cambi_di_stato",
+        "registration_transition",
+        "t",
+        "r.{column.event_registration.person} = %(person)s",
+        "JOIN {s}.{table.event_registration} r ON r.id = t.{column.registration_transition.registration}",
+    ),
+    Dataset("hub_come_operatore", "hub_operator", "o", "o.{column.hub_operator.user} = %(person)s"),
+)
+
+
+def dataset_sql(dataset: Dataset, schemas: list[str]) -> str:
+    """One statement for all comuni: the rows of `dataset` that are the person's, tagged with their comune."""
+    columns = select_list(dataset.table, dataset.alias)
+    branch = (
+        f"SELECT {{lit}} AS comune, {columns} FROM {{s}}.{{table.{dataset.table}}} {dataset.alias} "
+        f"{dataset.joins} WHERE {dataset.where}"
+    )
+    return f"SELECT * FROM (\n{union_all(branch, schemas, **SQL)}\n) AS rows ORDER BY comune, id"
+
+
+def _account(user) -> dict[str, list[dict]]:
+    person = User.objects.select_related("home_municipality").get(pk=user.pk)
+    fields = [f for f in User._meta.concrete_fields if f.name != "password"]  # a hash: nobody's to carry around
+    row = {f.name: getattr(person, f.attname) for f in fields}
+    row["home_municipality"] = person.home_municipality.name if person.home_municipality else None
+    roles = [
+        {"ruolo": role.kind, "comune": role.municipality.name if role.municipality else None, "dal": role.granted_at}
+        for role in Role.objects.filter(user=person).select_related("municipality").order_by("granted_at")
+    ]
+    commute = [
+        {f.name: getattr(profile, f.attname) for f in CommuteProfile._meta.concrete_fields}
+        for profile in CommuteProfile.objects.filter(user=person)
+    ]
+    preferences = [
+        {f.name: getattr(choice, f.attname) for f in PersonalSettings._meta.concrete_fields}
+        for choice in PersonalSettings.objects.filter(user=person)
+    ]
+    return {
+        "persona": [row],
+        "ruoli": roles,
+        "profilo_spostamenti": commute,
+        "impostazioni": preferences,
+    }
+
+
+def export_data(user) -> dict[str, list[dict]]:
+    """Everything the union holds about `user`: file name -> rows (column -> value)."""
+    data = _account(user)
+    schemas = [c.schema for c in comune_schemas()]
+    for dataset in COMUNE_DATASETS:
+        if not schemas:
+            data[dataset.name] = []
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(dataset_sql(dataset, schemas), {"person": user.pk})
+            names = [column.name for column in cursor.description]
+            data[dataset.name] = [dict(zip(names, row)) for row in cursor.fetchall()]
+    return data
+
+
+def _plain(value):
+    """A value JSON can hold: times in ISO 8601, a period as its two ends."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Range):
+        return {"inizio": _plain(value.lower), "fine": _plain(value.upper)}
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {
+                    key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+                    for key, value in ((k, _plain(v)) for k, v in row.items())
+                }
+            )
+    return out.getvalue()
+
+
+README = """I tuoi dati personali nell'{union}
+Estratti il {when}.
+
+Per ogni tabella trovi un file JSON e uno CSV (UTF-8, separatore virgola).
+Ogni riga dei comuni indica nella colonna "comune" il comune da cui viene.
+
+- persona: il tuo account (la password non c'è: è conservata solo come impronta cifrata);
+- ruoli: i ruoli che hai nei comuni o nell'Unione;
+- profilo_spostamenti: luogo di lavoro e spostamento casa-lavoro, se li hai indicati;
+- impostazioni: i promemoria che ricevi e la versione del link del calendario;
+- prenotazioni, liste_di_attesa, appuntamenti, iscrizioni_eventi: in tutti i comuni,
+  con i loro cambi di stato (*_cambi_di_stato);
+- hub_come_operatore: gli hub in cui lavori come operatore, se ce ne sono.
+
+Le valutazioni delle pagine non ci sono: sono anonime e non sono collegate al tuo account.
+"""
+
+
+def export_zip(user) -> bytes:
+    data = export_data(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        readme = README.format(union=settings.UNION_NAME, when=timezone.localtime().strftime("%d/%m/%Y %H:%M"))
+        archive.writestr("LEGGIMI.txt", readme)
+        for name, rows in data.items():
+            plain = [{key: _plain(value) for key, value in row.items()} for row in rows]
+            archive.writestr(f"{name}.json", json.dumps(plain, ensure_ascii=False, indent=2))
+            archive.writestr(f"{name}.csv", _csv(rows))
+    return buffer.getvalue()
+
+
+def export_filename() -> str:
+    return f"i-miei-dati-{timezone.localdate().isoformat()}.zip"
