@@ -14,6 +14,7 @@ from src.common.api import ERROR
 from src.common.errors import Forbidden, NotFound
 from src.hubs.permissions import can_operate_hub
 from src.idempotency.api import idempotent
+from tenants.identity.oauth import BOOKINGS, READ
 
 
 def _inline_enum(choices):
@@ -129,6 +130,8 @@ class DeskSlotsApi(APIView):
 
 
 class AppointmentListApi(APIView):
+    token_scopes = {"POST": [BOOKINGS]}  # an app's token (tenants/identity/bearer.py)
+
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
@@ -155,6 +158,7 @@ class AppointmentListApi(APIView):
 
 class AppointmentLookupApi(APIView):
     permission_classes = [AllowAny]
+    token_scopes = {"POST": [READ]}  # a look-up, though a POST
 
     @extend_schema(request=LookupSerializer, responses={200: AppointmentSerializer, 400: ERROR, 404: ERROR})
     def post(self, request):
@@ -181,6 +185,7 @@ class AppointmentDetailApi(APIView):
 
 class AppointmentCancelApi(APIView):
     permission_classes = [AllowAny]
+    token_scopes = {"POST": [BOOKINGS]}
 
     @extend_schema(request=CancelSerializer, responses={200: AppointmentSerializer, 400: ERROR, 404: ERROR})
     def post(self, request, code):
