@@ -1,6 +1,7 @@
 """The union site: bare union domain, public schema."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth
 
 from src.portal.legal import legal
@@ -41,6 +42,22 @@ urlpatterns = [
     path("api/v1/hubs/", union_api.HubListView.as_view(), name="union_api_hubs"),
     path("api/v1/me/", union_api.ProfileView.as_view(), name="union_api_me"),
     path("api/v1/me/bookings/", union_api.MyBookingsView.as_view(), name="union_api_my_bookings"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(
+            urlconf="config.urls_public",  # not ROOT_URLCONF, which is the comuni's
+            custom_settings={
+                "TITLE": "Hub di comunità - Unione Valle del Savio (sito dell'Unione)",
+                "DESCRIPTION": (
+                    "API del sito dell'Unione per l'app dei cittadini: tutti gli hub dei comuni, "
+                    "le prenotazioni della persona in ogni comune, il suo profilo. Prenotare si fa "
+                    "sull'API di ciascun comune (`api` di ogni hub), con lo stesso token."
+                ),
+            },
+        ),
+        name="api_schema",
+    ),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).
