@@ -7,8 +7,10 @@
 - `code` is stable for programs: DRF's own codes ("invalid", "parse_error",
   "not_authenticated", "authentication_failed", "permission_denied",
   "not_found", "method_not_allowed", "unsupported_media_type", "throttled"),
-  "csrf", "conflict", "server_error", or a domain error's own code
-  ("check_in_not_open", "slot_unavailable", ...).
+  "csrf", "conflict", "server_error", "insufficient_scope" (an app's token
+  lacks the scope, tenants/identity/bearer.py), or a domain error's own code
+  ("check_in_not_open", "slot_unavailable", ...). A 401 (no credentials, or a
+  refused token) also carries `WWW-Authenticate: Bearer ...`.
 - `fields` is always there, {} when no input is to blame. Keys are the
   names of the inputs; nested inputs are flattened with dots: a nested
   object's field is "address.city", the third item of a list "items.2" (its

@@ -56,6 +56,9 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # The union is the OAuth 2.0 authorization server of the citizens' app: its clients and
+    # tokens live in the public schema only, so one token works on every comune's host.
+    "oauth2_provider",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "bootstrap_italia_template",
@@ -278,7 +281,12 @@ CSRF_FAILURE_VIEW = "config.api.csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A bearer token (the app) first, then the browser's session: the first one's challenge
+    # makes a missing or refused credential a 401 with `WWW-Authenticate: Bearer`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tenants.identity.bearer.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     # JSON bounded in depth and numbers (a 400, never a RecursionError or an overflow).
@@ -303,6 +311,50 @@ SPECTACULAR_SETTINGS = {
         "BookingStateEnum": "src.bookings.models.Booking.State",
         "WaitlistStateEnum": "src.bookings.models.WaitlistEntry.State",
     },
+}
+
+# The citizens' app signs in with OAuth 2.0 (django-oauth-toolkit) on the union site: the
+# authorization code grant with PKCE (S256) for a public client, short access tokens and
+# rotating refresh tokens. Tokens are stored hashed. See README, "The app".
+from django.utils.translation import gettext_lazy as _  # noqa: E402 - scope descriptions shown on the consent page
+
+# Private-use URI schemes of the native apps' redirect URIs (RFC 8252), comma-separated.
+OAUTH_APP_SCHEMES = env.list("OAUTH_APP_SCHEMES", default=["it.unionevallesavio.hub"])
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        # The scope names are in tenants/identity/oauth.py; the API's views ask for them.
+        "read": _("vedere i tuoi dati: prenotazioni, appuntamenti e iscrizioni agli eventi in ogni comune"),
+        "bookings": _("prenotare e annullare a tuo nome: postazioni, sale, appuntamenti, eventi"),
+        "profile": _("vedere il tuo profilo: nome, e-mail, codice fiscale, telefono, comune di residenza"),
+        "export": _("scaricare una copia di tutti i tuoi dati"),
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,  # a month without opening the app: sign in again
+    "ROTATE_REFRESH_TOKEN": True,
+    # A refresh token used twice (stolen and replayed) revokes every token descended from it.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Consent once: while the person holds a valid token for the same scopes, no second page.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    # Plain http only for local runs (loopback redirects of a developer's client).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", *OAUTH_APP_SCHEMES] + ([] if HTTPS else ["http"]),
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_basic"],
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, S256 only, tokens
+    # never in a URL, `iss` in the authorization response, tokens hashed at rest; and
+    # `check --deploy` fails rather than warns if a setting above drifts from it.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": HTTPS,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 
 LOGGING = {

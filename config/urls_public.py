@@ -1,11 +1,33 @@
 """The union site: bare union domain, public schema."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from oauth2_provider import views as oauth
 
 from src.portal.legal import legal
 from tenants.account import api as account_api
+from tenants.union import api as union_api
 from tenants.union import views
 from tenants.union.admin import union_admin
+
+# The OAuth 2.0 authorization server of the citizens' app (django-oauth-toolkit): only the
+# endpoints a client needs. Not the toolkit's pages where any signed-in person could register
+# applications, nor its device, OpenID Connect or dynamic registration endpoints.
+oauth_patterns = (
+    [
+        path("o/authorize/", oauth.AuthorizationView.as_view(), name="authorize"),
+        path("o/token/", oauth.TokenView.as_view(), name="token"),
+        path("o/revoke_token/", oauth.RevokeTokenView.as_view(), name="revoke-token"),
+        path("o/introspect/", oauth.IntrospectTokenView.as_view(), name="introspect"),
+        # RFC 8414 metadata, where app libraries (AppAuth) look for the endpoints.
+        path(
+            ".well-known/oauth-authorization-server",
+            oauth.OAuthServerMetadataView.as_view(),
+            name="oauth-server-metadata",
+        ),
+    ],
+    "oauth2_provider",  # the namespace the toolkit reverses its own URLs in
+)
 
 urlpatterns = [
     path("", views.home, name="union_home"),
@@ -17,8 +39,28 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("legale/<slug:page>/", legal, name="legal"),
     path("statistiche/", include("tenants.reporting.urls")),
+    path("", include(oauth_patterns)),
     path("api/v1/reports/", include("tenants.reporting.api_urls")),
     path("api/v1/me/export/", account_api.MyDataExportView.as_view(), name="api_me_export"),
+    path("api/v1/hubs/", union_api.HubListView.as_view(), name="union_api_hubs"),
+    path("api/v1/me/", union_api.ProfileView.as_view(), name="union_api_me"),
+    path("api/v1/me/bookings/", union_api.MyBookingsView.as_view(), name="union_api_my_bookings"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(
+            urlconf="config.urls_public",  # not ROOT_URLCONF, which is the comuni's
+            custom_settings={
+                "TITLE": "Hub di comunità - Unione Valle del Savio (sito dell'Unione)",
+                "DESCRIPTION": (
+                    "API del sito dell'Unione per l'app dei cittadini: tutti gli hub dei comuni, "
+                    "le prenotazioni della persona in ogni comune, il suo profilo. Prenotare si fa "
+                    "sull'API di ciascun comune (`api` di ogni hub), con lo stesso token."
+                ),
+            },
+        ),
+        name="api_schema",
+    ),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).

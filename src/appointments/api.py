@@ -16,6 +16,7 @@ from src.common.errors import Forbidden, NotFound
 from src.common.fields import AwareDateTimeField, DayField, IdField
 from src.hubs.permissions import can_operate_hub
 from src.idempotency.api import idempotent
+from tenants.identity.oauth import BOOKINGS, READ
 
 
 def _inline_enum(choices):
@@ -131,6 +132,8 @@ class DeskSlotsApi(APIView):
 
 
 class AppointmentListApi(APIView):
+    token_scopes = {"POST": [BOOKINGS]}  # an app's token (tenants/identity/bearer.py)
+
     def get_permissions(self):
         # Anyone may book, with or without an account; with one, its address must be confirmed.
         return [AllowAny(), CanBook()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -158,6 +161,7 @@ class AppointmentListApi(APIView):
 
 class AppointmentLookupApi(APIView):
     permission_classes = [AllowAny]
+    token_scopes = {"POST": [READ]}  # a look-up, though a POST
 
     @extend_schema(request=LookupSerializer, responses={200: AppointmentSerializer, 400: ERROR, 404: ERROR})
     def post(self, request):
@@ -184,6 +188,7 @@ class AppointmentDetailApi(APIView):
 
 class AppointmentCancelApi(APIView):
     permission_classes = [AllowAny]
+    token_scopes = {"POST": [BOOKINGS]}
 
     @extend_schema(request=CancelSerializer, responses={200: AppointmentSerializer, 400: ERROR, 404: ERROR})
     def post(self, request, code):

@@ -34,6 +34,7 @@ from src.common.time import local_today
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, can_operate_hub, may_see_unpublished
 from src.idempotency.api import idempotent
 from tenants.identity.calendar_feed import calendar_feed_token
+from tenants.identity.oauth import BOOKINGS
 
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK
@@ -69,6 +70,7 @@ class AvailabilityView(APIView):
 
 class BookingListCreateView(APIView):
     permission_classes = [IsAuthenticated, CanBook]
+    token_scopes = {"POST": [BOOKINGS]}  # an app's token: reading needs `read` (tenants/identity/bearer.py)
 
     @extend_schema(summary="Le mie prenotazioni in questo comune", responses={200: BookingOut(many=True)})
     def get(self, request):
@@ -100,6 +102,7 @@ class BookingDetailView(APIView):
 
 class BookingCancelView(APIView):
     permission_classes = [IsAuthenticated]
+    token_scopes = {"POST": [BOOKINGS]}
 
     @extend_schema(
         summary="Annulla una mia prenotazione", request=None, responses={200: BookingOut, 400: ERROR, 404: ERROR}
@@ -111,6 +114,7 @@ class BookingCancelView(APIView):
 
 class BookingCheckInView(APIView):
     permission_classes = [IsAuthenticated]
+    token_scopes = {"POST": [BOOKINGS]}
 
     @extend_schema(
         summary="Check-in all'hub (la persona stessa)",
@@ -264,6 +268,7 @@ class PolicyView(APIView):
 
 class WaitlistView(APIView):
     permission_classes = [IsAuthenticated, CanBook]
+    token_scopes = {"POST": [BOOKINGS]}
 
     @extend_schema(summary="La mia lista d'attesa", responses={200: WaitlistOut(many=True)})
     def get(self, request):
@@ -286,6 +291,7 @@ class WaitlistView(APIView):
 
 class WaitlistEntryView(APIView):
     permission_classes = [IsAuthenticated]
+    token_scopes = {"POST": [BOOKINGS], "DELETE": [BOOKINGS]}  # leave; accept and decline below
 
     def _entry(self, request, pk) -> WaitlistEntry:
         return get_object_or_404(WaitlistEntry.objects.select_related("offered_booking"), pk=pk, person=request.user)

@@ -14,6 +14,7 @@ from src.events import selectors, services
 from src.events.models import Event, EventRegistration
 from src.hubs.permissions import can_operate_hub
 from src.idempotency.api import idempotent
+from tenants.identity.oauth import BOOKINGS
 
 
 @extend_schema_field({"type": "string", "enum": EventRegistration.State.values})
@@ -104,6 +105,7 @@ class EventRegistrationApi(APIView):
     """The signed-in person's registration to one event."""
 
     permission_classes = [IsAuthenticated, CanBook]
+    token_scopes = {"POST": [BOOKINGS], "DELETE": [BOOKINGS]}  # an app's token (tenants/identity/bearer.py)
 
     @extend_schema(responses={200: RegistrationSerializer, 404: ERROR})
     def get(self, request, pk):

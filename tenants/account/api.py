@@ -7,12 +7,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from tenants.account.export import export_filename, export_zip
+from tenants.identity.oauth import EXPORT
 
 
 class MyDataExportView(APIView):
     """Every datum the union holds about the caller, in every comune: a zip of JSON and CSV files."""
 
     permission_classes = [IsAuthenticated]
+    # An app's token needs the `export` scope: `read` alone must not download everything.
+    token_scopes = {"GET": [EXPORT]}
 
     @extend_schema(
         summary="I miei dati personali in tutti i comuni (zip di JSON e CSV)",

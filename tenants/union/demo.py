@@ -8,9 +8,14 @@ from django.utils import timezone
 from tenants.comuni.selectors import municipality_list
 from tenants.comuni.services import administrator_grant
 from tenants.identity.models import User
+from tenants.identity.oauth import app_client_register, app_client_summary
 
 CREDENTIALS_FILE = settings.BASE_DIR / ".data" / "demo-credentials.txt"
 CITIZEN_EMAIL = "cittadino@example.org"
+# The citizens' app, for trying the OAuth flow locally: its production redirect URI, and a
+# loopback one (any port, RFC 8252) where a browser shows the code in the address bar.
+APP_CLIENT_ID = "hub-app-demo"
+APP_REDIRECT_URIS = ["it.unionevallesavio.hub://oauth", "http://127.0.0.1/callback"]
 
 
 def _demo_account(email: str, lines: list[str], **fields) -> User:
@@ -36,6 +41,7 @@ def demo_load(stdout) -> None:
             password = secrets.token_urlsafe(9)
             administrator_grant(municipality=municipality, email=email, password=password)
             lines.append(f"{email}  {password}  (amministratore, {municipality.name})")
+    _demo_app_client(lines)
     for loader in demo_loaders():
         loader(comuni=comuni, stdout=stdout)
 
@@ -48,6 +54,18 @@ def demo_load(stdout) -> None:
             stdout.write("  " + line)
     else:
         stdout.write(f"Demo accounts already exist: see {CREDENTIALS_FILE.relative_to(settings.BASE_DIR)}")
+
+
+def _demo_app_client(lines: list[str]) -> None:
+    from oauth2_provider.models import get_application_model
+
+    if get_application_model().objects.filter(client_id=APP_CLIENT_ID).exists():
+        return
+    result = app_client_register(
+        name="Hub Valle del Savio (demo)", redirect_uris=APP_REDIRECT_URIS, client_id=APP_CLIENT_ID
+    )
+    lines.append('App client (OAuth 2.0, see README, "The app"):')
+    lines.extend("  " + line for line in app_client_summary(result.application))
 
 
 def demo_loaders():

@@ -26,7 +26,7 @@ from tenants.reporting.catalogue import SQL, DeskKind
 # a closure that day closes the hub, nothing before it opened, special openings on
 # that date replace the weekly hours. Compared as wall-clock times in Europe/Rome.
 _ONE_COMUNE = """
-SELECT {i} AS comune_index, h.slug, h.name, h.address, h.postal_code, h.town, h.latitude, h.longitude,
+SELECT {i} AS comune_index, h.id, h.slug, h.name, h.address, h.postal_code, h.town, h.latitude, h.longitude,
        ARRAY(SELECT DISTINCT d.kind::text FROM {s}.{table.service_desk} d WHERE d.hub_id = h.id ORDER BY 1) AS desk_kinds,
        (
          NOT EXISTS (SELECT 1 FROM {s}.{table.closure} c
@@ -49,6 +49,7 @@ SELECT {i} AS comune_index, h.slug, h.name, h.address, h.postal_code, h.town, h.
 class UnionHub:
     number: int  # the same number on the map and in the list
     comune: Municipality
+    id: int  # in the comune's schema: what its API calls the hub
     slug: str
     name: str
     address: str

@@ -1,4 +1,4 @@
-"""Without signing in, or without the role: 403 (session authentication has no 401 challenge) with a sentence."""
+"""Without signing in: 401 with the bearer challenge (the app's token comes first); without the role: 403. A sentence each."""
 
 import pytest
 
@@ -17,8 +17,9 @@ NOT_AN_OPERATOR = {
 @pytest.mark.parametrize("language", ["it", "en"])
 def test_anonymous_is_told_to_sign_in(hub, language):
     response = api_client(language).get("/api/v1/bookings/")
-    body = error_of(response, 403, "not_authenticated")
+    body = error_of(response, 401, "not_authenticated")
     assert body["detail"] == NOT_SIGNED_IN[language] and body["fields"] == {}
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 @pytest.mark.parametrize("language", ["it", "en"])

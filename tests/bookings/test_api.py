@@ -93,7 +93,7 @@ def test_malformed_json_is_400(api):
 
 def test_anonymous_cannot_book(hub, cowork, seats, tomorrow):
     response = post(host_client("cesena.localhost"), "/api/v1/bookings/", place(cowork, seats[0], tomorrow))
-    assert response.status_code == 403 and response.json()["detail"]
+    assert response.status_code == 401 and response.json()["detail"]
 
 
 def test_unknown_or_foreign_code_is_404_json(api, make_user, cowork, seats, tomorrow):
