@@ -33,6 +33,7 @@ from src.common.errors import DomainError, Forbidden, NotFound
 from src.common.time import local_today
 from src.hubs.permissions import ComuneAdministratorOrReadOnly, can_operate_hub, may_see_unpublished
 from src.idempotency.api import idempotent
+from tenants.identity.throttling import CheckInThrottle
 
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK
@@ -110,6 +111,7 @@ class BookingCancelView(APIView):
 
 class BookingCheckInView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, CheckInThrottle]
 
     @extend_schema(
         summary="Check-in all'hub (la persona stessa)",
@@ -173,6 +175,8 @@ class FrontDeskSheetView(APIView):
 
 class FrontDeskCheckInView(APIView):
     permission_classes = [IsAuthenticated]
+    # Codes typed one after another: fast enough for a queue, too slow to try codes at random.
+    throttle_classes = [*APIView.throttle_classes, CheckInThrottle]
 
     @extend_schema(
         summary="Check-in con il codice (operatori)",

@@ -4,8 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tenants.identity.forms import RegistrationForm
+from tenants.identity.throttling import throttle
 
 
+@throttle("signup")
 def register(request):
     if request.user.is_authenticated:
         return redirect("/")
