@@ -236,6 +236,10 @@ THROTTLE_RATES = {
         "check_in": "30/min",  # check-in by code, per account (operators) or address
     }.items()
 }
+# Appointments without an account: the slot is held this long, until the link in the e-mail confirms it,
+# and one e-mail address or one client address holds at most this many a day across the union.
+APPOINTMENT_HOLD_MINUTES = env.int("APPOINTMENT_HOLD_MINUTES", default=15)
+APPOINTMENT_ANON_DAILY_LIMIT = env.int("APPOINTMENT_ANON_DAILY_LIMIT", default=3)
 
 # Celery (config/celery.py): each task carries its comune's schema (tenant-schemas-celery);
 # beat sends the periodic jobs to every comune each minute (config/beat.py). Production

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from src.appointments.tokens import confirm_token
 from src.common.delivery import after_commit
 from src.common.ics import ics_event
 from tenants.comuni.selectors import municipality_url
@@ -52,6 +53,28 @@ def _send(appointment, municipality, *, template: str, cancelled: bool = False, 
     message.send()
 
 
+def confirm_url(appointment, municipality) -> str:
+    path = reverse("appointments:appointment_confirm", args=[confirm_token(appointment)], urlconf=settings.ROOT_URLCONF)
+    return municipality_url(municipality, path)
+
+
+def send_hold(appointment, municipality) -> None:
+    """Booked without an account: the link that confirms the held slot, and until when. No calendar yet."""
+    with translation.override(appointment.language or settings.LANGUAGE_CODE):
+        context = {
+            "appointment": appointment,
+            "desk": appointment.desk,
+            "hub": appointment.desk.hub,
+            "municipality": municipality,
+            "confirm_url": confirm_url(appointment, municipality),
+            "minutes": settings.APPOINTMENT_HOLD_MINUTES,
+            "union_name": settings.UNION_NAME,
+        }
+        subject = " ".join(render_to_string("appointments/email/hold_subject.txt", context).split())
+        body = render_to_string("appointments/email/hold.txt", context)
+    EmailMessage(subject=subject, body=body, to=[appointment.email]).send()
+
+
 def send_reminder(appointment, municipality) -> None:
     _send(appointment, municipality, template="reminder", with_calendar=False)
 
@@ -66,6 +89,10 @@ def send_cancellation(appointment, municipality) -> None:
 
 def appointment_confirmation_later(appointment) -> None:
     after_commit(send_confirmation, appointment)
+
+
+def appointment_hold_later(appointment) -> None:
+    after_commit(send_hold, appointment)
 
 
 def appointment_cancellation_later(appointment) -> None:

@@ -48,3 +48,18 @@ def sarsina_desk(sarsina):
 @pytest.fixture
 def day_after_tomorrow():
     return timezone.localdate() + timedelta(days=2)
+
+
+def confirmed(appointment):
+    """A held appointment (booked without an account) confirmed as the link in its e-mail does."""
+    from src.appointments.services import appointment_confirm
+    from src.appointments.tokens import confirm_token
+
+    return appointment_confirm(token=confirm_token(appointment))
+
+
+def confirm_path(message) -> str:
+    """The path of the confirmation link in the e-mail of a held appointment."""
+    import re
+
+    return re.search(r"https?://[^/\s]+(/appuntamenti/conferma/\S+/)", message.body).group(1)
