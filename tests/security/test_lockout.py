@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import F
+from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import host_client, page_text
@@ -156,3 +157,14 @@ def test_a_forwarded_for_header_is_believed_only_behind_our_proxy(settings, citi
     settings.AXES_IPWARE_PROXY_COUNT = 0
     _sign_in(client, "/account/accedi/", citizen.email, "sbagliata", HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+def test_the_locked_page_speaks_the_requests_language(citizen, cesena):
+    client = Client(HTTP_HOST="cesena.localhost", HTTP_ACCEPT_LANGUAGE="en")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = _sign_in(client, "/account/accedi/", citizen.email, "sbagliata")
+    assert response.status_code == 429
+    assert (
+        f"Too many failed sign-in attempts: for your safety signing in is blocked. Try again from {_retry_time()}."
+        in page_text(response)
+    )
