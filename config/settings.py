@@ -1,5 +1,6 @@
 """Settings for every environment, driven by environment variables (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,6 +50,9 @@ SHARED_APPS = [
     "tenants.account",
     "tenants.union",
     "tenants.reporting",
+    # Failed sign-ins and lockouts, in the public schema only: one count per union, whatever
+    # comune's host the attempts come through (tenants/identity/lockout.py).
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -111,6 +115,8 @@ MIDDLEWARE = [
     "tenants.identity.middleware.SignOnCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for a lockout into the Italian page (or JSON) saying when to retry.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -145,7 +151,9 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 AUTH_USER_MODEL = "identity.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The lockout backend first: every authenticate() call (site and admin sign-in forms, the
+# OAuth token endpoint, anything later) is refused while the account or address is locked out.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -219,6 +227,63 @@ CACHES["default"]["REVERSE_KEY_FUNCTION"] = "django_tenants.cache.reverse_key"
 CACHES["sessions"] = {k: v for k, v in CACHES["default"].items() if "KEY_FUNCTION" not in k}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "sessions"
+# Request rates and daily quotas count a client across every comune: keys without the schema.
+CACHES["throttle"] = {**CACHES["sessions"], "KEY_PREFIX": "throttle"}
+
+# --- No guessing, no flooding (docs/security.md) ---
+# The client's address: behind our proxy (HTTPS=1) from X-Forwarded-For, which deploy/nginx.conf
+# overwrites with the address it sees, so a client cannot choose it; otherwise the socket's.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=HTTPS)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUST_X_FORWARDED_FOR else ("REMOTE_ADDR",)
+)
+# Exactly one address in the header (the proxy's own): a longer chain is not ours, and falls back to REMOTE_ADDR.
+AXES_IPWARE_PROXY_COUNT = 0 if TRUST_X_FORWARDED_FOR else None
+# Sign-in lockout (django-axes, tenants/identity/lockout.py), counted in the public schema:
+# - one account from one address: AXES_FAILURE_LIMIT failures lock that pair;
+# - one account from anywhere: LOCKOUT_ACCOUNT_FAILURE_LIMIT failures lock the account
+#   (a guess spread over many addresses), higher so one pest does not lock a person out quickly;
+# - one address on any account: LOCKOUT_ADDRESS_FAILURE_LIMIT failures lock the address
+#   (spraying), highest because a school or a library shares one address.
+# Failures count for AXES_COOLOFF_TIME after the last one; a sign-in that succeeds clears the pair and the account.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
+LOCKOUT_ACCOUNT_FAILURE_LIMIT = env.int("LOCKOUT_ACCOUNT_FAILURE_LIMIT", default=20)
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env.int("LOCKOUT_ADDRESS_FAILURE_LIMIT", default=50)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# Tries while locked out are refused without being counted: the time the page gives stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "tenants.identity.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "tenants.identity.lockout.lockout_response"
+# The form's field is "username" (the e-mail); the same address in any case is one account.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tenants.identity.lockout.attempted_username"
+# Failures are kept only while they count; successful sign-ins are not logged (personal data).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # shown in the union admin instead (tenants/union/admin.py)
+AXES_VERBOSE = False
+
+# Request rates (DRF throttles and tenants/identity/throttling.py for plain views), per client
+# across every comune: "number/period" with period s, min, h or day. Every one can be set
+# from the environment as THROTTLE_<SCOPE>, e.g. THROTTLE_ANON=30/min.
+THROTTLE_RATES = {
+    scope: env(f"THROTTLE_{scope.upper()}", default=rate)
+    for scope, rate in {
+        "anon": "60/min",  # any API request without an account, per address
+        "user": "120/min",  # any API request with an account, per account
+        "signup": "20/h",  # new accounts, per address (a class signing up together in a library)
+        "password_reset": "10/h",  # reset e-mails asked, per address
+        "password_reset_email": "3/h",  # reset e-mails sent to one address
+        "email_link": "10/h",  # e-mail sign-in links asked, per address
+        "appointment_anon": "10/h",  # appointments booked without an account, per address
+        "check_in": "30/min",  # check-in by code, per account (operators) or address
+    }.items()
+}
+# Appointments without an account: the slot is held this long, until the link in the e-mail confirms it,
+# and one e-mail address or one client address holds at most this many a day across the union.
+APPOINTMENT_HOLD_MINUTES = env.int("APPOINTMENT_HOLD_MINUTES", default=15)
+APPOINTMENT_ANON_DAILY_LIMIT = env.int("APPOINTMENT_ANON_DAILY_LIMIT", default=3)
 
 # Celery (config/celery.py): each task carries its comune's schema (tenant-schemas-celery);
 # beat sends the periodic jobs to every comune each minute (config/beat.py). Production
@@ -298,6 +363,11 @@ REST_FRAMEWORK = {
     # ?limit= is capped (max_limit): an enormous one overflowed SQL's LIMIT.
     "DEFAULT_PAGINATION_CLASS": "src.common.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tenants.identity.throttling.AnonThrottle",
+        "tenants.identity.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hub di comunità - Unione Valle del Savio",

@@ -59,10 +59,12 @@ def sarsina(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Cached catalogue and policy must not outlive the test transaction that made them.
-    from django.core.cache import cache
+    # Cached catalogue and policy must not outlive the test transaction that made them,
+    # nor one test's request rates and daily quotas reach the next.
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,8 @@
-"""Appointments over JSON for the mobile app: slots, booking with or without an account, check, cancel, attendance."""
+"""Appointments over JSON for the mobile app: slots, booking with or without an account, check, cancel, attendance.
+
+Without an account a booking is held (state "held", `hold_expires_at`) until the link e-mailed
+to the applicant confirms it (the web page, or POST appointments/confirm/ with its token).
+"""
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +21,7 @@ from src.common.fields import AwareDateTimeField, DayField, IdField
 from src.hubs.permissions import can_operate_hub
 from src.idempotency.api import idempotent
 from tenants.identity.oauth import BOOKINGS, READ
+from tenants.identity.throttling import AppointmentAnonThrottle, client_address
 
 
 def _inline_enum(choices):
@@ -73,6 +78,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "phone",
             "fiscal_code",
             "created_at",
+            "hold_expires_at",
         ]
         read_only_fields = fields
 
@@ -91,6 +97,10 @@ class BookSerializer(serializers.Serializer):
 class LookupSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     email = serializers.EmailField()
+
+
+class ConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=500, help_text=_("Il codice del link di conferma ricevuto per e-mail."))
 
 
 class CancelSerializer(serializers.Serializer):
@@ -133,6 +143,8 @@ class DeskSlotsApi(APIView):
 
 class AppointmentListApi(APIView):
     token_scopes = {"POST": [BOOKINGS]}  # an app's token (tenants/identity/bearer.py)
+    # Booking without an account: a few an hour per client address (each one sends an e-mail).
+    throttle_classes = [*APIView.throttle_classes, AppointmentAnonThrottle]
 
     def get_permissions(self):
         # Anyone may book, with or without an account; with one, its address must be confirmed.
@@ -143,10 +155,16 @@ class AppointmentListApi(APIView):
         """The signed-in person's appointments in this comune."""
         return Response(AppointmentSerializer(selectors.appointments_for_person(request.user), many=True).data)
 
-    @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer, 400: ERROR, 403: ERROR, 409: ERROR})
+    @extend_schema(
+        request=BookSerializer, responses={201: AppointmentSerializer, 400: ERROR, 403: ERROR, 409: ERROR, 429: ERROR}
+    )
     @idempotent
     def post(self, request):
-        """Book a free slot; an account is not needed. 409 when the slot is taken."""
+        """Book a free slot; an account is not needed. 409 when the slot is taken.
+
+        Without an account the slot is held ("held") until the link e-mailed confirms it, and an
+        e-mail address or a client address holds a few a day at most (429 "appointment_daily_limit").
+        """
         data = BookSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -154,9 +172,26 @@ class AppointmentListApi(APIView):
         if desk is None:
             raise serializers.ValidationError({"desk": [_("Sportello non trovato o senza appuntamenti.")]})
         appointment = services.appointment_book(
-            desk=desk, person=request.user, language=translation.get_language(), channel=Channel.API, **fields
+            desk=desk,
+            person=request.user,
+            language=translation.get_language(),
+            channel=Channel.API,
+            client_address=client_address(request),
+            **fields,
         )
         return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class AppointmentConfirmApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=ConfirmSerializer, responses={200: AppointmentSerializer, 400: ERROR})
+    def post(self, request):
+        """Confirm a held appointment with the token of the link e-mailed to the applicant."""
+        data = ConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appointment = services.appointment_confirm(token=data.validated_data["token"], channel=Channel.API)
+        return Response(AppointmentSerializer(appointment).data)
 
 
 class AppointmentLookupApi(APIView):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("desks/<int:desk_pk>/appointments/", api.DeskAgendaApi.as_view(), name="desk-agenda"),
     path("appointments/", api.AppointmentListApi.as_view(), name="appointment-list"),
     path("appointments/lookup/", api.AppointmentLookupApi.as_view(), name="appointment-lookup"),
+    path("appointments/confirm/", api.AppointmentConfirmApi.as_view(), name="appointment-confirm"),
     path("appointments/<str:code>/", api.AppointmentDetailApi.as_view(), name="appointment-detail"),
     path("appointments/<str:code>/cancel/", api.AppointmentCancelApi.as_view(), name="appointment-cancel"),
     path("appointments/<str:code>/attendance/", api.AppointmentAttendanceApi.as_view(), name="appointment-attendance"),

@@ -1,7 +1,11 @@
-"""The e-mail the day before an appointment, in the language it was booked in, sent once;
-and the anonymisation of old appointments (retention).
+"""The appointments' periodic jobs, registered with the comune's job runner (src/common/jobs.py):
+the reminder the day before, the release of unconfirmed holds, the anonymisation of old appointments.
 
-A registered comune job (src/common/jobs.py), run every minute. From 09:00 (Rome)
+Holds: an appointment booked without an account and not confirmed from its e-mail within
+APPOINTMENT_HOLD_MINUTES becomes `expired`, and its slot is free again.
+
+Reminders: the e-mail the day before an appointment, in the language it was booked in, sent once.
+Run every minute. From 09:00 (Rome)
 it reminds the appointments of tomorrow that are still booked; `reminded_at` records
 the sending, so a reminder never goes out twice, whoever runs the jobs and how often.
 Appointments booked today are left out: their confirmation has just arrived.
@@ -15,12 +19,19 @@ from django.utils import timezone
 
 from src.appointments.models import Appointment, AppointmentTransition
 from src.appointments.notifications import REMINDER
+from src.appointments.services import holds_release
 from src.common.delivery import reminder_window
 from src.common.jobs import job
 from src.common.retention import retention_cutoff
 from src.outbox.services import outbox_enqueue_once
 from tenants.identity.models import Reminder
 from tenants.identity.selectors import reminders_refused
+
+
+@job("appointment_holds_expired", order=15)
+def appointment_holds_expire(*, now: datetime | None = None) -> int:
+    """Release the holds nobody confirmed in time; returns how many."""
+    return holds_release(now=now or timezone.now())
 
 
 @job("appointment_reminders", order=60)

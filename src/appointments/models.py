@@ -18,10 +18,14 @@ from src.common.periods import PeriodMixin
 
 class Appointment(PeriodMixin, models.Model):
     class State(models.TextChoices):
+        # Booked without an account: the slot is held until the link sent to the e-mail confirms it.
+        HELD = "held", _("in attesa di conferma")
         BOOKED = "booked", _("prenotato")
         CANCELLED = "cancelled", _("annullato")
         ATTENDED = "attended", _("svolto")
         NO_SHOW = "no_show", _("mancata presentazione")
+        # A hold nobody confirmed in time: released by the comune's jobs; no appointment ever was.
+        EXPIRED = "expired", _("non confermato")
 
     # What the applicant's name becomes when the appointment is anonymised (the person's erasure,
     # or GDPR_RETENTION_MONTHS after it: jobs.py); e-mail, phone, fiscal code and details become empty.
@@ -52,6 +56,8 @@ class Appointment(PeriodMixin, models.Model):
     language = models.CharField(_("lingua"), max_length=8, choices=settings.LANGUAGES, default="it")
     state = models.CharField(_("stato"), max_length=12, choices=State.choices, default=State.BOOKED)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    # Until when a held slot waits for its confirmation (src/appointments/jobs.py releases it after).
+    hold_expires_at = models.DateTimeField(_("in attesa fino al"), null=True, blank=True, editable=False)
     # When the reminder of the day before went out (src/appointments/jobs.py): once only.
     reminded_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True, editable=False)
 
@@ -60,7 +66,11 @@ class Appointment(PeriodMixin, models.Model):
         verbose_name = _("appuntamento")
         verbose_name_plural = _("appuntamenti")
         ordering = ["period"]
-        indexes = [models.Index(fields=["person"], name="appointment_person_idx")]
+        indexes = [
+            models.Index(fields=["person"], name="appointment_person_idx"),
+            # The job releasing lapsed holds reads only these.
+            models.Index(fields=["hold_expires_at"], condition=Q(state="held"), name="appointment_hold_idx"),
+        ]
         constraints = [
             # No btree_gist on the embedded PostgreSQL: the desk joins the GiST
             # index as a one-element range, so "=" on ranges means "same desk".
@@ -72,7 +82,8 @@ class Appointment(PeriodMixin, models.Model):
                     (Func(F("desk"), F("desk"), Value("[]"), function="int8range"), RangeOperators.EQUAL),
                     ("period", RangeOperators.OVERLAPS),
                 ],
-                condition=Q(state="booked"),
+                # A held slot is taken too: two people never hold or book the same one.
+                condition=Q(state__in=["held", "booked"]),
             ),
             models.CheckConstraint(
                 condition=Q(period__isempty=False, period__lower_inf=False, period__upper_inf=False),
@@ -86,6 +97,14 @@ class Appointment(PeriodMixin, models.Model):
     @property
     def is_active(self) -> bool:
         return self.state == self.State.BOOKED
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == self.State.HELD
+
+
+# The states that take a slot (the exclusion constraint's condition).
+SLOT_TAKING_STATES = (Appointment.State.HELD, Appointment.State.BOOKED)
 
 
 class AppointmentTransition(models.Model):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from src.appointments.models import Appointment
+from src.appointments.tokens import confirm_token
 from src.common.ics import ics_event
 from src.outbox.services import outbox_enqueue, outbox_handler
 from tenants.comuni.selectors import municipality_url
@@ -19,6 +20,7 @@ from tenants.comuni.selectors import municipality_url
 CONFIRMATION = "appointments.confirmation"
 CANCELLATION = "appointments.cancellation"
 REMINDER = "appointments.reminder"
+HOLD = "appointments.hold"  # the link that confirms a slot held without an account
 
 
 def _check_url(appointment, municipality) -> str:
@@ -62,6 +64,30 @@ def _fresh(message) -> Appointment:
     return Appointment.objects.select_related("desk__hub").get(pk=message.obj_id)
 
 
+def confirm_url(appointment, municipality) -> str:
+    path = reverse("appointments:appointment_confirm", args=[confirm_token(appointment)], urlconf=settings.ROOT_URLCONF)
+    return municipality_url(municipality, path)
+
+
+@outbox_handler(HOLD)
+def send_hold(message, municipality) -> None:
+    """Booked without an account: the link that confirms the held slot, and until when. No calendar yet."""
+    appointment = _fresh(message)
+    with translation.override(appointment.language or settings.LANGUAGE_CODE):
+        context = {
+            "appointment": appointment,
+            "desk": appointment.desk,
+            "hub": appointment.desk.hub,
+            "municipality": municipality,
+            "confirm_url": confirm_url(appointment, municipality),
+            "minutes": settings.APPOINTMENT_HOLD_MINUTES,
+            "union_name": settings.UNION_NAME,
+        }
+        subject = " ".join(render_to_string("appointments/email/hold_subject.txt", context).split())
+        body = render_to_string("appointments/email/hold.txt", context)
+    EmailMessage(subject=subject, body=body, to=[appointment.email]).send()
+
+
 @outbox_handler(REMINDER)
 def send_reminder(message, municipality) -> None:
     _send(_fresh(message), municipality, template="reminder", with_calendar=False)
@@ -82,6 +108,10 @@ def send_cancellation(message, municipality) -> None:
 
 def appointment_confirmation_later(appointment) -> None:
     outbox_enqueue(kind=CONFIRMATION, obj_id=appointment.pk)
+
+
+def appointment_hold_later(appointment) -> None:
+    outbox_enqueue(kind=HOLD, obj_id=appointment.pk)
 
 
 def appointment_cancellation_later(appointment) -> None:

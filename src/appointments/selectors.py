@@ -7,7 +7,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from psycopg2.extras import DateTimeTZRange
 
-from src.appointments.models import Appointment
+from src.appointments.models import SLOT_TAKING_STATES, Appointment
+from src.appointments.tokens import HOLD_EXPIRED, LINK_INVALID, TokenExpired, TokenInvalid, confirm_token_code
 from src.common.codes import code_normalize_grouped
 from src.desks.models import ServiceDesk
 from src.desks.selectors import desk_list, desk_open_intervals
@@ -46,7 +47,7 @@ def desk_for_booking(desk_id) -> ServiceDesk | None:
 
 def _taken_periods(desk: ServiceDesk, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     rows = Appointment.objects.filter(
-        desk=desk, state=Appointment.State.BOOKED, period__overlap=DateTimeTZRange(start, end, "[)")
+        desk=desk, state__in=SLOT_TAKING_STATES, period__overlap=DateTimeTZRange(start, end, "[)")
     ).values_list("period", flat=True)
     return [(p.lower, p.upper) for p in rows]
 
@@ -115,11 +116,29 @@ def appointment_by_code(code: str) -> Appointment | None:
     return Appointment.objects.select_related("desk__hub").filter(code=code_normalize_grouped(code)).first()
 
 
+def appointment_to_confirm(token: str, *, now: datetime | None = None) -> tuple[Appointment | None, str | None]:
+    """The appointment a confirmation link is for, or why the link no longer works."""
+    try:
+        code = confirm_token_code(token)
+    except TokenExpired:
+        return None, HOLD_EXPIRED
+    except TokenInvalid:
+        return None, LINK_INVALID
+    appointment = appointment_by_code(code)
+    if appointment is None:
+        return None, LINK_INVALID
+    held = appointment.state == Appointment.State.HELD and appointment.hold_expires_at > (now or timezone.now())
+    if not held and appointment.state != Appointment.State.BOOKED:
+        return None, HOLD_EXPIRED
+    return appointment, None
+
+
 def desk_agenda(*, desk: ServiceDesk, first_day: date, days: int = 1):
-    """A desk's appointments (any state) starting in the given days, for the front desk."""
+    """A desk's appointments starting in the given days, for the front desk: any state but a lapsed hold."""
     start, end = _day_bounds(first_day)[0], _day_bounds(first_day + timedelta(days=days - 1))[1]
     return (
         Appointment.objects.filter(desk=desk, period__startswith__gte=start, period__startswith__lt=end)
+        .exclude(state=Appointment.State.EXPIRED)
         .select_related("desk__hub")
         .order_by("period")
     )

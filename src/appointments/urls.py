@@ -15,6 +15,7 @@ urlpatterns = [
     path("appuntamenti/prenota/4-richiedente/", appointments.applicant, name="appointment_applicant"),
     path("appuntamenti/prenota/5-riepilogo/", appointments.summary, name="appointment_summary"),
     path("appuntamenti/prenota/6-conferma/", appointments.done, name="appointment_done"),
+    path("appuntamenti/conferma/<str:token>/", appointments.confirm, name="appointment_confirm"),
     path("appuntamenti/verifica/", appointments.check, name="appointment_check"),
     path("appuntamenti/annulla/", appointments.cancel, name="appointment_cancel"),
     path("appuntamenti/agenda/<int:desk_pk>/", front_desk.agenda, name="appointment_agenda"),

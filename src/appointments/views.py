@@ -2,11 +2,13 @@
 
 1 luogo → 2 data e ora → 3 dettagli → 4 richiedente → 5 riepilogo → 6 conferma.
 Going back keeps what was entered; a slot taken meanwhile sends the person back
-to step 2 with everything else kept.
+to step 2 with everything else kept. Without an account, step 6 says the slot is
+held and the e-mail's link confirms it (`confirm`).
 """
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -23,6 +25,7 @@ from src.appointments.models import Channel
 from src.common.accounts import ensure_can_book
 from src.common.errors import Conflict, DomainError, NotFound
 from src.common.time import parse_day
+from tenants.identity.throttling import client_address, throttle
 
 DAYS_SHOWN = 14
 STEPS = ["place", "when", "details", "applicant", "summary", "done"]
@@ -212,6 +215,7 @@ def applicant(request):
 
 
 @require_http_methods(["GET", "POST"])
+@throttle("appointment_anon", anonymous_only=True)
 def summary(request):
     desk, flow, away = _guard(request, "summary")
     if away:
@@ -239,6 +243,7 @@ def summary(request):
                 person=request.user,
                 language=translation.get_language(),
                 channel=Channel.WEB,
+                client_address=client_address(request),
             )
         except Conflict as error:
             # Taken meanwhile: choose another time; details and applicant stay in the flow.
@@ -249,6 +254,9 @@ def summary(request):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+            return redirect(_url("summary"))
+        except DomainError as error:  # the day's limit without an account
+            messages.error(request, error.message)
             return redirect(_url("summary"))
         request.session.pop(_flow_key(), None)
         request.session[f"{_flow_key()}:done"] = appointment.code
@@ -268,7 +276,29 @@ def done(request):
         appointment = selectors.appointment_by_code(code)
     if appointment is None:
         return redirect(_url("place"))
-    return render(request, "appointments/step_done.html", _context("done", appointment=appointment))
+    return render(
+        request,
+        "appointments/step_done.html",
+        _context("done", appointment=appointment, hold_minutes=settings.APPOINTMENT_HOLD_MINUTES),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link e-mailed for a held appointment: a page with one button (mail scanners open links, never press)."""
+    if request.method == "POST":
+        try:
+            appointment = services.appointment_confirm(token=token, channel=Channel.WEB)
+        except DomainError as error:
+            return render(request, "appointments/confirm.html", {"error": error.message}, status=error.status)
+        return render(request, "appointments/confirm.html", {"appointment": appointment, "confirmed": True})
+    appointment, error = selectors.appointment_to_confirm(token)
+    return render(
+        request,
+        "appointments/confirm.html",
+        {"appointment": appointment, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def _show(request, appointment, *, status=200, form=None, cancelled=False):

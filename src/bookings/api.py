@@ -35,6 +35,7 @@ from src.hubs.permissions import ComuneAdministratorOrReadOnly, can_operate_hub,
 from src.idempotency.api import idempotent
 from tenants.identity.calendar_feed import calendar_feed_token
 from tenants.identity.oauth import BOOKINGS
+from tenants.identity.throttling import CheckInThrottle
 
 API = Booking.Channel.API
 FRONT_DESK = Booking.Channel.FRONT_DESK
@@ -115,6 +116,7 @@ class BookingCancelView(APIView):
 class BookingCheckInView(APIView):
     permission_classes = [IsAuthenticated]
     token_scopes = {"POST": [BOOKINGS]}
+    throttle_classes = [*APIView.throttle_classes, CheckInThrottle]
 
     @extend_schema(
         summary="Check-in all'hub (la persona stessa)",
@@ -178,6 +180,8 @@ class FrontDeskSheetView(APIView):
 
 class FrontDeskCheckInView(APIView):
     permission_classes = [IsAuthenticated]
+    # Codes typed one after another: fast enough for a queue, too slow to try codes at random.
+    throttle_classes = [*APIView.throttle_classes, CheckInThrottle]
 
     @extend_schema(
         summary="Check-in con il codice (operatori)",

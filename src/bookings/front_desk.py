@@ -21,6 +21,7 @@ from src.common.errors import DomainError
 from src.common.time import local_today
 from src.hubs.models import Hub
 from src.hubs.permissions import can_operate_hub, front_desk_hubs
+from tenants.identity.throttling import throttle
 
 FRONT_DESK = Booking.Channel.FRONT_DESK
 
@@ -78,6 +79,7 @@ def _render_sheet(request, hub, walk_in_form=None, status=200):
 
 @hub_operator_required
 @require_POST
+@throttle("check_in")
 def check_in(request, hub):
     form = CodeForm(request.POST)
     if not form.is_valid():

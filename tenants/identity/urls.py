@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from tenants.identity import sso_views, views
+from tenants.identity.throttling import posted_email, throttle
 
 app_name = "identity"
 
@@ -26,11 +27,16 @@ urlpatterns = [
     path("sso/callback/", sso_views.sign_on_callback, name="sign_on_callback"),
     path(
         "password/recupero/",
-        auth_views.PasswordResetView.as_view(
-            template_name="identity/password_reset.html",
-            email_template_name="identity/password_reset_email.txt",
-            subject_template_name="identity/password_reset_subject.txt",
-            success_url=reverse_lazy("identity:password_reset_done"),
+        # Per client address, and per address written in the form: nobody floods someone's mailbox.
+        throttle("password_reset")(
+            throttle("password_reset_email", key=posted_email)(
+                auth_views.PasswordResetView.as_view(
+                    template_name="identity/password_reset.html",
+                    email_template_name="identity/password_reset_email.txt",
+                    subject_template_name="identity/password_reset_subject.txt",
+                    success_url=reverse_lazy("identity:password_reset_done"),
+                )
+            )
         ),
         name="password_reset",
     ),

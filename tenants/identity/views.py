@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from tenants.identity import links, oidc, services
 from tenants.identity.forms import EmailForm, RegistrationForm
 from tenants.identity.models import IdentityMethod
+from tenants.identity.throttling import throttle
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 PENDING = "identity_pending"  # a checked SPID/CIE identity waiting for an e-mail address
@@ -26,6 +27,7 @@ def _safe_next(request, url: str | None) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
+@throttle("signup")
 @require_http_methods(["GET", "POST"])
 def register(request):
     """Sign-up answers the same whether or not the address has an account (no enumeration):

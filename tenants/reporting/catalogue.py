@@ -89,6 +89,8 @@ BOOKING_OCCUPYING = (BookingState.CONFIRMED, BookingState.CHECKED_IN, BookingSta
 BOOKING_ATTENDED = (BookingState.CHECKED_IN, BookingState.COMPLETED)
 # Rows that are no person's use of a hub: not paid yet, or called off.
 BOOKING_NOT_PEOPLE = (BookingState.HELD, BookingState.CANCELLED)
+# Appointments that never were: a hold awaiting its e-mail confirmation, or one that lapsed.
+APPOINTMENT_NOT_PEOPLE = (AppointmentState.HELD, AppointmentState.EXPIRED)
 # A room held for an event is a row of the bookings table too (src/common/occupancy.py:
 # `event_id` set, no person), so the exclusion constraint covers it. It is no booking:
 # every booking measure (counts, hours, occupancy, people, no-shows) leaves it out, and
@@ -141,7 +143,7 @@ SQL = {
         not_people=BOOKING_NOT_PEOPLE,
         active=BOOKING_ACTIVE,
     ),
-    "appointment": _states(AppointmentState),
+    "appointment": _states(AppointmentState, not_people=APPOINTMENT_NOT_PEOPLE),
     "registration": _states(RegistrationState, seated=EventRegistration.SEATED_STATES),
     "waitlist": _states(WaitlistState, live=(WaitlistState.WAITING, WaitlistState.OFFERED)),
     "channel": _states(Booking.Channel),  # one enum for every app (src/common/channels.py)

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -106,4 +107,23 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
         # from the public schema: an account is deleted only by its owner's erasure
         # ("cancella il mio account" in the personal area, tenants/account/erasure.py),
         # which anonymises their rows in every comune first. Here people are deactivated.
+        return False
+
+
+@admin.register(AccessAttempt, site=union_admin)
+class FailedSignInAdmin(PolicyModelAdmin):
+    """Failed sign-ins still counting towards a lockout (tenants/identity/lockout.py), for every host of the
+    union. Deleting a row lifts the lockout it causes; rows go by themselves after the cool-off."""
+
+    edit_action = Action.MANAGE_COMUNI
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "path_info"]
+    search_fields = ["username", "ip_address"]
+    # What was posted is left out, though axes masks the password: it is not needed to unlock anyone.
+    fields = ["username", "ip_address", "user_agent", "path_info", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

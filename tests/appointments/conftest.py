@@ -48,3 +48,40 @@ def sarsina_desk(sarsina):
 @pytest.fixture
 def day_after_tomorrow():
     return timezone.localdate() + timedelta(days=2)
+
+
+def confirmed(appointment):
+    """A held appointment (booked without an account) confirmed as the link in its e-mail does."""
+    from src.appointments.services import appointment_confirm
+    from src.appointments.tokens import confirm_token
+
+    return appointment_confirm(token=confirm_token(appointment))
+
+
+def confirm_path(message) -> str:
+    """The path of the confirmation link in the e-mail of a held appointment."""
+    import re
+
+    return re.search(r"https?://[^/\s]+(/appuntamenti/conferma/\S+/)", message.body).group(1)
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's, then the outbox drained in every comune: e-mails leave through the
+    outbox (src/outbox), after the request, as the drain would send them."""
+    from contextlib import contextmanager
+
+    from django_tenants.utils import tenant_context
+
+    from tenants.comuni.selectors import municipality_list
+    from tests.conftest import drain_outbox
+
+    @contextmanager
+    def capture(**kwargs):
+        with django_capture_on_commit_callbacks(**kwargs) as callbacks:
+            yield callbacks
+        for municipality in list(municipality_list()):
+            with tenant_context(municipality):  # puts the test's own comune back afterwards
+                drain_outbox()
+
+    return capture

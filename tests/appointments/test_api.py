@@ -3,12 +3,14 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from src.appointments.services import appointment_book
 from src.hubs.models import HubOperator
 from tenants.identity.models import Role
+from tests.appointments.conftest import confirm_path
 from tests.conftest import host_client, page_text
 
 
@@ -27,18 +29,25 @@ def _booking(the_desk, day, **overrides):
     }
 
 
-def test_slots_book_conflict_lookup_cancel(cesena_desk, day_after_tomorrow):
+def test_slots_book_conflict_lookup_cancel(cesena_desk, day_after_tomorrow, django_capture_on_commit_callbacks):
     api = host_client("cesena.localhost")
     slots = api.get(f"/api/v1/desks/{cesena_desk.pk}/slots/", {"date": day_after_tomorrow.isoformat()}).json()
     starts = [s["start"] for s in slots["days"][0]["slots"]]
     assert len(starts) == 4  # 09:00-11:00 in 30-minute slots
 
-    response = api.post(
-        "/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow), content_type="application/json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/appointments/", _booking(cesena_desk, day_after_tomorrow), content_type="application/json"
+        )
     assert response.status_code == 201, response.json()
     code = response.json()["code"]
-    assert response.json()["state"] == "booked"
+    # Without an account: held until the link e-mailed confirms it.
+    assert response.json()["state"] == "held" and response.json()["hold_expires_at"]
+    (held,) = mail.outbox
+    token = confirm_path(held).rstrip("/").rsplit("/", 1)[1]
+    confirmed = api.post("/api/v1/appointments/confirm/", {"token": token}, content_type="application/json")
+    assert confirmed.status_code == 200 and confirmed.json()["state"] == "booked"
+    assert confirmed.json()["hold_expires_at"] is None
 
     again = api.post(
         "/api/v1/appointments/",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from src.appointments.models import Appointment
 from src.appointments.services import appointment_book
+from tests.appointments.conftest import confirm_path
 from tests.conftest import drain_outbox, host_client, page_text
 
 STEP = "/appuntamenti/prenota/"
@@ -66,9 +67,27 @@ def test_booking_without_an_account_check_and_cancel_with_the_code(cesena, cesen
     code = re.search(r'data-element="booking-code">([A-Z0-9-]+)<', done.content.decode()).group(1)
     assert "6/6" in page_text(done) and code in page_text(done)
     assert 'data-element="feedback"' in done.content.decode()
+    # Without an account the slot is held: step 6 says to confirm from the e-mail.
+    assert "ti abbiamo inviato un'e-mail a mario.verdi@example.org: conferma entro 15 minuti" in page_text(done).lower()
+
+    # The e-mail carries the link that confirms; no calendar entry for what is not booked yet.
+    (held,) = mail.outbox
+    assert held.to == ["mario.verdi@example.org"] and "Conferma il tuo appuntamento" in held.subject
+    assert "entro 15 minuti" in held.body and not held.attachments
+    link = confirm_path(held)
+    # Opening the link (as a mail scanner would) confirms nothing: a button does.
+    page = client.get(link)
+    assert page.status_code == 200 and 'data-element="confirm-appointment"' in page.content.decode()
+    connection.set_tenant(cesena)
+    assert Appointment.objects.get(code=code).state == "held"
+    response = host_client("cesena.localhost").post(link)
+    assert response.status_code == 200 and "Appuntamento confermato" in page_text(response)
+    connection.set_tenant(cesena)
+    assert Appointment.objects.get(code=code).state == "booked"
+    drain_outbox(cesena)
 
     # The confirmation e-mail carries the code and the calendar entry.
-    (message,) = mail.outbox
+    message = mail.outbox[-1]
     assert message.to == ["mario.verdi@example.org"] and code in message.subject and code in message.body
     name, ics, mimetype = message.attachments[0]
     assert name.endswith(".ics") and mimetype.startswith("text/calendar") and "BEGIN:VEVENT" in ics
@@ -107,7 +126,7 @@ def test_wrong_email_reveals_nothing_and_cancels_nothing(cesena_desk, day_after_
     response = client.post("/appuntamenti/annulla/", {"code": appointment.code, "email": "altro@example.org"})
     assert response.status_code == 404
     appointment.refresh_from_db()
-    assert appointment.state == "booked"
+    assert appointment.state == "held"
 
 
 def test_slot_taken_meanwhile_goes_back_to_step_2_keeping_the_rest(cesena, cesena_desk, day_after_tomorrow):

@@ -10,6 +10,7 @@ from src.appointments.models import Appointment
 from src.appointments.services import appointment_book, appointment_cancel
 from src.common.jobs import comune_jobs_run
 from src.common.time import ROME
+from tests.appointments.conftest import confirmed
 from tests.conftest import drain_outbox
 
 
@@ -19,7 +20,8 @@ def _at(day, hour, minute=0):
 
 def _book(desk, day, hour, minute=0, **fields):
     data = dict(topic="SPID e CIE", applicant_name="Mario Verdi", email="mario.verdi@example.org") | fields
-    return appointment_book(desk=desk, start=_at(day, hour, minute), **data)
+    appointment = appointment_book(desk=desk, start=_at(day, hour, minute), **data)
+    return appointment if appointment.state == Appointment.State.BOOKED else confirmed(appointment)
 
 
 def test_reminder_goes_out_the_day_before_once_in_the_booking_language(

@@ -225,6 +225,7 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "completed",
         "waitlist_offers",
         "reminders",
+        "appointment_holds_expired",
         "appointment_reminders",
         "event_reminders",
         "idempotency_keys_expired",

@@ -1,7 +1,8 @@
 """A visitor without an account books a desk appointment in a real browser, through the six
 steps of the Designers Italia appointment flow (place, date and time, details, applicant,
-summary, confirmation), gets a booking code and checks it with the code and e-mail;
-axe-core finds no serious or critical violation on any page of the way.
+summary, confirmation), gets a booking code, confirms the held slot from the link e-mailed,
+and checks it with the code and e-mail; axe-core finds no serious or critical violation on
+any page of the way.
 
 Runs in the harness's comune (Montiano), at its "Sportello Facile"; the appointment it
 books is committed, and removed at the end.
@@ -109,10 +110,21 @@ def test_six_steps_without_an_account_give_a_booking_code(
     assert re.fullmatch(r"[A-Z0-9-]{6,9}", code), code
     assert page.locator('[data-element="feedback"]').count() == 1  # "Quanto è stato facile...": after the service
     _accessible(page, "appointment-6-done")
+    assert "conferma entro 15 minuti" in page.locator('[data-element="appointment-held"]').inner_text()
     with committed(django_db_blocker, browser_comune.municipality):
         appointment = Appointment.objects.get(code=code)
         drain_outbox()  # the e-mail leaves after the request, through the comune's outbox
-    assert (appointment.state, appointment.person_id, appointment.email) == ("booked", None, EMAIL)
+    assert (appointment.state, appointment.person_id, appointment.email) == ("held", None, EMAIL)
+    (held,) = [message for message in mail.outbox if message.to == [EMAIL]]
+    link = re.search(r"https?://[^/\s]+(/appuntamenti/conferma/\S+/)", held.body).group(1)
+
+    # The link in the e-mail: one button confirms.
+    page.goto(live_url(browser_comune.slug, link))
+    _accessible(page, "appointment-confirm")
+    _next(page, "Conferma l'appuntamento")
+    assert "Appuntamento confermato" in page.locator('[data-element="appointment-confirmed"]').inner_text()
+    with committed(django_db_blocker, browser_comune.municipality):
+        assert Appointment.objects.get(code=code).state == "booked"
     assert any(code in message.subject and message.to == [EMAIL] for message in mail.outbox)
 
     # With the code and the e-mail, no account: the appointment and its state.

@@ -8,6 +8,7 @@ from pathlib import Path
 KINDS = [
     "appointments.cancellation",
     "appointments.confirmation",
+    "appointments.hold",
     "appointments.reminder",
     "bookings.cancelled",
     "bookings.confirmed",

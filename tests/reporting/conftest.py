@@ -150,6 +150,9 @@ def union_data(cesena, sarsina, mercato, people):
         appointment(desk, feb(3), "10:30", "11:00", "ISEE", "no_show")
         appointment(desk, feb(4), "10:00", "10:30", "SPID", "cancelled")
         appointment(desk, feb(5), "10:00", "10:30", "SPID", "booked")
+        # Booked without an account and never confirmed by e-mail: no appointment, in no measure.
+        appointment(desk, feb(5), "10:30", "11:00", "SPID", "held")
+        appointment(desk, feb(5), "11:00", "11:30", "ISEE", "expired")
         ids["cesena_hub"] = hub.pk
         ids["cesena_desk"] = desk.pk
     with tenant_context(sarsina):

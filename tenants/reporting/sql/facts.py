@@ -227,6 +227,7 @@ SELECT {lit}::text, d.hub_id, a.desk_id, a.topic::text, (lower(a.period) AT TIME
 FROM {s}.{table.appointment} a
 JOIN {s}.{table.service_desk} d ON d.id = a.desk_id
 WHERE lower(a.period) >= %(w_start_ts)s AND lower(a.period) < %(w_end_ts)s
+  AND a.state NOT IN {appointment.not_people}
 GROUP BY d.hub_id, a.desk_id, a.topic, 5
 """,
 )
