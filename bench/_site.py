@@ -182,7 +182,8 @@ def gunicorn_settings(env: dict) -> dict:
 class Server:
     """gunicorn with deploy/gunicorn.conf.py as production runs it (workers and threads from the
     file's defaults unless WEB_WORKERS/WEB_THREADS are set), bound to 127.0.0.1 on a free port.
-    stdout (the access log and the console e-mail backend) is dropped; stderr goes to the log."""
+    The access log goes to results/<name>-access.log, stderr to results/<name>-server.log, and
+    stdout (the console e-mail backend's messages) is dropped."""
 
     def __init__(self, host: str, name: str, env: dict | None = None):
         self.host = host
@@ -190,6 +191,7 @@ class Server:
         self.env = {**os.environ, "BIND": f"127.0.0.1:{self.port}", "DEBUG": "0", **(env or {})}
         self.settings = gunicorn_settings(self.env)
         self.log = RESULTS / f"{name}-server.log"
+        self.access_log = RESULTS / f"{name}-access.log"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
@@ -198,6 +200,8 @@ class Server:
 
         RESULTS.mkdir(exist_ok=True)
         command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "config.wsgi"]
+        # The access log the configuration writes to stdout, into a file: what the server answered.
+        command += ["--access-logfile", str(self.access_log)]
         if gunicorn.version_info >= (25, 1):  # a throw-away server: no shared ~/.gunicorn/gunicorn.ctl to claim
             command.append("--no-control-socket")
         with self.log.open("w") as log:
