@@ -199,6 +199,7 @@ class Server:
         import gunicorn
 
         RESULTS.mkdir(exist_ok=True)
+        self.access_log.unlink(missing_ok=True)  # gunicorn appends to it
         command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "config.wsgi"]
         # The access log the configuration writes to stdout, into a file: what the server answered.
         command += ["--access-logfile", str(self.access_log)]

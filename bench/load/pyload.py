@@ -66,6 +66,7 @@ async def _run(args) -> dict:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors = 0
+    stopping = False
 
     def take() -> bytes:
         index = state["next"]
@@ -77,14 +78,19 @@ async def _run(args) -> dict:
     async def connection():
         nonlocal errors
         reader = writer = None
-        while True:  # until cancelled at the deadline, as wrk does (answers still on their way are not counted)
+        # Until the deadline, as wrk does: answers still on their way then are not counted. The flag as
+        # well as the cancel: Python 3.11's wait_for could swallow a cancel, and the loop would go on.
+        while not stopping:
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection("127.0.0.1", args.port)
                 request = take()
                 started = time.perf_counter()
                 writer.write(request)
-                status, keep = await asyncio.wait_for(_response(reader), 10)
+                async with asyncio.timeout(10):
+                    status, keep = await _response(reader)
+                if stopping:
+                    break
                 latencies.append(time.perf_counter() - started)
                 statuses[status] = statuses.get(status, 0) + 1
                 if not keep:
@@ -101,9 +107,10 @@ async def _run(args) -> dict:
     tasks = [asyncio.create_task(connection()) for _ in range(args.connections)]
     await asyncio.sleep(args.seconds)
     elapsed = time.perf_counter() - started
+    stopping = True
     for task in tasks:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.wait(tasks, timeout=5)
     latencies.sort()
 
     def percentile(p: float) -> int:
