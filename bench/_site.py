@@ -53,28 +53,34 @@ class Account:
 # --- The comune ---------------------------------------------------------------------------------
 
 
-def comune_create(slug: str, name: str, istat_code: str):
+def comune_create(slug: str, name: str, istat_code: str, account_prefix: str):
+    """A comune of the benchmark's own; what a run that did not finish left behind goes first."""
     from tenants.comuni.models import Municipality
     from tenants.comuni.services import municipality_create
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     stale = Municipality.objects.filter(slug=slug).first()
-    if stale is not None:  # a previous run that did not finish
-        comune_drop(stale, slug)
+    if stale is not None:
+        stale.delete(force_drop=True)
+        connection.set_schema_to_public()
+    _accounts_delete(account_prefix)
     outcome = municipality_create(slug=slug, name=name, istat_code=istat_code, province="FC")
     connection.set_schema_to_public()
     return outcome.municipality
 
 
 def comune_drop(municipality, account_prefix: str) -> None:
-    municipality.delete(force_drop=True)
+    municipality.delete(force_drop=True)  # first: its bookings point at the accounts
     connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM django_session WHERE session_key = ANY(%s)", [_SESSIONS])
+    _accounts_delete(account_prefix)
+
+
+def _accounts_delete(prefix: str) -> None:
+    with connection.cursor() as cursor:
         # Raw SQL: Django's cascade would look for the comuni's tables in the public schema.
-        cursor.execute(
-            "DELETE FROM identity_user WHERE email LIKE %s", [f"{account_prefix}-%@{EMAIL_DOMAIN}".replace("_", r"\_")]
-        )
+        cursor.execute("DELETE FROM identity_user WHERE email LIKE %s", [f"{prefix}-%@{EMAIL_DOMAIN}"])
 
 
 def bookable_hub(municipality, seats: int):

@@ -40,6 +40,7 @@ from bench import _site as site
 from bench.load import load_run, plan_write, tool
 
 SLUG = "benchpath"
+ACCOUNTS = "bench-path"  # e-mail prefix of the benchmark's people, removed at the end
 HOST = site.host_of(SLUG)
 SEATS = 50
 WEEK_BOOKINGS = 2000
@@ -254,7 +255,7 @@ def _machine() -> dict:
         "cpu_model": model,
         "python": platform.python_version(),
         "postgres": postgres,
-        "database": "DATABASE_URL" if "host=/" not in os.environ.get("DATABASE_URL", "host=/") else "embedded",
+        "database_host": connection.settings_dict["HOST"],  # a socket folder for the embedded server
     }
 
 
@@ -318,16 +319,16 @@ def run() -> dict:
     from src.hubs.selectors import local_today
 
     started = time.perf_counter()
-    municipality = site.comune_create(SLUG, "Benchmark percorso", "999902")
-    # Booted now, so its workers start while the comune is filled.
-    server = site.Server(HOST, "booking_path", env={"BENCH_FLOOR": "1"}).start()
+    municipality = site.comune_create(SLUG, "Benchmark percorso", "999902", ACCOUNTS)
+    server = site.Server(HOST, "booking_path", env={"BENCH_FLOOR": "1"})
     try:
+        server.start()  # its workers boot while the comune is filled
         with tempfile.TemporaryDirectory(prefix="bench-path-") as folder:
             hub, space, seats = site.bookable_hub(municipality, SEATS)
             items = _catalogue(municipality)
-            bookers = site.accounts_create("bench-path-booker", BOOKERS)
-            readers = site.accounts_create("bench-path-reader", READERS)
-            (seeder,) = site.accounts_create("bench-path-seeder", 1)
+            bookers = site.accounts_create(f"{ACCOUNTS}-booker", BOOKERS)
+            readers = site.accounts_create(f"{ACCOUNTS}-reader", READERS)
+            (seeder,) = site.accounts_create(f"{ACCOUNTS}-seeder", 1)
             today = local_today()
             monday = today + timedelta(days=7 - today.weekday())  # next week, all of it ahead
             week = site.week_fill(municipality, hub, space, seats, seeder.user_id, monday, WEEK_BOOKINGS)
@@ -400,4 +401,4 @@ def run() -> dict:
         return {"method": method, "scenarios": summaries, "bookings_written": written, "warm_up": warm_up}
     finally:
         server.stop()
-        site.comune_drop(municipality, "bench-path")
+        site.comune_drop(municipality, ACCOUNTS)
