@@ -1,7 +1,7 @@
 """The booking path and the catalogue reads over HTTP, each beside a plain-DRF floor, as ratios.
 
     python -m config.localdb --temporary -- python -m bench booking_path
-    BENCH_PATH_ROUNDS=9 BENCH_PATH_SECONDS=5 …     # a longer, steadier run (default 5 rounds of 2 s)
+    BENCH_PATH_ROUNDS=7 BENCH_PATH_SECONDS=4 …     # a longer, steadier run (default 5 rounds of 1 + 2 s)
     BENCH_LOADGEN=python …                         # the Python load generator even where wrk is installed
 
 One gunicorn (deploy/gunicorn.conf.py as production runs it) serves a comune of its own with
@@ -17,8 +17,9 @@ Scenarios, each target beside its floor:
   - GET /api/v1/availability/ (50 seats, a day of a week holding 2,000 bookings) beside the plain list.
 
 Rounds are interleaved (every scenario's target and floor in each round, their order swapped
-every other round), so a busy moment of the machine weighs on both; the figures are medians over
-the rounds and the ratio is the median of the rounds' target/floor throughput ratios.
+every other round), so a busy moment of the machine weighs on both. Each run is a ramp (1 s, not
+counted) and a measuring window (2 s); the figures are medians over the rounds and the ratio is
+the median of the rounds' target/floor throughput ratios.
 """
 
 import json
@@ -47,6 +48,9 @@ WEEK_BOOKINGS = 2000
 CONNECTIONS = 16
 ROUNDS = int(os.environ.get("BENCH_PATH_ROUNDS", 5))
 SECONDS = int(os.environ.get("BENCH_PATH_SECONDS", 2))
+# Each run starts with RAMP seconds whose answers do not count: the connections all start at once
+# (the first answers come late) and the previous run's last requests are still being served.
+RAMP_SECONDS = int(os.environ.get("BENCH_PATH_RAMP", 1))
 WARM_UP_SECONDS = 1
 WARM_UP_BLOCKS = 3  # at most three warm-up runs a side
 # Free cells for the booking POST: days FIRST_DAY..LAST_DAY from today (inside the policy's 120
@@ -203,6 +207,7 @@ def _side(runs: list[dict], expect: int) -> dict:
         "statuses": statuses,
         "plan_reused": any(r["plan_reused"] for r in runs),
         "runs_without_answers": sum(1 for r in runs if not r["requests"]),
+        "windowed": all(r["windowed"] for r in runs),
     }
 
 
@@ -271,19 +276,16 @@ def _tool_version(name: str) -> str:
 
 
 def _measure(server, scenarios: list[Scenario]) -> tuple[dict, dict]:
-    def measure(scenario, side, block, seconds):
-        result = load_run(
+    def measure(scenario, side, block, seconds, ramp=RAMP_SECONDS):
+        return load_run(
             port=server.port,
             host=HOST,
             plan=scenario.plans(block)[0 if side == "target" else 1],
             connections=CONNECTIONS,
+            ramp=ramp,
             seconds=seconds,
             once=scenario.once,
         )
-        # The generator stops with up to CONNECTIONS requests still being served: let them end
-        # before the next run, or a slow target's leftovers would weigh on the floor after it.
-        time.sleep(min(1.0, result["p50_ms"] / 1000))
-        return result
 
     warm_up = {}
     for scenario in scenarios:  # every worker's imports, connections and caches; not counted
@@ -292,7 +294,7 @@ def _measure(server, scenarios: list[Scenario]) -> tuple[dict, dict]:
             # Until every connection had an answer: a cold server (fresh clone, no .pyc yet) or a busy
             # machine needs more than one short run; a fresh block of seats for each attempt.
             for block in range(WARM_UP_BLOCKS):
-                for code, n in measure(scenario, side, block, WARM_UP_SECONDS)["statuses"].items():
+                for code, n in measure(scenario, side, block, WARM_UP_SECONDS, ramp=0)["statuses"].items():
                     seen[code] = seen.get(code, 0) + n
                 if sum(seen.values()) >= CONNECTIONS:
                     break
@@ -345,6 +347,7 @@ def run() -> dict:
                 "connections": CONNECTIONS,
                 "rounds": ROUNDS,
                 "seconds_per_run": SECONDS,
+                "ramp_seconds_per_run": RAMP_SECONDS,
                 "warm_up_seconds": WARM_UP_SECONDS,
             }
             server.ready()
@@ -353,7 +356,7 @@ def run() -> dict:
             g = server.settings
             print(
                 f"   gunicorn {g['worker_class']} {g['workers']} workers x {g['threads']} threads on 127.0.0.1:{server.port}; "
-                f"load: {method['load_generator']}, {CONNECTIONS} connections, {ROUNDS} rounds x {SECONDS} s per side "
+                f"load: {method['load_generator']}, {CONNECTIONS} connections, {ROUNDS} rounds x ({RAMP_SECONDS} + {SECONDS}) s a side "
                 f"(set-up {set_up:.0f} s)",
                 flush=True,
             )
@@ -382,6 +385,8 @@ def run() -> dict:
             for side in ("target", "floor"):
                 if s[side]["plan_reused"]:
                     print(f"   !! {s['label']} {side}: the plan ran out, seats were asked twice (raise LAST_DAY)")
+                if not s[side]["windowed"]:
+                    print(f"   !! {s['label']} {side}: whole runs counted, ramp included (wrk without LuaJIT's ffi)")
                 if s[side]["runs_without_answers"]:
                     print(
                         f"   !! {s['label']} {side}: {s[side]['runs_without_answers']} run(s) without a single answer "

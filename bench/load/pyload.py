@@ -1,9 +1,10 @@
 """A keep-alive HTTP/1.1 load generator, standard library only: the fallback when wrk is missing.
 
-    python -m bench.load.pyload --port P --host H --plan FILE --connections 16 --seconds 3 --mode once|cycle
+    python -m bench.load.pyload --port P --host H --plan FILE --connections 16 --ramp 1 --seconds 2 --mode once|cycle
 
 Run by bench/load/__init__.py in a process of its own, so its CPU is not the server's
-interpreter's; it prints one BENCH-JSON line in the same shape as bench/load/plan.lua.
+interpreter's; it prints one BENCH-JSON line in the same shape as bench/load/plan.lua, with
+the answers (and their latencies) of the window after the ramp only.
 Slower than wrk: on a small machine it takes more of the cores away from the server,
 which lowers target and floor alike (the ratio is what to read).
 """
@@ -78,8 +79,8 @@ async def _run(args) -> dict:
     async def connection():
         nonlocal errors
         reader = writer = None
-        # Until the deadline, as wrk does: answers still on their way then are not counted. The flag as
-        # well as the cancel: Python 3.11's wait_for could swallow a cancel, and the loop would go on.
+        # Until the end, as wrk does. The flag as well as the cancel: Python 3.11 could swallow a
+        # cancel that comes as an answer does, and the loop would go on.
         while not stopping:
             try:
                 if writer is None:
@@ -89,10 +90,12 @@ async def _run(args) -> dict:
                 writer.write(request)
                 async with asyncio.timeout(10):
                     status, keep = await _response(reader)
+                finished = time.perf_counter()
                 if stopping:
                     break
-                latencies.append(time.perf_counter() - started)
-                statuses[status] = statuses.get(status, 0) + 1
+                if opens <= finished < closes:  # the measuring window, as in plan.lua
+                    latencies.append(finished - started)
+                    statuses[status] = statuses.get(status, 0) + 1
                 if not keep:
                     writer.close()
                     writer = None
@@ -103,10 +106,10 @@ async def _run(args) -> dict:
                 writer = None
                 await asyncio.sleep(0.01)  # a refused connection must not spin
 
-    started = time.perf_counter()
+    opens = time.perf_counter() + args.ramp
+    closes = opens + args.seconds
     tasks = [asyncio.create_task(connection()) for _ in range(args.connections)]
-    await asyncio.sleep(args.seconds)
-    elapsed = time.perf_counter() - started
+    await asyncio.sleep(closes - time.perf_counter())
     stopping = True
     for task in tasks:
         task.cancel()
@@ -118,7 +121,8 @@ async def _run(args) -> dict:
 
     return {
         "requests": len(latencies),
-        "duration_us": int(elapsed * 1e6),
+        "windowed": True,
+        "duration_us": int(args.seconds * 1e6),
         "p50_us": percentile(50),
         "p99_us": percentile(99),
         "socket_errors": errors,
@@ -133,7 +137,8 @@ def main() -> None:
     parser.add_argument("--host", required=True)
     parser.add_argument("--plan", required=True)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=3)
+    parser.add_argument("--ramp", type=float, default=1, help="seconds before the answers count")
+    parser.add_argument("--seconds", type=float, default=2, help="seconds in which the answers count")
     parser.add_argument("--mode", choices=["once", "cycle"], default="cycle")
     print("BENCH-JSON " + json.dumps(asyncio.run(_run(parser.parse_args()))), flush=True)
 
