@@ -3,6 +3,7 @@
     python -m config.localdb --temporary -- python -m bench booking_path
     BENCH_PATH_ROUNDS=7 BENCH_PATH_SECONDS=4 …     # a longer, steadier run (default 5 rounds of 1 + 2 s)
     BENCH_LOADGEN=python …                         # the Python load generator even where wrk is installed
+    BENCH_PATH_HOT_SEAT=1 …                        # the taken-seat POST all on one seat (see TAKEN_PLACES)
 
 One gunicorn (deploy/gunicorn.conf.py as production runs it) serves a comune of its own with
 BENCH_FLOOR=1, which adds the floor (bench/floor/): a plain APIView + serializer + one INSERT into
@@ -12,7 +13,7 @@ another process (wrk, else bench/load/pyload.py) over CONNECTIONS keep-alive con
 
 Scenarios, each target beside its floor:
   - POST /api/v1/bookings/ on free seats: every request a different seat or slot, so all succeed;
-  - POST /api/v1/bookings/ on a taken seat: every request refused, and only with 409;
+  - POST /api/v1/bookings/ on taken seats (256 places in turn): every request refused, only with 409;
   - GET /api/v1/hubs/ (7 hubs) beside the plain list;
   - GET /api/v1/availability/ (50 seats, a day of a week holding 2,000 bookings) beside the plain list.
 
@@ -59,6 +60,12 @@ FIRST_DAY, LAST_DAY = 21, 115
 # The policy allows 100 active bookings per person: 600 people can make every cell's booking.
 BOOKERS = 600
 READERS = 64
+# The taken-seat POST asks for TAKEN_PLACES different taken places in turn, so requests in flight
+# never conflict with each other. With one hot seat instead, two INSERTs conflicting with the same
+# row wait for each other in the constraint check and PostgreSQL breaks the deadlock after
+# deadlock_timeout (1 s) with SQLSTATE 40P01: a 500 (bench/README.md), and rounds that measure it.
+TAKEN_PLACES = 256
+HOT_SEAT = os.environ.get("BENCH_PATH_HOT_SEAT") == "1"
 
 API_BOOKINGS = "/api/v1/bookings/"
 FLOOR_BOOKINGS = "/api/v1/bench-floor/bookings/"
@@ -91,15 +98,15 @@ def _catalogue(municipality) -> list[dict]:
     return items
 
 
-def _floor_tables(municipality, items: list[dict], taken) -> None:
+def _floor_tables(municipality, items: list[dict], taken: list) -> None:
     from bench.floor.schema import floor_tables_create
 
     floor_tables_create(municipality.schema_name, items)
-    with connection.cursor() as cursor:  # the floor's taken place: the same seat and period
-        cursor.execute(
+    with connection.cursor() as cursor:  # the floor's taken places: the same seats and periods
+        cursor.executemany(
             f"INSERT INTO {connection.ops.quote_name(municipality.schema_name)}.bench_floor_booking"
             " (person_id, space_id, seat_id, period, created_at) VALUES (%s, %s, %s, %s, now())",
-            [taken.person_id, taken.space_id, taken.seat_id, taken.period],
+            [(b.person_id, b.space_id, b.seat_id, b.period) for b in taken],
         )
 
 
@@ -142,14 +149,20 @@ def _scenarios(folder: Path, space, seats, hub, availability_day, taken, bookers
         plan_write(paths[1], booking_lines(FLOOR_BOOKINGS, number * block, cell_list))
         free_plans.append(paths)
 
-    start = taken.period.lower.astimezone(ROME)
-    taken_body = json.dumps({"space": space.pk, "seat": taken.seat_id, **site.period(start.date(), start.hour)})
+    def taken_body(booking):
+        start = booking.period.lower.astimezone(ROME)
+        return json.dumps({"space": space.pk, "seat": booking.seat_id, **site.period(start.date(), start.hour)})
 
-    def fixed(key, method, target_path, floor_path, body=""):
+    def fixed(key, method, target_path, floor_path, bodies=("",)):
         plans = folder / f"{key}-target.plan", folder / f"{key}-floor.plan"
+        count = max(len(readers), len(bodies))
         for plan, path in zip(plans, (target_path, floor_path)):
-            # One line a person: requests in flight at once come from different people.
-            plan_write(plan, [(method, _tagged(path, key), a.cookie, a.csrf if body else "", body) for a in readers])
+            # Line by line a different person (and place): the requests in flight at once differ.
+            lines = []
+            for i in range(count):
+                a, body = readers[i % len(readers)], bodies[i % len(bodies)]
+                lines.append((method, _tagged(path, key), a.cookie, a.csrf if body else "", body))
+            plan_write(plan, lines)
         return lambda number: plans
 
     availability = f"/api/v1/availability/?hub={hub.pk}&date={availability_day.isoformat()}"
@@ -157,9 +170,9 @@ def _scenarios(folder: Path, space, seats, hub, availability_day, taken, bookers
         Scenario("booking_free", "POST /api/v1/bookings/ (free seat)", 201, free_plans.__getitem__, once=True),
         Scenario(
             "booking_taken",
-            "POST /api/v1/bookings/ (taken seat)",
+            "POST /api/v1/bookings/ (taken, 1 seat)" if HOT_SEAT else "POST /api/v1/bookings/ (taken seat)",
             409,
-            fixed("booking_taken", "POST", API_BOOKINGS, FLOOR_BOOKINGS, taken_body),
+            fixed("booking_taken", "POST", API_BOOKINGS, FLOOR_BOOKINGS, [taken_body(b) for b in taken]),
         ),
         Scenario("hub_list", "GET /api/v1/hubs/", 200, fixed("hub_list", "GET", "/api/v1/hubs/", FLOOR_LIST)),
         Scenario(
@@ -334,7 +347,8 @@ def run() -> dict:
             today = local_today()
             monday = today + timedelta(days=7 - today.weekday())  # next week, all of it ahead
             week = site.week_fill(municipality, hub, space, seats, seeder.user_id, monday, WEEK_BOOKINGS)
-            taken = week[0]  # the taken seat: one of the week's bookings
+            # The taken places: the week's bookings, or one seat for all (BENCH_PATH_HOT_SEAT=1).
+            taken = week[:1] if HOT_SEAT else week[:TAKEN_PLACES]
             _floor_tables(municipality, items, taken)
             with connection.cursor() as cursor:  # planner statistics for the rows just loaded, as autovacuum would
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(municipality.schema_name)}.bookings_booking")
@@ -348,6 +362,7 @@ def run() -> dict:
                 "rounds": ROUNDS,
                 "seconds_per_run": SECONDS,
                 "ramp_seconds_per_run": RAMP_SECONDS,
+                "taken_places": len(taken),
                 "warm_up_seconds": WARM_UP_SECONDS,
             }
             server.ready()
