@@ -37,6 +37,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import connection
+from django.utils import timezone
 
 from bench import _site as site
 from bench.load import load_run, plan_write, tool
@@ -273,7 +274,8 @@ def _machine() -> dict:
         "cpu_model": model,
         "python": platform.python_version(),
         "postgres": postgres,
-        "database_host": connection.settings_dict["HOST"],  # a socket folder for the embedded server
+        # The embedded server: a socket folder, given as ?host= in DATABASE_URL.
+        "database_host": connection.settings_dict["HOST"] or connection.settings_dict["OPTIONS"].get("host", ""),
     }
 
 
@@ -354,7 +356,7 @@ def run() -> dict:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(municipality.schema_name)}.bookings_booking")
             scenarios = _scenarios(Path(folder), space, seats, hub, monday + timedelta(days=2), taken, bookers, readers)
             method = {
-                "date": time.strftime("%Y-%m-%d %H:%M"),
+                "date": timezone.localtime().isoformat(timespec="minutes"),
                 "machine": _machine(),
                 "load_generator": _tool_version(tool()),
                 "gunicorn": {**server.settings, "config": "deploy/gunicorn.conf.py"},
