@@ -18,8 +18,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -m config.localdb --temporary -- $(PY) -m pytest $(PYTEST_ARGS)
 
+# `make bench BENCH=booking_path` runs one section. HTTP load comes from wrk when installed
+# (apt-get install wrk), else from a Python generator (bench/load/); the output says which.
 bench: $(VENV)/.installed
-	$(PY) -m config.localdb --temporary -- $(PY) -m bench
+	$(PY) -m config.localdb --temporary -- $(PY) -m bench $(BENCH)
 
 # Lint: ruff (rules and formatting), the architecture's import contracts, no missing migration.
 lint: $(VENV)/.installed

@@ -21,7 +21,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def available() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_"))
+    # Modules only: packages (floor/, load/) are parts of benchmarks, not benchmarks.
+    return sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_") and not m.ispkg)
 
 
 def main(argv: list[str]) -> int:

@@ -83,6 +83,11 @@ TENANT_APPS = [
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+# Benchmarks only: the plain-DRF floor that `python -m bench booking_path` sets the real
+# endpoints beside (bench/floor/). Only the benchmark's gunicorn gets BENCH_FLOOR=1.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+if BENCH_FLOOR:
+    INSTALLED_APPS.append("bench.floor")
 
 TENANT_MODEL = "comuni.Municipality"
 TENANT_DOMAIN_MODEL = "comuni.Domain"

@@ -1,5 +1,6 @@
 """A comune's site: <slug>.<union domain>, the comune's schema."""
 
+from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -24,6 +25,9 @@ urlpatterns = [
     path("", include("src.bookings.urls")),
     path("", include("src.events.urls")),
 ]
+
+if settings.BENCH_FLOOR:  # benchmarks only (bench/floor/): last, so it resolves past every real route
+    urlpatterns.append(path("api/v1/bench-floor/", include("bench.floor.urls")))
 
 # Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).
 handler400 = "config.api.bad_request"
