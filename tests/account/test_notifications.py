@@ -68,14 +68,19 @@ def test_a_booking_reminder_is_not_sent_to_who_turned_them_off(cesena, make_user
 def test_an_appointment_reminder_is_not_sent_to_who_turned_them_off(
     cesena, make_user, django_capture_on_commit_callbacks
 ):
-    quiet = make_user(first_name="Quieta")
+    quiet, keen = make_user(first_name="Quieta"), make_user(first_name="Attenta")
     _turn_off(quiet, appointment_reminders=False)
     desk = make_desk(cesena)
     day = timezone.localdate() + timedelta(days=2)
     start = datetime.combine(day, time(9), tzinfo=ROME)
     appointment_book(desk=desk, start=start, topic="SPID e CIE", applicant_name="Q", email=quiet.email, person=quiet)
     appointment_book(
-        desk=desk, start=start + timedelta(minutes=30), topic="SPID e CIE", applicant_name="G", email="g@example.org"
+        desk=desk,
+        start=start + timedelta(minutes=30),
+        topic="SPID e CIE",
+        applicant_name="A",
+        email=keen.email,
+        person=keen,
     )
     mail.outbox.clear()
     drain_outbox()  # the confirmations; only the reminders are looked at below
@@ -83,7 +88,7 @@ def test_an_appointment_reminder_is_not_sent_to_who_turned_them_off(
     with django_capture_on_commit_callbacks(execute=True):
         assert appointment_reminders_send(now=datetime.combine(day - timedelta(days=1), time(9, 5), tzinfo=ROME)) == 1
         drain_outbox()
-    assert [message.to for message in mail.outbox] == [["g@example.org"]]  # the guest, without an account
+    assert [message.to for message in mail.outbox] == [[keen.email]]
 
 
 def test_an_event_reminder_is_not_sent_to_who_turned_them_off(cesena, make_user, django_capture_on_commit_callbacks):
