@@ -105,9 +105,9 @@ def bookable_hub(municipality, seats: int):
 
 def week_fill(municipality, hub, space, seats, person_id: int, monday, count: int) -> list:
     """`count` confirmed bookings spread at random over the seats and slots of the week from `monday`."""
-    from src.bookings.codes import code_new
     from src.bookings.models import Booking
-    from src.hubs.selectors import ROME
+    from src.common.codes import code_new
+    from src.common.time import ROME
 
     connection.set_tenant(municipality)
     cells = [(seat, day, hour) for seat in seats for day in range(7) for hour in range(8, 20)]
@@ -135,7 +135,12 @@ def accounts_create(prefix: str, count: int) -> list[Account]:
     """`count` people, each signed in (a session row, as after a real sign-in)."""
     from tenants.identity.models import User
 
-    users = [User(email=f"{prefix}-{i}@{EMAIL_DOMAIN}") for i in range(count)]
+    now = timezone.now()
+    # Confirmed addresses: an unconfirmed account may not book (tenants.identity.selectors.can_book).
+    users = [
+        User(email=email, email_verified_address=email, email_verified_at=now)
+        for email in (f"{prefix}-{i}@{EMAIL_DOMAIN}" for i in range(count))
+    ]
     for user in users:
         user.set_unusable_password()
     User.objects.bulk_create(users)
@@ -158,7 +163,7 @@ def accounts_create(prefix: str, count: int) -> list[Account]:
 
 
 def period(day, hour: int) -> dict:
-    from src.hubs.selectors import ROME
+    from src.common.time import ROME
 
     start = datetime.combine(day, clock(hour), tzinfo=ROME)
     return {"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()}

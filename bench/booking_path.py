@@ -112,7 +112,7 @@ def _floor_tables(municipality, items: list[dict], taken: list) -> None:
 
 
 def _cells(seats) -> list[tuple[int, date, int]]:
-    from src.hubs.selectors import local_today
+    from src.common.time import local_today
 
     today = local_today()
     # Slot by slot, seat by seat: requests in flight at once book different seats of one slot.
@@ -131,7 +131,7 @@ def _tagged(path: str, key: str) -> str:
 
 
 def _scenarios(folder: Path, space, seats, hub, availability_day, taken, bookers, readers) -> list[Scenario]:
-    from src.hubs.selectors import ROME
+    from src.common.time import ROME
 
     cells = _cells(seats)
     block = len(cells) // (WARM_UP_BLOCKS + ROUNDS)
@@ -333,7 +333,7 @@ def _measure(server, scenarios: list[Scenario]) -> tuple[dict, dict]:
 
 def run() -> dict:
     from src.bookings.models import Booking
-    from src.hubs.selectors import local_today
+    from src.common.time import local_today
 
     started = time.perf_counter()
     municipality = site.comune_create(SLUG, "Benchmark percorso", "999902", ACCOUNTS)

@@ -78,7 +78,7 @@ def _contention(server, accounts, space, seat, day) -> dict:
 
 
 def run() -> dict:
-    from src.hubs.selectors import local_today
+    from src.common.time import local_today
 
     municipality = site.comune_create(SLUG, "Benchmark", "999901", ACCOUNTS)
     try:
