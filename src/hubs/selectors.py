@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.fields import DateField
 from django.utils import timezone
 
-from src.common.time import ROME, Interval, local_datetime, local_today  # noqa: F401  (part of this module's API)
+from src.common.time import ROME, Interval, local_datetime, local_today
 from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.models import Closure, Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
 
