@@ -331,10 +331,12 @@ def browser_login(django_db_blocker, live_url):
     from django.conf import settings
     from django.test import Client
 
+    from tests.signin import sign_in_staff
+
     def login(page, user, host_slug: str | None = BROWSER_COMUNE):
         with committed(django_db_blocker):
             client = Client()
-            client.force_login(user)
+            sign_in_staff(client, user)
         name = settings.SESSION_COOKIE_NAME
         page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": live_url(host_slug)}])
 
