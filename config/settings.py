@@ -3,6 +3,8 @@
 from datetime import timedelta
 from pathlib import Path
 
+import os
+
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,6 +91,14 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 if BENCH_FLOOR:
     INSTALLED_APPS.append("bench.floor")
+# Benchmarks only: one added migration in every comune's schema (`python -m bench migrations`).
+if env.bool("BENCH_MIGRATION_PROBE", default=False):
+    TENANT_APPS.append("bench.migration_probe")
+    INSTALLED_APPS.append("bench.migration_probe")
+# Processes of `migrate_schemas --executor=multiprocessing` (the release step): one per core.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("MIGRATION_PROCESSES", default=os.cpu_count() or 2)
+# Schemas that already have every migration are skipped by one query (tenants/comuni/release.py).
+GET_EXECUTOR_FUNCTION = "tenants.comuni.release.get_executor"
 
 TENANT_MODEL = "comuni.Municipality"
 TENANT_DOMAIN_MODEL = "comuni.Domain"

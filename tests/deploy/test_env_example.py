@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "deploy" / ".env.example"
 # Read by the benchmark's own server only.
-NOT_FOR_INSTALLERS = {"BENCH_FLOOR"}
+NOT_FOR_INSTALLERS = {"BENCH_FLOOR", "BENCH_MIGRATION_PROBE"}
 
 
 def example_names() -> set[str]:
