@@ -58,11 +58,11 @@ def run() -> dict:
     existing = Municipality.objects.count()
     started = time.perf_counter()
     for index in range(total - existing):
-        municipality_create(
-            slug=f"{PREFIX}{index}", name=f"Bench {index}", istat_code=f"97{index:04d}", province="FC"
-        )
+        municipality_create(slug=f"{PREFIX}{index}", name=f"Bench {index}", istat_code=f"97{index:04d}", province="FC")
         if (index + 1) % 25 == 0:
-            print(f"  set-up: {existing + index + 1}/{total} comuni ({time.perf_counter() - started:.0f} s)", flush=True)
+            print(
+                f"  set-up: {existing + index + 1}/{total} comuni ({time.perf_counter() - started:.0f} s)", flush=True
+            )
     connection.set_schema_to_public()
     comuni = Municipality.objects.count()
     print(f"  {comuni} comuni ready in {time.perf_counter() - started:.0f} s; measuring", flush=True)

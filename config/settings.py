@@ -1,9 +1,8 @@
 """Settings for every environment, driven by environment variables (see README)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
-
-import os
 
 import environ
 

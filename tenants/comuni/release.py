@@ -38,13 +38,10 @@ def schemas_needing_migrations(schemas: list[str]) -> list[str]:
         with_table = [row[0] for row in cursor.fetchall()]
         if not with_table:
             return list(schemas)
-        sql = (
-            "WITH expected(app, name) AS (SELECT * FROM unnest(%(apps)s::text[], %(names)s::text[])) "
-            + union_all(
-                "SELECT {lit} AS schema, count(*) AS present FROM {s}.django_migrations m "
-                "JOIN expected e ON e.app = m.app AND e.name = m.name",
-                with_table,
-            )
+        sql = "WITH expected(app, name) AS (SELECT * FROM unnest(%(apps)s::text[], %(names)s::text[])) " + union_all(
+            "SELECT {lit} AS schema, count(*) AS present FROM {s}.django_migrations m "
+            "JOIN expected e ON e.app = m.app AND e.name = m.name",
+            with_table,
         )
         cursor.execute(sql, {"apps": [app for app, _ in expected], "names": [name for _, name in expected]})
         complete = {schema for schema, present in cursor.fetchall() if present == len(expected)}
@@ -60,7 +57,9 @@ def get_executor(codename=None):
             if not any(self.options.get(option) for option in FILTER_OFF):
                 stale = schemas_needing_migrations(tenants)
                 if len(stale) < len(tenants):
-                    logger.info("%d of %d schemas already have every migration", len(tenants) - len(stale), len(tenants))
+                    logger.info(
+                        "%d of %d schemas already have every migration", len(tenants) - len(stale), len(tenants)
+                    )
                 tenants = stale
             if tenants:
                 super().run_migrations(tenants=tenants)
