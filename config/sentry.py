@@ -22,12 +22,12 @@ def _tag_schema(event, hint):
     return _scrub(event, hint)
 
 
-def init_sentry(dsn: str, environment: str) -> None:
+def init_sentry(dsn: str, environment: str, traces_sample_rate: float = 0.0) -> None:
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration()],
         max_request_body_size="never",
         before_send=_tag_schema,
-        traces_sample_rate=0.0,
+        traces_sample_rate=traces_sample_rate,
     )

@@ -1,5 +1,6 @@
 """Settings for every environment, driven by environment variables (see README)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -45,6 +46,7 @@ if DEBUG:
 
 SHARED_APPS = [
     "django_tenants",
+    "django_prometheus",
     "tenants.comuni",
     "tenants.identity",
     "tenants.account",
@@ -88,6 +90,14 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 if BENCH_FLOOR:
     INSTALLED_APPS.append("bench.floor")
+# Benchmarks only: one added migration in every comune's schema (`python -m bench migrations`).
+if env.bool("BENCH_MIGRATION_PROBE", default=False):
+    TENANT_APPS.append("bench.migration_probe")
+    INSTALLED_APPS.append("bench.migration_probe")
+# Processes of `migrate_schemas --executor=multiprocessing` (the release step): one per core.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("MIGRATION_PROCESSES", default=os.cpu_count() or 2)
+# Schemas that already have every migration are skipped by one query (tenants/comuni/release.py).
+GET_EXECUTOR_FUNCTION = "tenants.comuni.release.get_executor"
 
 TENANT_MODEL = "comuni.Municipality"
 TENANT_DOMAIN_MODEL = "comuni.Domain"
@@ -105,6 +115,10 @@ TENANT_CREATION_FAKES_MIGRATIONS = env.bool("TENANT_CLONE_TEMPLATE", default=Tru
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Counts every request, probes and refusals included (metrics: src/common/observability.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id on every log line and in the response (X-Request-ID).
+    "src.common.observability.RequestContextMiddleware",
     # Outermost: /healthz and /readyz on any host, and a 503 (never a stack trace) while
     # the database is unreachable, even when the comune (host) lookup below is what fails.
     "src.common.middleware.ServiceGuardMiddleware",
@@ -122,6 +136,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused for a lockout into the Italian page (or JSON) saying when to retry.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 TEMPLATES = [
@@ -432,12 +447,33 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 
+# Logs go to standard output, each record with its request id and comune; one JSON object a
+# line behind HTTPS (for the log collector), plain text on a developer's machine.
+LOG_FORMAT = env("LOG_FORMAT", default="json" if HTTPS else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "src.common.observability.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(comune)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(comune)s %(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Prometheus metrics at /metrics, only for a scraper presenting this bearer token (off when unset).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # Personal data that no account holder manages (appointments, front-desk bookings for people
 # without an account) is anonymised this many months after the fact (src/common/retention.py);
@@ -448,7 +484,12 @@ SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
     from config.sentry import init_sentry
 
-    init_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))
+    SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+    # Performance tracing: a sample of requests, by environment unless set explicitly.
+    SENTRY_TRACES_SAMPLE_RATE = env.float(
+        "SENTRY_TRACES_SAMPLE_RATE", default={"production": 0.05, "staging": 0.5}.get(SENTRY_ENVIRONMENT, 0.0)
+    )
+    init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
 
 # Union-wide reporting (tenants/reporting): queries run as the read-only role
 # "hub_reporting"; "auto" reads live SQL across the comuni's schemas for a few

@@ -36,12 +36,18 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from src.common import health
+from src.common import health, observability
 
 logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError)
-PROBES = {"/healthz": health.healthz, "/healthz/": health.healthz, "/readyz": health.readyz, "/readyz/": health.readyz}
+PROBES = {
+    "/healthz": health.healthz,
+    "/healthz/": health.healthz,
+    "/readyz": health.readyz,
+    "/readyz/": health.readyz,
+    "/metrics": observability.metrics,
+}
 API_PREFIX = "/api/"
 _FAILURE = "_database_failure"
 
