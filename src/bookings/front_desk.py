@@ -21,6 +21,7 @@ from src.common.errors import DomainError
 from src.common.time import local_today
 from src.hubs.models import Hub
 from src.hubs.permissions import can_operate_hub, front_desk_hubs
+from tenants.audit.services import AuditAction, audit_record
 from tenants.identity.throttling import throttle
 
 FRONT_DESK = Booking.Channel.FRONT_DESK
@@ -57,6 +58,12 @@ def _grid(hub, now):
 
 @hub_operator_required
 def sheet(request, hub):
+    audit_record(
+        request=request,
+        action=AuditAction.READ,
+        target=hub,
+        description=_("Foglio dell'accoglienza del %(day)s") % {"day": local_today().isoformat()},
+    )
     return _render_sheet(request, hub)
 
 
@@ -117,6 +124,12 @@ def walk_in(request, hub):
         except DomainError as error:
             messages.error(request, error.message)
         else:
+            audit_record(
+                request=request,
+                action=AuditAction.CHANGE,
+                target=booking,
+                description=_("Prenotazione allo sportello per conto della persona"),
+            )
             messages.success(
                 request,
                 _("Prenotato %(place)s per %(person)s: codice %(code)s.")
