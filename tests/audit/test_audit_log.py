@@ -64,7 +64,12 @@ def test_reading_a_desk_agenda_is_recorded(cesena):
     operator = operator_of(cesena, desk.hub, "sportello@example.org")
     assert staff_client("cesena.localhost", operator).get(f"/appuntamenti/agenda/{desk.pk}/").status_code == 200
     entry = only_entry(target_type="desks.servicedesk")
-    assert (entry.action, entry.target_id, entry.comune, entry.actor_id) == ("read", str(desk.pk), "cesena", operator.pk)
+    assert (entry.action, entry.target_id, entry.comune, entry.actor_id) == (
+        "read",
+        str(desk.pk),
+        "cesena",
+        operator.pk,
+    )
 
 
 def test_reading_an_attendance_list_is_recorded(cesena):
@@ -73,7 +78,12 @@ def test_reading_an_attendance_list_is_recorded(cesena):
     operator = operator_of(cesena, event.hub, "presenze@example.org")
     assert staff_client("cesena.localhost", operator).get(f"/eventi/{event.pk}/presenze/").status_code == 200
     entry = only_entry(target_type="events.event")
-    assert (entry.action, entry.target_id, entry.comune, entry.actor_id) == ("read", str(event.pk), "cesena", operator.pk)
+    assert (entry.action, entry.target_id, entry.comune, entry.actor_id) == (
+        "read",
+        str(event.pk),
+        "cesena",
+        operator.pk,
+    )
 
 
 def test_a_refused_look_writes_nothing(cesena, cesena_hub, citizen):
@@ -193,7 +203,10 @@ def test_the_log_cannot_be_changed_or_deleted_even_with_raw_sql(union_staff):
         AuditEntry.objects.filter(pk=entry.pk).update(comune="sarsina")
     with pytest.raises(DatabaseError), transaction.atomic():
         entry.delete()
-    assert AuditEntry.objects.values_list("actor_label", "comune").get(pk=entry.pk) == ("qualcuno@example.org", "cesena")
+    assert AuditEntry.objects.values_list("actor_label", "comune").get(pk=entry.pk) == (
+        "qualcuno@example.org",
+        "cesena",
+    )
 
     # Nor through the union's admin: no add, no change, no delete.
     client = staff_client("localhost", union_staff)
@@ -201,7 +214,9 @@ def test_the_log_cannot_be_changed_or_deleted_even_with_raw_sql(union_staff):
     assert client.get("/admin/audit/auditentry/add/").status_code == 403
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"comune": "sarsina"}).status_code == 403
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    client.post("/admin/audit/auditentry/", {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
+    client.post(
+        "/admin/audit/auditentry/", {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    )
     assert AuditEntry.objects.filter(pk=entry.pk, comune="cesena").exists()
 
 

@@ -32,9 +32,15 @@ def _rows_of_a_hub(hub: Hub, tag: str, person) -> dict[type, models.Model]:
     space = make_space(hub, f"Sala {tag}", seats=1)
     seat = space.seats.get()
     layout = Layout.objects.create(space=space, name=f"Allestimento {tag}")
-    desk = ServiceDesk.objects.create(hub=hub, kind="sportello_facile", name=f"Sportello {tag}", takes_appointments=True)
+    desk = ServiceDesk.objects.create(
+        hub=hub, kind="sportello_facile", name=f"Sportello {tag}", takes_appointments=True
+    )
     event = Event.objects.create(
-        hub=hub, title=f"Evento {tag}", capacity=5, starts_at=start + timedelta(days=1), ends_at=start + timedelta(days=1, hours=2)
+        hub=hub,
+        title=f"Evento {tag}",
+        capacity=5,
+        starts_at=start + timedelta(days=1),
+        ends_at=start + timedelta(days=1, hours=2),
     )
     booking = Booking.objects.create(
         code=f"SCOPE{tag.upper()}00"[:8], person=person, hub=hub, space=space, seat=seat, period=period
@@ -44,7 +50,9 @@ def _rows_of_a_hub(hub: Hub, tag: str, person) -> dict[type, models.Model]:
         Space: space,
         Seat: seat,
         Layout: layout,
-        LayoutSchedule: LayoutSchedule.objects.create(space=space, layout=layout, date=date.today() + timedelta(days=3)),
+        LayoutSchedule: LayoutSchedule.objects.create(
+            space=space, layout=layout, date=date.today() + timedelta(days=3)
+        ),
         Closure: Closure.objects.create(hub=hub, starts_on=date(2031, 8, 10), ends_on=date(2031, 8, 20), reason=tag),
         SpecialOpening: SpecialOpening.objects.create(hub=hub, date=date(2031, 12, 24), opens=time(9), closes=time(12)),
         HubOperator: HubOperator.objects.create(hub=hub, user=UserFactory()),
@@ -89,7 +97,7 @@ def _in_hub(model_admin, model, hub):
 
 
 def test_every_admin_of_the_comune_declares_its_hub_scope():
-    for model, model_admin in _admins():
+    for _model, model_admin in _admins():
         assert isinstance(model_admin, HubScopedAdmin), f"{type(model_admin).__name__} is not a HubScopedAdmin"
         assert model_admin.hub_path is not None, f"{type(model_admin).__name__} declares no hub_path"
         assert model_admin.check() == [], model_admin.check()
