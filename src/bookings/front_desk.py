@@ -58,16 +58,17 @@ def _grid(hub, now):
 
 @hub_operator_required
 def sheet(request, hub):
+    return _render_sheet(request, hub)
+
+
+def _render_sheet(request, hub, walk_in_form=None, status=200):
+    # Every drawing of the sheet shows who is expected today: on the audit log, each time.
     audit_record(
         request=request,
         action=AuditAction.READ,
         target=hub,
         description=_("Foglio dell'accoglienza del %(day)s") % {"day": local_today().isoformat()},
     )
-    return _render_sheet(request, hub)
-
-
-def _render_sheet(request, hub, walk_in_form=None, status=200):
     now = timezone.now()
     places, slots = _grid(hub, now)
     return render(
