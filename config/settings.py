@@ -49,6 +49,8 @@ SHARED_APPS = [
     "django_prometheus",
     "tenants.comuni",
     "tenants.identity",
+    # Who read or changed personal data: append-only, in the public schema (tenants/audit/).
+    "tenants.audit",
     "tenants.account",
     "tenants.union",
     "tenants.reporting",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from src.appointments import selectors, services
 from src.common.time import parse_day
 from src.hubs.permissions import can_operate_hub
+from tenants.audit.services import AuditAction, audit_record
 
 
 def _operated_desk(request, desk_pk):
@@ -31,6 +32,12 @@ def agenda(request, desk_pk):
     """Front desk: a desk's appointments of a day, to mark who came."""
     desk = _operated_desk(request, desk_pk)
     day = parse_day(request.GET.get("giorno")) or timezone.localdate()
+    audit_record(
+        request=request,
+        action=AuditAction.READ,
+        target=desk,
+        description=_("Agenda dello sportello del %(day)s") % {"day": day.isoformat()},
+    )
     return render(
         request,
         "appointments/agenda.html",

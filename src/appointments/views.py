@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from src.appointments import selectors, services
@@ -268,13 +269,23 @@ def summary(request):
     )
 
 
+@never_cache
 def done(request):
-    code = request.session.get(f"{_flow_key()}:done")
+    # Shown once: the code leaves the session as the page is drawn, so reloading it, or going
+    # back to it on a shared terminal of the hub, shows no code (never_cache: the browser asks again).
+    code = request.session.pop(f"{_flow_key()}:done", None)
     appointment = selectors.appointment_find(code=code, person=request.user, email=None) if code else None
     if appointment is None and code:
         # Booked without an account: the code in this session is the proof.
         appointment = selectors.appointment_by_code(code)
     if appointment is None:
+        messages.info(
+            request,
+            _(
+                "La conferma si mostra una volta sola. Per rivedere un appuntamento usa il codice "
+                "e l'e-mail nella pagina «Verifica o annulla un appuntamento»."
+            ),
+        )
         return redirect(_url("place"))
     return render(
         request,

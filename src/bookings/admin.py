@@ -9,13 +9,16 @@ from src.bookings.models import Booking, BookingPolicy, BookingTransition, Waitl
 from src.bookings.selectors import policy_get
 from src.common.admin import comune_admin
 from src.common.errors import DomainError
-from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
+from src.hubs.admin import COMUNE_WIDE, HubScopedAdmin
+from tenants.audit.admin_mixins import AuditedAdmin
+from tenants.identity.admin_access import PolicyTabularInline
 from tenants.identity.policy import Action, can
 
 
-class BookingPolicyAdmin(PolicyModelAdmin):
+class BookingPolicyAdmin(HubScopedAdmin):
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
+    hub_path = COMUNE_WIDE
     fieldsets = [
         (_("Orari"), {"fields": ["slot_minutes", "max_days_ahead", "max_hours"]}),
         (_("Limiti per persona"), {"fields": ["max_active_per_person", "cancel_deadline_hours"]}),
@@ -70,11 +73,12 @@ def cancel_selected(modeladmin, request, queryset):
         modeladmin.message_user(request, _("%(n)d prenotazioni annullate.") % {"n": done}, messages.SUCCESS)
 
 
-class BookingAdmin(PolicyModelAdmin):
+class BookingAdmin(AuditedAdmin, HubScopedAdmin):
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
+    hub_path = "hub"
     list_display = ["code", "hub", "space", "seat", "period", "person", "state", "channel", "created_at"]
-    list_filter = ["state", "channel", "hub"]
+    list_filter = ["state", "channel", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "person__email"]
     date_hierarchy = "created_at"
     list_select_related = ["hub", "space", "seat", "person"]
@@ -111,9 +115,10 @@ class BookingAdmin(PolicyModelAdmin):
         return False  # history is kept; cancel instead
 
 
-class WaitlistAdmin(PolicyModelAdmin):
+class WaitlistAdmin(AuditedAdmin, HubScopedAdmin):
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
+    hub_path = "space__hub"
     list_display = ["person", "space", "seat", "period", "state", "created_at"]
     list_filter = ["state"]
     readonly_fields = ["person", "space", "seat", "period", "state", "created_at", "offered_booking", "offered_at"]

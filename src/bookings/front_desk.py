@@ -21,6 +21,7 @@ from src.common.errors import DomainError
 from src.common.time import local_today
 from src.hubs.models import Hub
 from src.hubs.permissions import can_operate_hub, front_desk_hubs
+from tenants.audit.services import AuditAction, audit_record
 from tenants.identity.throttling import throttle
 
 FRONT_DESK = Booking.Channel.FRONT_DESK
@@ -61,6 +62,13 @@ def sheet(request, hub):
 
 
 def _render_sheet(request, hub, walk_in_form=None, status=200):
+    # Every drawing of the sheet shows who is expected today: on the audit log, each time.
+    audit_record(
+        request=request,
+        action=AuditAction.READ,
+        target=hub,
+        description=_("Foglio dell'accoglienza del %(day)s") % {"day": local_today().isoformat()},
+    )
     now = timezone.now()
     places, slots = _grid(hub, now)
     return render(
@@ -117,6 +125,12 @@ def walk_in(request, hub):
         except DomainError as error:
             messages.error(request, error.message)
         else:
+            audit_record(
+                request=request,
+                action=AuditAction.CHANGE,
+                target=booking,
+                description=_("Prenotazione allo sportello per conto della persona"),
+            )
             messages.success(
                 request,
                 _("Prenotato %(place)s per %(person)s: codice %(code)s.")

@@ -6,7 +6,9 @@ from django.contrib import admin
 from src.common.admin import comune_admin
 from src.events.models import Event, EventRegistration
 from src.events.services import event_places_refill
-from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
+from src.hubs.admin import HubScopedAdmin
+from tenants.audit.admin_mixins import AuditedAdmin
+from tenants.identity.admin_access import PolicyTabularInline
 from tenants.identity.policy import Action
 
 
@@ -27,11 +29,15 @@ class RegistrationInline(PolicyTabularInline):
 
 
 @admin.register(Event, site=comune_admin)
-class EventAdmin(PolicyModelAdmin):
+class EventAdmin(AuditedAdmin, HubScopedAdmin):
+    """The event's page lists its registrants (personal data): each look is on the audit log."""
+
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
+    hub_path = "hub"
+    audit_lists = False
     list_display = ["title", "hub", "kind", "starts_at", "capacity", "registration_open", "is_published"]
-    list_filter = ["kind", "hub", "registration_open", "is_published"]
+    list_filter = ["kind", ("hub", admin.RelatedOnlyFieldListFilter), "registration_open", "is_published"]
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     inlines = [RegistrationInline]
@@ -41,3 +47,27 @@ class EventAdmin(PolicyModelAdmin):
         if change and "capacity" in form.changed_data:
             # More places: the waitlist moves up at once, and those promoted get an e-mail.
             event_places_refill(event=obj)
+
+
+@admin.register(EventRegistration, site=comune_admin)
+class EventRegistrationAdmin(AuditedAdmin, HubScopedAdmin):
+    """Every registration of the comune's events, read-only (as on the event's page)."""
+
+    edit_action = Action.ADMINISTER_COMUNE
+    view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
+    hub_path = "event__hub"
+    list_display = ["event", "person", "state", "created_at"]
+    list_filter = ["state", ("event__hub", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["event__title", "person__email"]
+    list_select_related = ["event", "person"]
+    fields = ["event", "person", "state", "created_at", "queued_at", "reminded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False  # people register themselves
+
+    def has_change_permission(self, request, obj=None):
+        return False  # attendance is marked on the event's attendance page
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ from src.common.errors import DomainError
 from src.events import selectors, services
 from src.events.models import EventRegistration
 from src.hubs.permissions import can_operate_hub
+from tenants.audit.services import AuditAction, audit_record
 
 
 def _event_or_404(pk):
@@ -85,6 +86,9 @@ def _operated_event(request, pk):
 @login_required
 def attendance(request, pk):
     event = _operated_event(request, pk)
+    audit_record(
+        request=request, action=AuditAction.READ, target=event, description=_("Elenco delle presenze di un evento")
+    )
     return render(
         request,
         "events/attendance.html",

@@ -4,6 +4,8 @@ at the hubs they are assigned to, everyone else is refused by the site."""
 from django import forms
 from django.contrib import admin
 from django.contrib.postgres.fields import ArrayField
+from django.core import checks
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from src.common.admin import comune_admin
@@ -19,17 +21,74 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
+from tenants.audit.admin_mixins import AuditedAdmin
+from tenants.audit.services import AuditAction, audit_record
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.models import Role, User
 from tenants.identity.policy import Action, can
 
+COMUNE_WIDE = "<comune>"
+"""`hub_path` of an admin whose rows belong to the whole comune, not to a hub (the booking policy)."""
+
 
 def hubs_in_scope(request, queryset, hub_path: str):
-    """Administrators see every hub of the comune; operators only those assigned to them."""
-    if can(request.user, Action.ADMINISTER_COMUNE, getattr(request, "municipality", None)):
+    """Administrators see every hub of the comune; operators only those assigned to them
+    (HubOperator, as the front desk: src/hubs/permissions.py); rows of the whole comune, everyone."""
+    if hub_path == COMUNE_WIDE or can(request.user, Action.ADMINISTER_COMUNE, getattr(request, "municipality", None)):
         return queryset
-    prefix = f"{hub_path}__" if hub_path else ""
-    return queryset.filter(**{f"{prefix}operators__user": request.user}).distinct()
+    mine = HubOperator.objects.filter(user=request.user).values("hub_id")
+    return queryset.filter(**{f"{hub_path}__in" if hub_path else "pk__in": mine})
+
+
+class HubScopedAdmin(PolicyModelAdmin):
+    """Every ModelAdmin of the comune's admin: an operator sees only the rows of their hubs in
+    the list, the filters, the pages (another hub's row by id: 404), the actions (they receive
+    the list's queryset) and the choices of related rows (foreign keys, autocomplete).
+
+    Each admin declares `hub_path`, the lookup from its model to the hub ("" for the hub
+    itself, "hub", "space__hub"), or COMUNE_WIDE; `manage.py check` refuses one that does not,
+    and tests/hubs/test_operator_scope.py walks every registered admin.
+    """
+
+    hub_path: str | None = None
+
+    def get_queryset(self, request):
+        return hubs_in_scope(request, super().get_queryset(request), self.hub_path)
+
+    def _scoped_choices(self, request, model):
+        related = self.admin_site._registry.get(model)
+        return related.get_queryset(request) if isinstance(related, HubScopedAdmin) else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = self._scoped_choices(request, db_field.related_model)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            choices = self._scoped_choices(request, db_field.related_model)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Out of scope or gone: the same answer, so an id guessed tells nothing.
+        raise Http404(_("Non trovato: %(what)s con id %(id)s.") % {"what": opts.verbose_name, "id": object_id})
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if self.hub_path is None:
+            errors.append(
+                checks.Error(
+                    f"{type(self).__name__} declares no hub_path: operators would see every hub's rows.",
+                    hint='Set hub_path to the lookup from the model to its hub ("hub", "space__hub"), or COMUNE_WIDE.',
+                    obj=type(self),
+                    id="hubs.E001",
+                )
+            )
+        return errors
 
 
 class ChoicesArrayMixin:
@@ -46,13 +105,10 @@ class ChoicesArrayMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class CatalogueAdmin(ChoicesArrayMixin, PolicyModelAdmin):
+class CatalogueAdmin(ChoicesArrayMixin, HubScopedAdmin):
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
     hub_path = "hub"
-
-    def get_queryset(self, request):
-        return hubs_in_scope(request, super().get_queryset(request), self.hub_path)
 
 
 class CatalogueInline(ChoicesArrayMixin, PolicyTabularInline):
@@ -193,7 +249,7 @@ class HubOperatorForm(forms.ModelForm):
 
 
 @admin.register(HubOperator, site=comune_admin)
-class HubOperatorAdmin(CatalogueAdmin):
+class HubOperatorAdmin(AuditedAdmin, CatalogueAdmin):
     form = HubOperatorForm
     list_display = ["user", "hub"]
     list_filter = [("hub", admin.RelatedOnlyFieldListFilter)]
@@ -208,4 +264,13 @@ class HubOperatorAdmin(CatalogueAdmin):
         super().save_model(request, obj, form, change)
         # A hub assignment is only useful with the operator role in this comune; the
         # administrator who assigns it is the one who may grant it.
-        Role.objects.get_or_create(user=obj.user, kind=Role.Kind.OPERATOR, municipality=request.municipality)
+        role, granted = Role.objects.get_or_create(
+            user=obj.user, kind=Role.Kind.OPERATOR, municipality=request.municipality
+        )
+        if granted:
+            audit_record(
+                request=request,
+                action=AuditAction.ROLE_GRANT,
+                target=role,
+                description=_("Ruolo di operatore del comune"),
+            )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from tenants.account.erasure import ErasureRefused, account_erase
 from tenants.account.export import export_filename, export_zip
 from tenants.account.forms import CommuteForm, ErasureForm, NotificationsForm, ProfileForm
+from tenants.audit.services import AuditAction, audit_record
 from tenants.comuni.selectors import municipality_list, municipality_url
 from tenants.identity.calendar_feed import calendar_feed_token
 from tenants.identity.selectors import personal_settings_get, sessions_active
@@ -177,6 +178,12 @@ def data(request):
 
 @login_required
 def data_export(request):
+    audit_record(
+        request=request,
+        action=AuditAction.EXPORT,
+        target=request.user,
+        description=_("Esportazione dei propri dati personali (zip)"),
+    )
     response = HttpResponse(export_zip(request.user), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
     response["Cache-Control"] = "private, no-store"

@@ -8,8 +8,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_exists
 
+from tenants.audit.services import AuditAction, audit_record
 from tenants.comuni.models import Domain, Municipality
 from tenants.identity.models import Role, User
 
@@ -90,7 +92,15 @@ def administrator_grant(*, municipality: Municipality, email: str, password: str
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password)
-    Role.objects.get_or_create(user=user, kind=Role.Kind.ADMINISTRATOR, municipality=municipality)
+    role, granted = Role.objects.get_or_create(user=user, kind=Role.Kind.ADMINISTRATOR, municipality=municipality)
+    if granted:  # from the command line: on the audit log with no request behind it
+        audit_record(
+            request=None,
+            action=AuditAction.ROLE_GRANT,
+            target=role,
+            description=_("Ruolo «amministratore» del comune, senza richiesta web (riga di comando)"),
+            comune=municipality,
+        )
     return user
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tenants.audit.services import AuditAction, audit_record
 from tenants.comuni.selectors import union_url
 from tenants.reporting.access import comuni_visible_to, union_dashboard_allowed
 from tenants.reporting.csv_export import SafeWriter
@@ -57,6 +58,12 @@ def table_csv_response(request, key: str, *, allowed, comune_filter: bool, filen
     table = next((t for t in tables if t.key == key), None)
     if table is None:
         raise Http404(_("Tabella sconosciuta."))
+    audit_record(
+        request=request,
+        action=AuditAction.EXPORT,
+        target=("reporting.table", key),
+        description=_("Tabella delle statistiche in CSV (%(period)s)") % {"period": filters.query.period.short_label},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{filename_prefix}-{key}-{filters.query.period.short_label}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from tenants.audit.admin_mixins import AuditedAdmin
+from tenants.audit.services import AuditAction, audit_record
 from tenants.comuni.models import Domain, Municipality
 from tenants.comuni.services import municipality_create, platform_domain
 from tenants.identity.admin_access import PolicyAdminSite, PolicyModelAdmin, PolicyTabularInline
@@ -60,8 +62,16 @@ class RoleInline(PolicyTabularInline):
     extra = 0
 
 
+def role_description(role: Role) -> str:
+    where = role.municipality.slug if role.municipality_id else _("Unione")
+    return _("Ruolo «%(kind)s» in: %(where)s") % {"kind": role.get_kind_display(), "where": where}
+
+
 @admin.register(User, site=union_admin)
-class PersonAdmin(PolicyModelAdmin, UserAdmin):
+class PersonAdmin(AuditedAdmin, PolicyModelAdmin, UserAdmin):
+    """People: every list, search and page is on the audit log, and so are the roles granted
+    and revoked here and the passwords staff set (tenants/audit/)."""
+
     edit_action = Action.MANAGE_COMUNI
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "home_municipality", "is_active"]
@@ -102,6 +112,50 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
         "email_verified_at",
     ]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Role:
+            return super().save_formset(request, form, formset, change)
+        # Deleted roles, and the former state of changed ones, read before the save changes them.
+        deleted = [f for f in formset.deleted_forms if f.instance.pk]
+        changed = [
+            f.instance.pk for f in formset.initial_forms if f.instance.pk and f.has_changed() and f not in deleted
+        ]
+        before = Role.objects.select_related("municipality").filter(pk__in=[f.instance.pk for f in deleted] + changed)
+        revoked_labels = [(role.pk, role_description(role), role.municipality) for role in before]
+        super().save_formset(request, form, formset, change)
+        for pk, description, municipality in revoked_labels:
+            audit_record(
+                request=request,
+                action=AuditAction.ROLE_REVOKE,
+                target=("identity.role", pk),
+                description=description,
+                comune=municipality,
+            )
+        granted = list(formset.new_objects) + [role for role, _fields in formset.changed_objects]
+        for role in granted:
+            audit_record(
+                request=request,
+                action=AuditAction.ROLE_GRANT,
+                target=role,
+                description=role_description(role),
+                comune=role.municipality,
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        request.audit_password_form = True  # its log_change is a password set, below
+        return super().user_change_password(request, id, form_url)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "audit_password_form", False):
+            return super().log_change(request, obj, message)
+        audit_record(
+            request=request,
+            action=AuditAction.PASSWORD_SET,
+            target=obj,
+            description=_("Password impostata o disattivata dal personale dell'Unione"),
+        )
+        return super(AuditedAdmin, self).log_change(request, obj, message)
+
     def has_delete_permission(self, request, obj=None):
         # A person's bookings live in the comuni's schemas, out of reach of a delete
         # from the public schema: an account is deleted only by its owner's erasure
@@ -111,7 +165,7 @@ class PersonAdmin(PolicyModelAdmin, UserAdmin):
 
 
 @admin.register(AccessAttempt, site=union_admin)
-class FailedSignInAdmin(PolicyModelAdmin):
+class FailedSignInAdmin(AuditedAdmin, PolicyModelAdmin):
     """Failed sign-ins still counting towards a lockout (tenants/identity/lockout.py), for every host of the
     union. Deleting a row lifts the lockout it causes; rows go by themselves after the cool-off."""
 

@@ -118,7 +118,7 @@ def test_admin_of_cesena_neither_lists_nor_reaches_sarsinas_rows(cesena, sarsina
     assert "Sala Plauto" not in page_text(client.get("/admin/hubs/space/"))
     assert "Sportello Energia di Sarsina" not in page_text(client.get("/admin/desks/servicedesk/"))
     assert "Rocca" not in page_text(client.get("/admin/hubs/closure/"))
-    assert client.get(f"/admin/hubs/hub/{rows['hub'].pk}/change/").status_code == 302  # "does not exist"
+    assert client.get(f"/admin/hubs/hub/{rows['hub'].pk}/change/").status_code == 404  # "does not exist"
     client.post(f"/admin/hubs/hub/{rows['hub'].pk}/change/", {"name": "Preso da Cesena"})
     client.post(f"/admin/hubs/hub/{rows['hub'].pk}/delete/", {"post": "yes"})
     with tenant_context(sarsina):

@@ -37,8 +37,10 @@ def walk_in_book(
 ) -> Booking:
     """Book for the person at the desk (who may have no account yet), optionally checking them in at once."""
     now = now or timezone.now()
-    person = person_for_email(email)
     with transaction.atomic():
+        # In the booking's transaction: a walk-in refused by any rule (or a place taken
+        # meanwhile) rolls the new account back too, so the address stays free to sign up.
+        person = person_for_email(email)
         booking = booking_create(
             person=person,
             space=space,
