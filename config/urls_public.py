@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth
 
+from src.payments.webhooks import stripe_webhook
 from src.portal.legal import legal
 from tenants.account import api as account_api
 from tenants.union import api as union_api
@@ -42,6 +43,8 @@ urlpatterns = [
     path("", include(oauth_patterns)),
     path("api/v1/reports/", include("tenants.reporting.api_urls")),
     path("api/v1/me/export/", account_api.MyDataExportView.as_view(), name="api_me_export"),
+    # One Stripe webhook endpoint for the platform and the connected accounts (src/payments/webhooks.py).
+    path("pagamenti/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("api/v1/hubs/", union_api.HubListView.as_view(), name="union_api_hubs"),
     path("api/v1/me/", union_api.ProfileView.as_view(), name="union_api_me"),
     path("api/v1/me/bookings/", union_api.MyBookingsView.as_view(), name="union_api_my_bookings"),

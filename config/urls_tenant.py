@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("src.appointments.urls")),
     path("", include("src.bookings.urls")),
     path("", include("src.events.urls")),
+    path("", include("src.payments.urls")),
 ]
 
 if settings.BENCH_FLOOR:  # benchmarks only (bench/floor/): last, so it resolves past every real route

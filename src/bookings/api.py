@@ -90,7 +90,7 @@ class BookingListCreateView(APIView):
         booking = services.booking_create(
             person=request.user, space=v["space"], seat=v.get("seat"), period=(v["start"], v["end"]), channel=API
         )
-        return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
+        return Response(BookingOut(booking, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class BookingDetailView(APIView):

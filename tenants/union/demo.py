@@ -74,5 +74,7 @@ def demo_loaders():
     from src.desks.demo import load_desks
     from src.events.demo import load_events
     from src.hubs.demo import load_hubs
+    from src.payments.demo import load_payments
 
-    return [load_hubs, load_desks, load_events, load_bookings]  # desks and events go into the hubs, so hubs first
+    # Prices last: the demo bookings are made free, as before.
+    return [load_hubs, load_desks, load_events, load_bookings, load_payments]  # desks and events go into the hubs, so hubs first

@@ -1,0 +1,75 @@
+"""Payments in the comune's admin: creditors, the price list with its reduced categories, and
+the rules about refunds. For the comune's administrators only (operators run the front desk,
+not the money); orders, payments and refunds are on the reconciliation page."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from src.common.admin import comune_admin
+from src.hubs.admin import COMUNE_WIDE, HubScopedAdmin
+from src.payments.models import Creditor, PaymentSettings, Price, PriceReduction
+from src.payments.pricing import settings_get
+from tenants.identity.admin_access import PolicyTabularInline
+from tenants.identity.policy import Action
+
+
+class MoneyAdmin(HubScopedAdmin):
+    edit_action = Action.ADMINISTER_COMUNE
+    view_action = None
+    hub_path = COMUNE_WIDE
+
+
+class CreditorAdmin(MoneyAdmin):
+    list_display = ["name", "kind", "fiscal_code", "stripe_account_id", "charges_enabled", "is_active"]
+    list_filter = ["kind", "is_active"]
+    readonly_fields = ["charges_enabled"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "is_active"]}),
+        (
+            _("pagoPA"),
+            {
+                "fields": [
+                    "fiscal_code",
+                    "iban",
+                    "segregation_code",
+                    "broker_fiscal_code",
+                    "station_id",
+                    "taxonomy",
+                    "key_name",
+                ]
+            },
+        ),
+        (_("Carta (Stripe Connect)"), {"fields": ["stripe_account_id", "charges_enabled"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # orders keep pointing at it: deactivate instead
+
+
+class ReductionInline(PolicyTabularInline):
+    model = PriceReduction
+    edit_action = Action.ADMINISTER_COMUNE
+    extra = 1
+
+
+class PriceAdmin(MoneyAdmin):
+    list_display = ["product", "hub", "space_kind", "amount_cents", "entries", "creditor", "is_active"]
+    list_filter = ["product", "is_active", ("hub", admin.RelatedOnlyFieldListFilter)]
+    inlines = [ReductionInline]
+
+
+class PaymentSettingsAdmin(MoneyAdmin):
+    def has_add_permission(self, request, *args):
+        return False  # one row per comune, created on first read
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect(f"{request.path}{settings_get().pk}/change/")
+
+
+comune_admin.register(Creditor, CreditorAdmin)
+comune_admin.register(Price, PriceAdmin)
+comune_admin.register(PaymentSettings, PaymentSettingsAdmin)
