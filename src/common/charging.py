@@ -117,11 +117,12 @@ def _call(name: str, **kwargs):
     return function(**kwargs)
 
 
-def booking_paid(*, booking_id: int, now: datetime, note: str = "") -> None:
-    """Confirm the booking its payment was for (held, or lapsed and the place still free).
+def booking_paid(*, booking_id: int, now: datetime, note: str = "") -> bool:
+    """Confirm the booking its payment was for (held, or lapsed and the place still free);
+    True when it had lapsed (the payment came late and revived it).
 
     Raises PlaceTaken when the place went to someone else, or the period is over: refund."""
-    _call("paid", booking_id=booking_id, now=now, note=note)
+    return _call("paid", booking_id=booking_id, now=now, note=note)
 
 
 def booking_hold_extend(*, booking_id: int, until: datetime) -> None:

@@ -229,7 +229,9 @@ def payment_record(*, order: Order, remote, now: datetime) -> Payment | None:
     order.save(update_fields=["state", "paid_at"])
     if order.kind == Order.Kind.BOOKING:
         try:
-            charging.booking_paid(booking_id=order.booking_id, now=now, note=f"pagato: ordine {order.reference}")
+            revived = charging.booking_paid(
+                booking_id=order.booking_id, now=now, note=f"pagato: ordine {order.reference}"
+            )
         except charging.PlaceTaken:
             # The hold lapsed and the place went to someone else (or the booking was cancelled,
             # or its time is over): the money goes back at once, all of it.
@@ -239,7 +241,7 @@ def payment_record(*, order: Order, remote, now: datetime) -> Payment | None:
                 payment=payment, amount_cents=payment.amount_cents, reason=Refund.Reason.PLACE_TAKEN, now=now
             )
             return payment
-        if was != State.OPEN or (order.expires_at and payment.received_at > order.expires_at):
+        if revived or was != State.OPEN:
             payment.late = True
             payment.save(update_fields=["late"])
     elif order.kind == Order.Kind.PASS:

@@ -43,6 +43,7 @@ from src.hubs.models import (
     SpecialOpening,
 )
 from src.idempotency.models import IdempotencyRecord
+from src.payments.models import Creditor, Order, Pass, PassUse, Payment, Refund
 from tenants.comuni.sql import quote_ident, quote_literal
 
 # The tenant tables cross-schema SQL reads, by the name templates use: {table.<name>}.
@@ -69,6 +70,13 @@ MODELS = {
     "hub_operator": HubOperator,
     "idempotency_record": IdempotencyRecord,
     "admin_log": LogEntry,
+    # Money (src/payments): revenue per creditor in the reports; a person's orders in their data export.
+    "creditor": Creditor,
+    "payment_order": Order,
+    "payment": Payment,
+    "refund": Refund,
+    "pass": Pass,
+    "pass_use": PassUse,
 }
 
 # The state types, for Python that reads what the SQL returns (labels, which items still stand).
@@ -147,6 +155,7 @@ SQL = {
     "registration": _states(RegistrationState, seated=EventRegistration.SEATED_STATES),
     "waitlist": _states(WaitlistState, live=(WaitlistState.WAITING, WaitlistState.OFFERED)),
     "channel": _states(Booking.Channel),  # one enum for every app (src/common/channels.py)
+    "refund": _states(Refund.State),
 }
 
 

@@ -388,13 +388,14 @@ def _offer_freed_place(booking: Booking, now: datetime) -> None:
 # --- The booking side of src/common/charging.py (registered in src/bookings/apps.py) ----------
 
 
-def booking_paid(*, booking_id: int, now: datetime, note: str = "") -> None:
+def booking_paid(*, booking_id: int, now: datetime, note: str = "") -> bool:
     """The payment of a held booking arrived: confirm it. A hold that lapsed is confirmed again
-    when the place is still free; otherwise (taken, cancelled by the person, period over)
-    PlaceTaken tells the payments app to refund."""
+    when the place is still free (returns True); otherwise (taken, cancelled by the person,
+    period over) PlaceTaken tells the payments app to refund."""
     booking = Booking.objects.filter(pk=booking_id).first()
     if booking is None:
         raise charging.PlaceTaken(_("La prenotazione pagata non esiste più."))
+    lapsed = booking.state == State.CANCELLED
     try:
         booking_confirm(
             booking=booking, actor=None, channel=Channel.SYSTEM, now=now, note=note or "pagamento ricevuto"
@@ -403,6 +404,7 @@ def booking_paid(*, booking_id: int, now: datetime, note: str = "") -> None:
         if isinstance(error, charging.PlaceTaken):
             raise
         raise charging.PlaceTaken(error.message) from error
+    return lapsed
 
 
 def booking_hold_extend(*, booking_id: int, until: datetime) -> None:
