@@ -281,7 +281,7 @@ def refund_send(*, refund: Refund, now: datetime | None = None) -> Refund | None
     now = now or timezone.now()
     with transaction.atomic():
         refund = (
-            Refund.objects.select_for_update(skip_locked=True)
+            Refund.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("payment", "payment__order", "payment__order__creditor")
             .filter(pk=refund.pk, state=Refund.State.PENDING)
             .first()
