@@ -19,6 +19,7 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
+from src.hubs.plan_admin import SpacePlanAdminMixin
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.models import Role, User
 from tenants.identity.policy import Action, can
@@ -108,8 +109,9 @@ class SeatInline(CatalogueInline):
 
 
 @admin.register(Space, site=comune_admin)
-class SpaceAdmin(CatalogueAdmin):
-    list_display = ["name", "hub", "kind", "capacity", "bookable_whole"]
+class SpaceAdmin(SpacePlanAdminMixin, CatalogueAdmin):
+    list_display = ["name", "hub", "kind", "capacity", "bookable_whole", "plan_link"]
+    readonly_fields = ["plan_link"]
     list_filter = ["kind", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "hub__name"]
     inlines = [SeatInline]
