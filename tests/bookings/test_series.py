@@ -43,9 +43,7 @@ def test_two_refused_occurrences_are_reported_and_the_others_created(
     expected_days = [tomorrow + n * week for n in range(8) if n not in (2, 5)]
     assert [b.start.date() for b in mine] == expected_days == [b.start.date() for b in result.created]
     hours = {(b.state, b.seat_id, b.start.astimezone(ROME).hour, b.end.astimezone(ROME).hour) for b in mine}
-    assert hours == {
-        ("confirmed", seats[0].pk, 9, 11)
-    }
+    assert hours == {("confirmed", seats[0].pk, 9, 11)}
 
 
 def test_every_rule_applies_to_each_occurrence(in_cesena, hub, cowork, seats, tomorrow, citizen):
