@@ -107,3 +107,36 @@ def test_the_repeat_needs_a_count(roomy_policy, hub, cowork, seats, tomorrow, ci
     assert response.status_code == 200
     assert "Indica quante volte ripetere la prenotazione." in page_text(response)
     assert not Booking.objects.filter(person=citizen).exists()
+
+
+def test_the_api_books_a_series_and_reports_the_refusals(
+    roomy_policy, hub, cowork, seats, tomorrow, citizen, make_user
+):
+    import json
+
+    taken_day = tomorrow + timedelta(days=1)
+    booking_create(
+        person=make_user(), space=cowork, seat=seats[3], period=period(taken_day, "09:00", "10:00"), channel="web"
+    )
+    api = host_client("cesena.localhost", citizen)
+    body = {
+        "space": cowork.pk,
+        "seat": seats[3].pk,
+        "start": at(tomorrow, "09:00").isoformat(),
+        "end": at(tomorrow, "10:00").isoformat(),
+        "every_days": 1,
+        "count": 3,
+    }
+    response = api.post("/api/v1/bookings/series/", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert len(response.json()["created"]) == 2
+    assert response.json()["refused"] == [
+        {
+            "start": at(taken_day, "09:00").isoformat(),
+            "end": at(taken_day, "10:00").isoformat(),
+            "detail": "La postazione P4 è già prenotata in quell'orario: scegli un altro orario o un'altra postazione.",
+            "code": "conflict",
+        }
+    ]
+    bad = api.post("/api/v1/bookings/series/", json.dumps(body | {"count": 99}), content_type="application/json")
+    assert bad.status_code == 400 and "count" in bad.json()["fields"]
