@@ -17,6 +17,10 @@
   function clamp(value, low, high) { return Math.min(Math.max(value, low), high); }
   function metres(cm) { return (cm / 100).toFixed(2); }
   function label(seat) { return seat.querySelector(".seat-plan__label").textContent; }
+  // Sentences come translated from the page (data-text-*), with {names} to fill in.
+  function say(name, values) {
+    return (form.dataset[name] || "").replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
 
   function read(seat) {
     var id = seat.dataset.seat;
@@ -30,8 +34,9 @@
   function draw(seat, spot) {
     seat.setAttribute("transform", "translate(" + spot.x + " " + spot.y + ")");
     seat.querySelector(".seat-plan__turn").setAttribute("transform", "rotate(" + spot.r + ")");
-    seat.setAttribute("aria-label", "Postazione " + label(seat) + ": " + metres(spot.x).replace(".", ",") +
-      " m da sinistra, " + metres(spot.y).replace(".", ",") + " m dall'alto, ruotata di " + spot.r + " gradi");
+    seat.setAttribute("aria-label", say("textPosition", {
+      seat: label(seat), x: metres(spot.x).replace(".", ","), y: metres(spot.y).replace(".", ","), r: spot.r
+    }));
   }
 
   function place(seat, spot, announce) {
@@ -109,7 +114,7 @@
         included.checked = !included.checked;
         seat.classList.toggle("seat-plan__seat--out", !included.checked);
         if (status) {
-          status.textContent = label(seat) + (included.checked ? " è nell'allestimento" : " è fuori dall'allestimento");
+          status.textContent = say(included.checked ? "textIn" : "textOut", { seat: label(seat) });
         }
         event.preventDefault();
         return;
