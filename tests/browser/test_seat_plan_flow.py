@@ -157,6 +157,7 @@ def test_an_administrator_drags_seats_into_a_layout_that_a_citizen_then_books(
     page.locator(f"#seat-{seats[0].pk}-in").uncheck()
     assert "seat-plan__seat--out" in page.locator(f'[data-seat="{seats[0].pk}"]').get_attribute("class")
     assert svg.is_visible()
+    screenshot(page, "plan-editor")
 
     page.get_by_label("Nome dell'allestimento").fill("Due alla finestra")
     page.get_by_label("Usalo come allestimento predefinito").check()
