@@ -26,6 +26,20 @@ class PlaceIn(serializers.Serializer):
         return data
 
 
+class SeriesIn(PlaceIn):
+    every_days = serializers.ChoiceField(
+        choices=[1, 7], help_text=_("Ogni quanti giorni si ripete: 1 (ogni giorno) o 7 (ogni settimana).")
+    )
+    count = serializers.IntegerField(min_value=2, max_value=26, help_text=_("Quante prenotazioni in tutto."))
+
+
+class RefusalOut(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    detail = serializers.CharField(source="message")
+    code = serializers.CharField()
+
+
 class WalkInIn(PlaceIn):
     email = serializers.EmailField()
     hub = RelatedIdField(queryset=Hub.objects.all())

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from src.bookings import selectors, services
-from src.bookings.forms import PlaceForm
+from src.bookings.forms import PlaceForm, RepeatForm
 from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.services.rules import check_in_window
@@ -24,6 +24,7 @@ from src.common.qr import qr_svg
 from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
+from src.hubs.selectors import hub_open_intervals
 from tenants.identity.calendar_feed import calendar_feed_person_id, calendar_feed_token
 
 WEB = Booking.Channel.WEB
@@ -38,12 +39,30 @@ def _day(request) -> date:
     return parse_day(request.GET.get("giorno")) or local_today()
 
 
+def _day_choices(hub, today: date, last: date) -> list[tuple[date, bool]]:
+    """The next days a person may book, each with whether the hub opens."""
+    days = [today + timedelta(days=n) for n in range(min(7, (last - today).days + 1))]
+    return [(d, bool(hub_open_intervals(hub, d))) for d in days]
+
+
+def _time_choices(grid, now) -> list[tuple[datetime, datetime, int]]:
+    """Every slot of the day still ahead, with how many places (seats, or whole rooms) are free in it."""
+    rows = [
+        r
+        for space_row in grid.spaces
+        for r in ([space_row.whole_room] if space_row.whole_room else []) + space_row.seats
+    ]
+    return [(start, end, sum(1 for r in rows if r.free[n])) for n, (start, end) in enumerate(grid.slots) if end > now]
+
+
 def availability(request, hub_slug):
-    """A hub's seats × slots for a day, with a booking link on every free cell."""
+    """Steps one and two of booking (the day, then the time), and the day's full grid of seats × slots."""
     hub = _hub(request, hub_slug)
     day = _day(request)
-    grid = selectors.hub_availability(hub, day)
+    now = timezone.now()
+    grid = selectors.hub_availability(hub, day, now=now)
     today = local_today()
+    last = today + timedelta(days=grid.policy.max_days_ahead)
     # Cells paired with their slot, as the template walks them.
     table = [
         (
@@ -61,11 +80,15 @@ def availability(request, hub_slug):
             "hub": hub,
             "grid": grid,
             "table": table,
-            "now": timezone.now(),
+            "now": now,
             "day": day,
+            "day_choices": _day_choices(hub, today, last),
+            "time_choices": _time_choices(grid, now) if day <= last else [],
             "previous_day": day - timedelta(days=1) if day > today else None,
-            "next_day": day + timedelta(days=1) if day < today + timedelta(days=grid.policy.max_days_ahead) else None,
+            "next_day": day + timedelta(days=1) if day < last else None,
             "today": today,
+            "last_day": last,
+            "step": 2 if grid.is_open else 1,
         },
     )
 
@@ -98,9 +121,21 @@ def booking_new(request, hub_slug):
         messages.error(request, _place_problem(form))
         return redirect("bookings:availability", hub_slug=hub.slug)
     start = form.cleaned_data["start"]
-    if request.method == "POST":
+    repeat = RepeatForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and repeat.is_valid():
         try:
             ensure_can_book(request.user)
+            if repeat.every_days:
+                series = services.booking_series_create(
+                    person=request.user,
+                    space=form.cleaned_data["space"],
+                    seat=form.cleaned_data["seat"],
+                    first_period=form.period,
+                    every=timedelta(days=repeat.every_days),
+                    count=repeat.cleaned_data["count"],
+                    channel=WEB,
+                )
+                return render(request, "bookings/series_done.html", {"hub": hub, "series": series, **form.cleaned_data})
             booking = services.booking_create(
                 person=request.user,
                 space=form.cleaned_data["space"],
@@ -120,12 +155,14 @@ def booking_new(request, hub_slug):
         {
             "hub": hub,
             "form": form,
+            "repeat": repeat,
             "space": form.cleaned_data["space"],
             "seat": form.cleaned_data["seat"],
             "start": start,
             "end": form.cleaned_data["end"],
             "end_choices": _end_choices(grid, start),
             "policy": grid.policy,
+            "step": 4,
         },
     )
 

@@ -21,6 +21,7 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
+from src.hubs.plan_admin import SpacePlanAdminMixin
 from tenants.audit.admin_mixins import AuditedAdmin
 from tenants.audit.services import AuditAction, audit_record
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
@@ -164,8 +165,9 @@ class SeatInline(CatalogueInline):
 
 
 @admin.register(Space, site=comune_admin)
-class SpaceAdmin(CatalogueAdmin):
-    list_display = ["name", "hub", "kind", "capacity", "bookable_whole"]
+class SpaceAdmin(SpacePlanAdminMixin, CatalogueAdmin):
+    list_display = ["name", "hub", "kind", "capacity", "bookable_whole", "plan_link"]
+    readonly_fields = ["plan_link"]
     list_filter = ["kind", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "hub__name"]
     inlines = [SeatInline]

@@ -4,6 +4,8 @@ Opening hours are local wall-clock times (Europe/Rome); `selectors.py` turns
 them into aware intervals for a date, so daylight-saving days still work.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -221,6 +223,24 @@ class Space(models.Model):
     )
     bookable_whole = models.BooleanField(_("prenotabile per intero"), default=False)
     description = models.TextField(_("descrizione"), blank=True)
+    # The room's outline on the floor plan: a rectangle of these sides, in metres.
+    width_m = models.DecimalField(
+        _("larghezza (m)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
+        help_text=_("Per disegnare la pianta della sala; se vuota, è calcolata dal numero di postazioni."),
+    )
+    depth_m = models.DecimalField(
+        _("profondità (m)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
+    )
     default_layout = models.ForeignKey(
         "Layout",
         verbose_name=_("allestimento predefinito"),
@@ -234,6 +254,13 @@ class Space(models.Model):
         verbose_name = _("spazio")
         verbose_name_plural = _("spazi")
         ordering = ["hub", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(width_m__isnull=True) | Q(width_m__gte=1, width_m__lte=60))
+                & (Q(depth_m__isnull=True) | Q(depth_m__gte=1, depth_m__lte=60)),
+                name="space_plan_size_range",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.hub})" if self.hub_id else self.name
@@ -299,6 +326,35 @@ class Layout(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SeatPlacement(models.Model):
+    """Where a seat stands in a layout: its centre, in metres from the room's top-left corner, and
+    its rotation in degrees (clockwise). A seat of the layout with no placement is drawn where
+    the plan's automatic arrangement puts it."""
+
+    layout = models.ForeignKey(
+        Layout, verbose_name=_("allestimento"), on_delete=models.CASCADE, related_name="placements"
+    )
+    seat = models.ForeignKey(Seat, verbose_name=_("postazione"), on_delete=models.CASCADE, related_name="placements")
+    x = models.DecimalField(_("x (m)"), max_digits=4, decimal_places=2, validators=[MinValueValidator(0)])
+    y = models.DecimalField(_("y (m)"), max_digits=4, decimal_places=2, validators=[MinValueValidator(0)])
+    rotation = models.PositiveSmallIntegerField(
+        _("rotazione (gradi)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(359)]
+    )
+
+    class Meta:
+        verbose_name = _("posizione della postazione")
+        verbose_name_plural = _("posizioni delle postazioni")
+        constraints = [
+            models.UniqueConstraint(fields=["layout", "seat"], name="seat_placed_once_per_layout"),
+            models.CheckConstraint(
+                condition=Q(x__gte=0, y__gte=0, rotation__gte=0, rotation__lte=359), name="seat_placement_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.seat.label} ({self.x}, {self.y})"
 
 
 class LayoutSchedule(models.Model):

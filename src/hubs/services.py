@@ -5,13 +5,17 @@ admin applies), saved in one transaction, and recorded in the comune's change
 log with its author.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from src.common.errors import Conflict
+from src.common.errors import Conflict, DomainError
 from src.hubs.changelog import ADDITION, CHANGE, DELETION, change_record
-from src.hubs.models import Layout, LayoutSchedule, Space
+from src.hubs.models import Layout, LayoutSchedule, Seat, SeatPlacement, Space
+from src.hubs.selectors import plan_size
 
 
 def _split_m2m(model: type[models.Model], data: dict) -> tuple[dict, dict]:
@@ -84,3 +88,90 @@ def layout_schedule_set(*, space: Space, day, layout: Layout | None, user) -> La
     if existing is not None:
         return catalogue_update(instance=existing, user=user, data={"layout": layout})
     return catalogue_create(model=LayoutSchedule, user=user, data={"space": space, "layout": layout, "date": day})
+
+
+@dataclass(frozen=True)
+class PlacementIn:
+    """One seat as the plan editor sends it: where it stands and whether the layout includes it."""
+
+    seat_id: int
+    x: Decimal
+    y: Decimal
+    rotation: int
+    included: bool = True
+
+
+def _metres(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+@transaction.atomic
+def layout_plan_save(
+    *,
+    space: Space,
+    name: str,
+    placements: list[PlacementIn],
+    user,
+    layout: Layout | None = None,
+    width_m: Decimal | None = None,
+    depth_m: Decimal | None = None,
+    make_default: bool = False,
+) -> Layout:
+    """Save the arrangement drawn on the plan: `layout` updated, or a new named layout when None.
+
+    Every seat must be one of this room's; every placed seat must stand inside the room.
+    The room's size, when given, is saved with it (it draws the outline)."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Dai un nome all'allestimento."), code="layout_name_missing", field="name")
+    if layout is not None and layout.space_id != space.pk:
+        raise DomainError(_("L'allestimento deve appartenere a questo spazio."), code="layout_other_space")
+    # One save at a time per room: two administrators saving at once keep one whole arrangement.
+    Space.objects.select_for_update().filter(pk=space.pk).first()
+    same_name = Layout.objects.filter(space=space, name__iexact=name)
+    if layout is not None:
+        same_name = same_name.exclude(pk=layout.pk)
+    if same_name.exists():
+        raise DomainError(
+            _("Questa sala ha già un allestimento chiamato «%(name)s»: scegli un altro nome.") % {"name": name},
+            code="layout_name_taken",
+            field="name",
+        )
+    seats = {seat.pk: seat for seat in Seat.objects.filter(space=space)}
+    unknown = [p.seat_id for p in placements if p.seat_id not in seats]
+    if unknown:
+        raise DomainError(
+            _("Le postazioni devono appartenere allo spazio dell'allestimento."), code="seat_other_space", field="seats"
+        )
+    if (width_m, depth_m) != (space.width_m, space.depth_m) and (width_m is not None or depth_m is not None):
+        catalogue_update(instance=space, user=user, data={"width_m": width_m, "depth_m": depth_m})
+    included = [p for p in placements if p.included]
+    width, depth = plan_size(space, len(included))
+    for p in placements:
+        if not (0 <= p.x <= Decimal(str(width)) and 0 <= p.y <= Decimal(str(depth))):
+            raise DomainError(
+                _("La postazione %(seat)s è fuori dalla sala (%(x)s m, %(y)s m): la sala misura %(w)s × %(d)s m.")
+                % {
+                    "seat": seats[p.seat_id].label,
+                    "x": _metres(p.x),
+                    "y": _metres(p.y),
+                    "w": _metres(Decimal(str(width))),
+                    "d": _metres(Decimal(str(depth))),
+                },
+                code="seat_outside_room",
+                field="seats",
+            )
+        if not 0 <= p.rotation <= 359:
+            raise DomainError(_("La rotazione va da 0 a 359 gradi."), code="rotation_range", field="seats")
+    data = {"name": name, "seats": [seats[p.seat_id] for p in included]}
+    if layout is None:
+        layout = catalogue_create(model=Layout, user=user, data={"space": space, **data})
+    else:
+        layout = catalogue_update(instance=layout, user=user, data=data)
+    SeatPlacement.objects.filter(layout=layout).delete()
+    SeatPlacement.objects.bulk_create(
+        SeatPlacement(layout=layout, seat_id=p.seat_id, x=p.x, y=p.y, rotation=p.rotation) for p in included
+    )
+    if make_default and space.default_layout_id != layout.pk:
+        catalogue_update(instance=space, user=user, data={"default_layout": layout})
+    return layout
