@@ -1,16 +1,13 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from tenants.identity import second_factor
 from tenants.identity.sso import IDLE_REASON, SKIP_PARAM, STATE_COOKIE, is_union_host, sign_on_start
-from tenants.identity.sso_views import second_factor_redirect
+from tenants.identity.sso_views import second_factor_redirect, sign_in_redirect
 
 
 class UnionSessionMiddleware(SessionMiddleware):
@@ -145,9 +142,7 @@ class StaffSessionMiddleware:
 
     @staticmethod
     def _idle_signed_out(request):
-        next_url = request.get_full_path() if request.method == "GET" else "/"
-        query = urlencode({"next": next_url, "motivo": IDLE_REASON})
-        return HttpResponseRedirect(f"{reverse('identity:login')}?{query}")
+        return sign_in_redirect(request.get_full_path() if request.method == "GET" else "/", reason=IDLE_REASON)
 
     @staticmethod
     def _second_factor_needed(request):

@@ -6,6 +6,7 @@ import django_otp
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,8 +51,14 @@ def _reason(request) -> str:
 
 def _to_sign_in(request):
     """The union's sign-in page, coming back here; it says why when a staff session ended idle."""
-    query = {"next": request.get_full_path(), **({REASON_PARAM: IDLE_REASON} if _reason(request) else {})}
-    return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode(query)}")
+    return sign_in_redirect(request.get_full_path(), reason=_reason(request))
+
+
+def sign_in_redirect(next_url: str, *, reason: str = ""):
+    response = redirect_to_login(next_url)
+    if reason == IDLE_REASON:
+        response["Location"] += f"&{REASON_PARAM}={IDLE_REASON}"
+    return response
 
 
 def _refused(request, message: str, *, next_url: str = "/"):

@@ -180,3 +180,16 @@ def test_a_union_session_without_it_asks_once_then_carries_it(cesena, cesena_adm
     )
     assert page.status_code == 200 and browser.chain[-1] == "http://cesena.localhost/admin/"
     assert browser.signed_in("cesena.localhost", cesena_admin)
+
+
+def test_union_staff_reset_a_lost_second_factor(union_staff, cesena, cesena_admin):
+    admins_browser = host_client("cesena.localhost", cesena_admin)
+    assert TOTPDevice.objects.filter(user=cesena_admin).exists()
+    response = host_client("localhost", union_staff).post(
+        "/admin/identity/user/", {"action": "second_factor_reset_action", "_selected_action": [cesena_admin.pk]}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=cesena_admin).exists()
+    assert not StaticDevice.objects.filter(user=cesena_admin).exists()
+    assert admins_browser.get("/admin/").wsgi_request.user.is_anonymous  # every session of theirs ended
+    assert password_only("localhost", cesena_admin).get("/admin/")["Location"].startswith(SETUP)

@@ -33,7 +33,7 @@ def test_staff_are_signed_out_after_the_idle_timeout_and_told_why(cesena, cesena
     _idle_for(client, 31)
     response = client.get("/account/")
     assert response.status_code == 302
-    assert response["Location"] == "/account/accedi/?next=%2Faccount%2F&motivo=inattivita"
+    assert response["Location"] == "/account/accedi/?next=/account/&motivo=inattivita"
     assert client.get("/account/").status_code == 302 and client.get("/").wsgi_request.user.is_anonymous
     page = page_text(client.get(response["Location"]))
     assert "Per sicurezza ti abbiamo fatto uscire dall'account: non lo usavi da 30 minuti" in page
