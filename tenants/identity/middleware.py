@@ -96,7 +96,7 @@ class StaffSessionMiddleware:
         "/favicon.ico",
     )
     # After an idle sign-out these go on as anybody's request (a silent sign-on check never shows a page).
-    ANONYMOUS_AFTER_IDLE = ("/api/", "/o/", "/account/sso/")
+    ANONYMOUS_AFTER_IDLE = ("/api/", "/account/sso/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -146,7 +146,7 @@ class StaffSessionMiddleware:
 
     @staticmethod
     def _second_factor_needed(request):
-        if request.path_info.startswith(("/api/", "/o/")):
+        if request.path_info.startswith("/api/"):
             return JsonResponse(
                 {
                     "detail": _(

@@ -192,4 +192,5 @@ def test_union_staff_reset_a_lost_second_factor(union_staff, cesena, cesena_admi
     assert not TOTPDevice.objects.filter(user=cesena_admin).exists()
     assert not StaticDevice.objects.filter(user=cesena_admin).exists()
     assert admins_browser.get("/admin/").wsgi_request.user.is_anonymous  # every session of theirs ended
+    cesena_admin.refresh_from_db()
     assert password_only("localhost", cesena_admin).get("/admin/")["Location"].startswith(SETUP)
