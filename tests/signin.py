@@ -10,6 +10,7 @@ Citizens are signed in with the password alone (`force_login`): they are never a
 """
 
 from django.conf import settings
+from django.db import connection
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -54,10 +55,17 @@ def give_second_factor(client, user, code: str | None = None):
     if code is None:
         code = unused_totp_code(staff_device(user)) or recovery_code(user)
     data = {"code": code, "next": "/"}
-    if client.handler.enforce_csrf_checks:  # a client that checks CSRF posts the form's token, as a browser does
-        client.get(SECOND_FACTOR_PATH, HTTP_HOST=settings.UNION_DOMAIN)
-        data["csrfmiddlewaretoken"] = client.cookies[settings.CSRF_COOKIE_NAME].value
-    return client.post(SECOND_FACTOR_PATH, data, HTTP_HOST=settings.UNION_DOMAIN)
+    # A request on the union's host leaves the connection in the public schema: a test running
+    # in a comune (tenant_context) goes on in it afterwards.
+    tenant = getattr(connection, "tenant", None)
+    try:
+        if client.handler.enforce_csrf_checks:  # a client that checks CSRF posts the form's token, as a browser does
+            client.get(SECOND_FACTOR_PATH, HTTP_HOST=settings.UNION_DOMAIN)
+            data["csrfmiddlewaretoken"] = client.cookies[settings.CSRF_COOKIE_NAME].value
+        return client.post(SECOND_FACTOR_PATH, data, HTTP_HOST=settings.UNION_DOMAIN)
+    finally:
+        if tenant is not None:
+            connection.set_tenant(tenant)
 
 
 def sign_in_staff(client, user):
