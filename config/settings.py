@@ -57,6 +57,11 @@ SHARED_APPS = [
     # Failed sign-ins and lockouts, in the public schema only: one count per union, whatever
     # comune's host the attempts come through (tenants/identity/lockout.py).
     "axes",
+    # Second factor of staff (tenants/identity/second_factor.py): TOTP apps and one-time recovery
+    # codes, in the public schema only, so one device serves every host of the union.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -132,6 +137,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device / is_verified(): the second factor this session gave, if any.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: the second factor before anything else, the idle timeout, and a new
+    # session key (and the second factor again) when the person's roles change.
+    "tenants.identity.middleware.StaffSessionMiddleware",
     # On a comune's host, a browser's first page asks the union who is signed in (single sign-on).
     "tenants.identity.middleware.SignOnCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -285,6 +295,16 @@ AXES_USERNAME_CALLABLE = "tenants.identity.lockout.attempted_username"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False  # shown in the union admin instead (tenants/union/admin.py)
 AXES_VERBOSE = False
+
+# Second factor of staff (tenants/identity/second_factor.py, docs/security.md): wrong codes in a
+# row lock the verification for the cool-off after the last one (django-otp's own delays, 1, 2,
+# 4 … seconds, come on top); staff sessions end after this many minutes without a request.
+SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
+SECOND_FACTOR_COOLOFF = timedelta(minutes=env.int("SECOND_FACTOR_COOLOFF_MINUTES", default=15))
+STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=UNION_NAME)
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Request rates (DRF throttles and tenants/identity/throttling.py for plain views), per client
 # across every comune: "number/period" with period s, min, h or day. Every one can be set

@@ -104,9 +104,12 @@ def drain_outbox(municipality=None) -> int:
 
 
 def host_client(host: str, user=None) -> Client:
+    """A browser on `host`, signed in as `user` if given (staff with their second factor, tests/signin.py)."""
+    from tests.signin import sign_in
+
     client = Client(HTTP_HOST=host)
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

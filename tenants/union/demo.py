@@ -16,6 +16,10 @@ CITIZEN_EMAIL = "cittadino@example.org"
 # loopback one (any port, RFC 8252) where a browser shows the code in the address bar.
 APP_CLIENT_ID = "hub-app-demo"
 APP_REDIRECT_URIS = ["it.unionevallesavio.hub://oauth", "http://127.0.0.1/callback"]
+STAFF_NOTE = (
+    "Staff accounts (admin.*) set up an authenticator app on their first sign-in (a QR code or a key, "
+    "then ten recovery codes) and give its code at each sign-in: docs/security.md."
+)
 
 
 def _demo_account(email: str, lines: list[str], **fields) -> User:
@@ -48,10 +52,11 @@ def demo_load(stdout) -> None:
     if lines:
         CREDENTIALS_FILE.parent.mkdir(exist_ok=True)
         with CREDENTIALS_FILE.open("a") as file:
-            file.write("\n".join(lines) + "\n")
+            file.write("\n".join([*lines, STAFF_NOTE]) + "\n")
         stdout.write("Demo accounts (shown once; also kept in .data/demo-credentials.txt):")
         for line in lines:
             stdout.write("  " + line)
+        stdout.write(STAFF_NOTE)
     else:
         stdout.write(f"Demo accounts already exist: see {CREDENTIALS_FILE.relative_to(settings.BASE_DIR)}")
 
