@@ -158,6 +158,7 @@ class PersonAdmin(AuditedAdmin, PolicyModelAdmin, UserAdmin):
             description=_("Password impostata o disattivata dal personale dell'Unione"),
         )
         return super(AuditedAdmin, self).log_change(request, obj, message)
+
     @admin.action(description=_("Azzera il secondo fattore (telefono e codici di recupero persi)"))
     def second_factor_reset_action(self, request, queryset):
         # The app and the recovery codes are forgotten and every session ends: at the next
