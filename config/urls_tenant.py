@@ -5,12 +5,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from src.common.admin import comune_admin
-from src.portal import views
+from src.portal import pwa, views
+from src.portal.my_bookings import my_bookings
 from src.portal.legal import legal
 
 urlpatterns = [
     path("", views.home, name="comune_home"),
     path("valutazione/", views.page_rating, name="page_rating"),
+    # Le mie prenotazioni: seats, appointments and events of the person in this comune.
+    path("prenotazioni/", my_bookings, name="my_bookings"),
     path("account/", include("tenants.account.urls")),  # the personal area
     path("account/", include("tenants.identity.urls")),
     path("admin/", comune_admin.urls),

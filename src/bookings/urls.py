@@ -11,7 +11,7 @@ CODE = r"(?P<code>[A-Z0-9]{8})"
 urlpatterns = [
     path("prenota/<slug:hub_slug>/", views.availability, name="availability"),
     path("prenota/<slug:hub_slug>/nuova/", views.booking_new, name="new"),
-    path("prenotazioni/", views.mine, name="mine"),
+    # "Le mie prenotazioni" (/prenotazioni/) is the portal's: bookings, appointments and events together.
     path("prenotazioni/calendario/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     re_path(rf"^prenotazioni/{CODE}/$", views.detail, name="detail"),
     re_path(rf"^prenotazioni/{CODE}/annulla/$", views.cancel, name="cancel"),
