@@ -12,6 +12,7 @@ from src.portal.legal import legal
 urlpatterns = [
     path("", views.home, name="comune_home"),
     path("valutazione/", views.page_rating, name="page_rating"),
+    *pwa.pwa_urls(),  # manifest, service worker, offline page, favicon
     # Le mie prenotazioni: seats, appointments and events of the person in this comune.
     path("prenotazioni/", my_bookings, name="my_bookings"),
     path("account/", include("tenants.account.urls")),  # the personal area
