@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from src.common.admin import comune_admin
 from src.portal import pwa, views
-from src.portal.my_bookings import my_bookings
 from src.portal.legal import legal
+from src.portal.my_bookings import my_bookings
 
 urlpatterns = [
     path("", views.home, name="comune_home"),

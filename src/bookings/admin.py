@@ -19,7 +19,9 @@ class BookingPolicyAdmin(PolicyModelAdmin):
     grammatical_gender, grammatical_plural = "f", True  # le regole di prenotazione
     constraint_messages = {
         "booking_policy_slot_range": _("La durata di una fascia deve essere tra 15 minuti e 24 ore."),
-        "booking_policy_single_row": _("Le regole di prenotazione del comune sono una sola: modifica quelle esistenti."),
+        "booking_policy_single_row": _(
+            "Le regole di prenotazione del comune sono una sola: modifica quelle esistenti."
+        ),
     }
     fieldsets = [
         (_("Orari"), {"fields": ["slot_minutes", "max_days_ahead", "max_hours"]}),

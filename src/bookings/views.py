@@ -24,7 +24,7 @@ from src.common.qr import qr_svg
 from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
-from tenants.identity.calendar_feed import calendar_feed_person_id, calendar_feed_token
+from tenants.identity.calendar_feed import calendar_feed_person_id
 
 WEB = Booking.Channel.WEB
 

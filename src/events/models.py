@@ -91,9 +91,10 @@ class Event(models.Model):
             message = _("L'hub non è aperto il %(day)s: scegli un giorno in cui è aperto.") % {"day": dmy(day)}
         else:
             hours = ", ".join(f"{hm(opens)}–{hm(closes)}" for opens, closes in intervals)
-            message = _(
-                "L'evento deve svolgersi mentre l'hub è aperto: il %(day)s l'hub è aperto %(hours)s."
-            ) % {"day": dmy(day), "hours": hours}
+            message = _("L'evento deve svolgersi mentre l'hub è aperto: il %(day)s l'hub è aperto %(hours)s.") % {
+                "day": dmy(day),
+                "hours": hours,
+            }
         raise ValidationError({"starts_at": message})
 
     def _holds_room(self) -> bool:

@@ -81,7 +81,9 @@ class OpeningHoursInline(CatalogueInline):
 
 class ClosureInline(CatalogueInline):
     model = Closure
-    constraint_messages = {"closure_ends_after_start": _("La chiusura deve finire lo stesso giorno o dopo il suo inizio.")}
+    constraint_messages = {
+        "closure_ends_after_start": _("La chiusura deve finire lo stesso giorno o dopo il suo inizio.")
+    }
 
 
 class SpecialOpeningInline(CatalogueInline):
@@ -143,7 +145,7 @@ class SpaceForm(forms.ModelForm):
 
     class Meta:
         model = Space
-        fields = "__all__"
+        fields = ["hub", "name", "kind", "capacity", "amenities", "bookable_whole", "description", "default_layout"]
 
     def clean_seat_range(self):
         text = self.cleaned_data.get("seat_range", "").strip()

@@ -102,7 +102,9 @@ def seat_labels_parse(text: str) -> list[str]:
     match = _SEAT_RANGE.match(text or "")
     if match is None:
         raise ValidationError(
-            _("Scrivi un intervallo di etichette come «P1–P12»: una lettera o un prefisso, il primo numero, un trattino e l'ultimo numero.")
+            _(
+                "Scrivi un intervallo di etichette come «P1–P12»: una lettera o un prefisso, il primo numero, un trattino e l'ultimo numero."
+            )
         )
     prefix, first, last = match["prefix"], match["first"], match["last"]
     start, end = int(first), int(last)

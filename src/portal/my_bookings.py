@@ -52,7 +52,9 @@ class MyItem:
 
 def _booking_items(person, now) -> list[MyItem]:
     policy = bookings.policy_get()
-    offers = {entry.offered_booking_id: entry for entry in bookings.waitlist_for_person(person) if entry.state == "offered"}
+    offers = {
+        entry.offered_booking_id: entry for entry in bookings.waitlist_for_person(person) if entry.state == "offered"
+    }
     items = []
     for booking in bookings.bookings_for_person(person):
         items.append(

@@ -45,8 +45,18 @@ def manifest(request):
     icons = [
         {"src": static("site/icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
         {"src": static("site/icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
-        {"src": static("site/icons/icon-maskable-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "maskable"},
-        {"src": static("site/icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        {
+            "src": static("site/icons/icon-maskable-192.png"),
+            "sizes": "192x192",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {
+            "src": static("site/icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
         {"src": static("site/icons/icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
     ]
     data = {
@@ -95,7 +105,6 @@ def offline(request):
 @cache_control(max_age=86400, public=True)
 def favicon(request):
     return FileResponse(_static_file("favicon.ico"), content_type="image/x-icon")
-
 
 
 # The same four addresses on every host (a comune's site and the union's).

@@ -48,10 +48,18 @@ def _comune_links(request, user, municipality, actions: set[Action]) -> list[Sta
     hubs = front_desk_hubs(user, municipality) if Action.OPERATE_FRONT_DESK in actions else []
     for hub in hubs:
         links.append(
-            StaffLink("front_desk", _("Accoglienza: %(hub)s") % {"hub": hub.name}, reverse("bookings:front_desk", args=[hub.slug]))
+            StaffLink(
+                "front_desk",
+                _("Accoglienza: %(hub)s") % {"hub": hub.name},
+                reverse("bookings:front_desk", args=[hub.slug]),
+            )
         )
     if hubs:
-        desks = ServiceDesk.objects.filter(hub__in=hubs, takes_appointments=True).select_related("hub").order_by("hub__name", "name")
+        desks = (
+            ServiceDesk.objects.filter(hub__in=hubs, takes_appointments=True)
+            .select_related("hub")
+            .order_by("hub__name", "name")
+        )
         for desk in desks:
             links.append(
                 StaffLink(

@@ -26,8 +26,8 @@ from tenants.comuni.sql import union_all
 from tenants.identity.models import PersonalSettings, Role, User
 from tenants.reporting.catalogue import SQL, select_list
 from tenants.reporting.models import CommuteProfile
-from tenants.webpush.selectors import push_subscriptions_of
 from tenants.reporting.schemas import comune_schemas
+from tenants.webpush.selectors import push_subscriptions_of
 
 
 @dataclass(frozen=True)

@@ -202,16 +202,16 @@ class ItalianAdminMixin:
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._with_done_message(
-            request, self.done_message(obj, "added"), lambda: super(ItalianAdminMixin, self).response_add(
-                request, obj, post_url_continue
-            )
+            request,
+            self.done_message(obj, "added"),
+            lambda: super(ItalianAdminMixin, self).response_add(request, obj, post_url_continue),
         )
 
     def response_change(self, request, obj):
         return self._with_done_message(
-            request, self.done_message(obj, "changed"), lambda: super(ItalianAdminMixin, self).response_change(
-                request, obj
-            )
+            request,
+            self.done_message(obj, "changed"),
+            lambda: super(ItalianAdminMixin, self).response_change(request, obj),
         )
 
     def response_delete(self, request, obj_display, obj_id):

@@ -63,9 +63,7 @@ def _demo_staff(cesena, lines: list[str]) -> None:
     """An operator of Cesena's hub and a member of the union's staff (after the hubs exist)."""
     from src.hubs.demo import demo_operator_assign
 
-    staff = _demo_account(
-        UNION_STAFF_EMAIL, lines, note="staff dell'Unione", first_name="Marco", last_name="Neri"
-    )
+    staff = _demo_account(UNION_STAFF_EMAIL, lines, note="staff dell'Unione", first_name="Marco", last_name="Neri")
     Role.objects.get_or_create(user=staff, kind=Role.Kind.UNION_STAFF, municipality=None)
     if cesena is None:
         return

@@ -73,7 +73,9 @@ class PushSubscriptionView(APIView):
         )
         return Response({"id": subscription.pk, "endpoint": subscription.endpoint}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Cancella l'iscrizione del browser alle notifiche push", request=EndpointIn, responses={204: None})
+    @extend_schema(
+        summary="Cancella l'iscrizione del browser alle notifiche push", request=EndpointIn, responses={204: None}
+    )
     def delete(self, request):
         data = EndpointIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -36,9 +36,7 @@ def test_messages_agree_with_the_model_and_carry_no_wrong_article(cesena, cesena
     with tenant_context(cesena):
         space = make_space(make_hub(), "Sala Cesuola")
     client = admin_client(cesena_admin)
-    response = client.post(
-        "/admin/hubs/seat/add/", {"space": space.pk, "label": "P1", "is_active": "on"}, follow=True
-    )
+    response = client.post("/admin/hubs/seat/add/", {"space": space.pk, "label": "P1", "is_active": "on"}, follow=True)
     text = page_text(response)
     assert "Postazione «P1 · Sala Cesuola» aggiunta." in text
     assert "Il postazione" not in text and "è stato aggiunto" not in text
@@ -92,9 +90,7 @@ def test_seats_are_created_in_bulk_from_a_range(cesena, cesena_admin):
         ]
 
     # Again over a range that overlaps: the missing ones are added, the others left alone.
-    response = client.post(
-        f"/admin/hubs/space/{space.pk}/change/", space_form(hub, seat_range="P11-P14"), follow=True
-    )
+    response = client.post(f"/admin/hubs/space/{space.pk}/change/", space_form(hub, seat_range="P11-P14"), follow=True)
     text = page_text(response)
     assert "P13, P14" in text and "Già presenti, lasciate come sono: P11, P12." in text
     with tenant_context(cesena):
@@ -149,9 +145,7 @@ def test_a_desk_taking_appointments_needs_hours(cesena, cesena_admin):
 
     # Without appointments, no hours are needed; with hours, it takes appointments.
     assert client.post("/admin/desks/servicedesk/add/", desk_form(hub, takes_appointments=False)).status_code == 302
-    response = client.post(
-        "/admin/desks/servicedesk/add/", desk_form(hub, hours=[(1, "09:00", "12:00")]), follow=True
-    )
+    response = client.post("/admin/desks/servicedesk/add/", desk_form(hub, hours=[(1, "09:00", "12:00")]), follow=True)
     assert "Sportello «Sportello Facile» aggiunto." in page_text(response)
 
 
@@ -195,7 +189,12 @@ def test_an_event_must_fall_inside_its_hubs_opening_hours(cesena, cesena_admin):
     tuesday, monday = next_weekday(1), next_weekday(0)
     with tenant_context(cesena):
         hub = make_hub(hours={1: [("09:00", "13:00")]})  # open on Tuesday mornings only
-        Closure.objects.create(hub=hub, starts_on=tuesday + timedelta(days=7), ends_on=tuesday + timedelta(days=7), reason="festa del patrono")
+        Closure.objects.create(
+            hub=hub,
+            starts_on=tuesday + timedelta(days=7),
+            ends_on=tuesday + timedelta(days=7),
+            reason="festa del patrono",
+        )
     client = admin_client(cesena_admin)
 
     response = client.post("/admin/events/event/add/", event_form(hub, monday))

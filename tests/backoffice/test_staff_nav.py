@@ -27,9 +27,15 @@ def two_hubs(cesena):
     desk = add_desk(centro, "Sportello Facile", takes_appointments=True, hours={1: [("09:00", "12:00")]})
     other_desk = add_desk(ponte, "Sportello Energia", takes_appointments=True, hours={2: [("09:00", "12:00")]})
     soon = timezone.now() + timedelta(days=2)
-    event = Event.objects.create(hub=centro, title="Corso SPID", capacity=5, starts_at=soon, ends_at=soon + timedelta(hours=2))
+    event = Event.objects.create(
+        hub=centro, title="Corso SPID", capacity=5, starts_at=soon, ends_at=soon + timedelta(hours=2)
+    )
     far = Event.objects.create(
-        hub=centro, title="Tra un mese", capacity=5, starts_at=soon + timedelta(days=30), ends_at=soon + timedelta(days=30, hours=1)
+        hub=centro,
+        title="Tra un mese",
+        capacity=5,
+        starts_at=soon + timedelta(days=30),
+        ends_at=soon + timedelta(days=30, hours=1),
     )
     connection.set_schema_to_public()
     return centro, ponte, desk, other_desk, event, far

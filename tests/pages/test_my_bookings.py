@@ -30,7 +30,9 @@ def cesena_things(cesena, make_user):
     day = timezone.localdate() + timedelta(days=3)
     booking_create(person=anna, space=cowork, seat=seat, period=period(day, "10:00", "11:00"), channel="web")
     booking_create(person=bruno, space=cowork, seat=seat, period=period(day, "14:00", "15:00"), channel="web")
-    desk = add_desk(hub, "Sportello Energia", takes_appointments=True, hours={d: [("09:00", "12:00")] for d in range(7)})
+    desk = add_desk(
+        hub, "Sportello Energia", takes_appointments=True, hours={d: [("09:00", "12:00")] for d in range(7)}
+    )
     for person, code, start, end in ((anna, "ANNAAPP01", "09:00", "09:30"), (bruno, "BRUNOAP01", "09:30", "10:00")):
         Appointment.objects.create(
             desk=desk,
@@ -88,7 +90,7 @@ def test_a_waitlist_offer_shows_its_accept_action(cesena, make_user):
     client = host_client("cesena.localhost", waiting)
     html = client.get("/prenotazioni/").content.decode()
     assert f"/lista-attesa/{entry.pk}/accetta/" in html and "Accetta il posto" in html
-    assert f'/prenotazioni/{entry.offered_booking.code}/annulla/' not in html
+    assert f"/prenotazioni/{entry.offered_booking.code}/annulla/" not in html
     response = client.post(f"/lista-attesa/{entry.pk}/accetta/")
     assert response.status_code == 302
     connection.set_tenant(cesena)
@@ -103,12 +105,24 @@ def test_cancel_is_hidden_after_the_deadline_with_the_reason(cesena, citizen):
     now = timezone.now()
     # Straight into the table: the hub's hours must not decide what this test is about.
     late = Booking.objects.create(
-        code="LATE2345", person=citizen, hub=hub, space=cowork, seat=seats[0],
-        period=DateTimeTZRange(now + timedelta(hours=2), now + timedelta(hours=3)), state="confirmed", channel="web",
+        code="LATE2345",
+        person=citizen,
+        hub=hub,
+        space=cowork,
+        seat=seats[0],
+        period=DateTimeTZRange(now + timedelta(hours=2), now + timedelta(hours=3)),
+        state="confirmed",
+        channel="web",
     )
     early = Booking.objects.create(
-        code="EARLY234", person=citizen, hub=hub, space=cowork, seat=seats[1],
-        period=DateTimeTZRange(now + timedelta(days=5), now + timedelta(days=5, hours=1)), state="confirmed", channel="web",
+        code="EARLY234",
+        person=citizen,
+        hub=hub,
+        space=cowork,
+        seat=seats[1],
+        period=DateTimeTZRange(now + timedelta(days=5), now + timedelta(days=5, hours=1)),
+        state="confirmed",
+        channel="web",
     )
     connection.set_schema_to_public()
 

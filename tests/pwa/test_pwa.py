@@ -60,7 +60,10 @@ def test_offline_page_and_favicon(cesena):
 
 
 def subscription(endpoint="https://push.example.net/send/abc"):
-    return {"endpoint": endpoint, "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQ", "auth": "tBHItJI5svbpez7KI4CCXg"}}
+    return {
+        "endpoint": endpoint,
+        "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQ", "auth": "tBHItJI5svbpez7KI4CCXg"},
+    }
 
 
 @override_settings(WEBPUSH_VAPID_PUBLIC_KEY=KEY)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,29 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PushSubscription',
+            name="PushSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endpoint', models.URLField(max_length=2000, unique=True, verbose_name='indirizzo del servizio push')),
-                ('p256dh', models.CharField(max_length=200, verbose_name='chiave pubblica del browser')),
-                ('auth', models.CharField(max_length=100, verbose_name='segreto di autenticazione')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='browser')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creata il')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='aggiornata il')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='push_subscriptions', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("endpoint", models.URLField(max_length=2000, unique=True, verbose_name="indirizzo del servizio push")),
+                ("p256dh", models.CharField(max_length=200, verbose_name="chiave pubblica del browser")),
+                ("auth", models.CharField(max_length=100, verbose_name="segreto di autenticazione")),
+                ("user_agent", models.CharField(blank=True, max_length=300, verbose_name="browser")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creata il")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="aggiornata il")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="push_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'iscrizione alle notifiche push',
-                'verbose_name_plural': 'iscrizioni alle notifiche push',
-                'indexes': [models.Index(fields=['user'], name='push_subscription_user_idx')],
+                "verbose_name": "iscrizione alle notifiche push",
+                "verbose_name_plural": "iscrizioni alle notifiche push",
+                "indexes": [models.Index(fields=["user"], name="push_subscription_user_idx")],
             },
         ),
     ]
