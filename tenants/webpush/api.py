@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.identity.oauth import PROFILE
 from tenants.webpush import services
 from tenants.webpush.selectors import vapid_public_key
 
@@ -56,8 +55,10 @@ class PushKeyView(APIView):
 
 
 class PushSubscriptionView(APIView):
+    """Browsers only (the session): web push is how a browser is reached; the citizens' app
+    has its own push, so no token scope opens these writes to apps."""
+
     permission_classes = [IsAuthenticated]
-    token_scopes = {"POST": [PROFILE], "DELETE": [PROFILE]}
 
     @extend_schema(summary="Registra il browser per le notifiche push", request=SubscriptionIn, responses={201: dict})
     def post(self, request):

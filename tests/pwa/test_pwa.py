@@ -110,3 +110,16 @@ def test_without_a_key_push_is_not_offered(cesena, citizen):
     assert response.status_code == 503
     assert response.json()["code"] == "push_unavailable"
     assert "webpush-key" not in client.get("/account/notifiche/").content.decode()
+
+
+@override_settings(WEBPUSH_VAPID_PUBLIC_KEY=KEY)
+def test_a_subscription_from_another_comunes_host_belongs_to_the_same_person(cesena, sarsina, citizen):
+    """One person, one public-schema row per browser, whatever comune's site it subscribed on."""
+    host_client("cesena.localhost", citizen).post(
+        "/api/v1/push/subscriptions/", subscription(), content_type="application/json"
+    )
+    response = host_client("sarsina.localhost", citizen).post(
+        "/api/v1/push/subscriptions/", subscription(), content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert list(PushSubscription.objects.values_list("user_id", flat=True)) == [citizen.pk]
