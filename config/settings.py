@@ -54,6 +54,8 @@ SHARED_APPS = [
     "tenants.account",
     "tenants.union",
     "tenants.reporting",
+    # Web push: the browsers each person allowed to notify (public schema, one person everywhere).
+    "tenants.webpush",
     # Failed sign-ins and lockouts, in the public schema only: one count per union, whatever
     # comune's host the attempts come through (tenants/identity/lockout.py).
     "axes",
@@ -164,6 +166,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.comuni.context_processors.site",
                 "tenants.identity.context_processors.identity",
+                # The header's staff tools (front desk, agendas, statistics, administration) by role.
+                "src.portal.staff_nav.staff_tools",
+                "tenants.webpush.context_processors.webpush",
             ],
         },
     },
@@ -522,3 +527,7 @@ if env("REPORTING_DATABASE_URL", default=""):
     # A read replica for the reports; its login role must be a member of hub_reporting.
     DATABASES["reporting"] = env.db("REPORTING_DATABASE_URL")
     DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
+
+# Web push (VAPID, RFC 8292): the public key browsers subscribe with. The private key, for sending,
+# comes with the sending channel; without the public key no page offers push notifications.
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth
 
+from src.portal import pwa
 from src.portal.legal import legal
 from tenants.account import api as account_api
 from tenants.union import api as union_api
@@ -32,6 +33,7 @@ oauth_patterns = (
 urlpatterns = [
     path("", views.home, name="union_home"),
     path("hub/", views.hubs, name="union_hubs"),
+    *pwa.pwa_urls(),  # manifest, service worker, offline page, favicon
     path("le-mie-prenotazioni/", views.my_bookings, name="union_my_bookings"),
     path("account/", include("tenants.account.urls")),  # the personal area
     path("account/", include("tenants.identity.urls")),
@@ -45,6 +47,7 @@ urlpatterns = [
     path("api/v1/hubs/", union_api.HubListView.as_view(), name="union_api_hubs"),
     path("api/v1/me/", union_api.ProfileView.as_view(), name="union_api_me"),
     path("api/v1/me/bookings/", union_api.MyBookingsView.as_view(), name="union_api_my_bookings"),
+    path("api/v1/push/", include("tenants.webpush.urls")),  # web push: VAPID key, browser subscriptions
     path(
         "api/schema/",
         SpectacularAPIView.as_view(

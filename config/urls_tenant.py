@@ -5,12 +5,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from src.common.admin import comune_admin
-from src.portal import views
+from src.portal import pwa, views
 from src.portal.legal import legal
+from src.portal.my_bookings import my_bookings
 
 urlpatterns = [
     path("", views.home, name="comune_home"),
     path("valutazione/", views.page_rating, name="page_rating"),
+    *pwa.pwa_urls(),  # manifest, service worker, offline page, favicon
+    # Le mie prenotazioni: seats, appointments and events of the person in this comune.
+    path("prenotazioni/", my_bookings, name="my_bookings"),
     path("account/", include("tenants.account.urls")),  # the personal area
     path("account/", include("tenants.identity.urls")),
     path("admin/", comune_admin.urls),

@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.models import ACTIVE_STATES, Booking, BookingPolicy, WaitlistEntry, event_label
 from src.common.cache import cached
-from src.common.time import ROME
+from src.common.time import ROME, when
 from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.models import Hub, Layout, LayoutSchedule, Seat, Space
 from src.hubs.selectors import FloorPlan, PlacedSeat, floor_plans, hub_open_intervals
@@ -382,12 +383,54 @@ def bookings_for_person(person, *, upcoming_only: bool = False, now: datetime | 
     return list(bookings.order_by("-period"))
 
 
+@dataclass(frozen=True)
+class CancelCheck:
+    """Whether the person may still cancel a booking themselves, and if not, why."""
+
+    allowed: bool
+    deadline: datetime | None
+    reason: str = ""
+
+
+def booking_cancel_deadline(booking: Booking, policy: BookingPolicy | None = None) -> datetime:
+    """The last moment the person may cancel a confirmed booking (the comune's policy)."""
+    policy = policy or policy_get()
+    return booking.start - timedelta(hours=policy.cancel_deadline_hours)
+
+
+def booking_cancel_check(
+    booking: Booking, *, policy: BookingPolicy | None = None, now: datetime | None = None
+) -> CancelCheck:
+    """What booking_cancel would answer the person (not staff), said before they try: pages
+    hide "Annulla" when it would be refused, and show the reason instead."""
+    policy = policy or policy_get()
+    now = now or timezone.now()
+    deadline = booking_cancel_deadline(booking, policy)
+    if booking.state == "held":
+        return CancelCheck(allowed=True, deadline=None)
+    if booking.state != "confirmed":
+        return CancelCheck(allowed=False, deadline=None)
+    if now > deadline:
+        reason = _(
+            "Non si può più annullare: andava fatto entro il %(deadline)s (%(hours)d ore prima dell'inizio)."
+        ) % {"deadline": when(deadline), "hours": policy.cancel_deadline_hours}
+        return CancelCheck(allowed=False, deadline=deadline, reason=reason)
+    return CancelCheck(allowed=True, deadline=deadline)
+
+
 def booking_for_person(person, code: str) -> Booking | None:
     return Booking.objects.select_related("hub", "space", "seat").filter(person=person, code=code).first()
 
 
 def booking_by_code(code: str) -> Booking | None:
     return Booking.objects.select_related("hub", "space", "seat", "person").filter(code=code).first()
+
+
+def waitlist_offer_for(booking: Booking) -> WaitlistEntry | None:
+    """The waitlist offer a held booking stands for (a freed place held for its person), if any."""
+    if booking.state != "held" or booking.person_id is None:
+        return None
+    return WaitlistEntry.objects.filter(offered_booking=booking, person_id=booking.person_id, state="offered").first()
 
 
 def waitlist_for_person(person) -> list[WaitlistEntry]:

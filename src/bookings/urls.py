@@ -13,7 +13,7 @@ urlpatterns = [
     path("prenota/<slug:hub_slug>/nuova/", views.booking_new, name="new"),
     path("prenota/<slug:hub_slug>/posto/", plan_views.seat_plan, name="seat_plan"),
     path("prenota/<slug:hub_slug>/settimana/", plan_views.week, name="week"),
-    path("prenotazioni/", views.mine, name="mine"),
+    # "Le mie prenotazioni" (/prenotazioni/) is the portal's: bookings, appointments and events together.
     path("prenotazioni/calendario/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     re_path(rf"^prenotazioni/{CODE}/$", views.detail, name="detail"),
     re_path(rf"^prenotazioni/{CODE}/annulla/$", views.cancel, name="cancel"),

@@ -25,7 +25,7 @@ from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
 from src.hubs.selectors import hub_open_intervals
-from tenants.identity.calendar_feed import calendar_feed_person_id, calendar_feed_token
+from tenants.identity.calendar_feed import calendar_feed_person_id
 
 WEB = Booking.Channel.WEB
 
@@ -167,26 +167,6 @@ def booking_new(request, hub_slug):
     )
 
 
-@login_required
-def mine(request):
-    bookings = selectors.bookings_for_person(request.user)
-    active = [b for b in bookings if b.is_active]
-    past = [b for b in bookings if not b.is_active]
-    active.reverse()  # soonest first
-    return render(
-        request,
-        "bookings/mine.html",
-        {
-            "active": active,
-            "past": past,
-            "waitlist": selectors.waitlist_for_person(request.user),
-            "feed_url": request.build_absolute_uri(
-                reverse("bookings:calendar_feed", args=[calendar_feed_token(request.user)])
-            ),
-        },
-    )
-
-
 def _own(request, code) -> Booking:
     booking = selectors.booking_for_person(request.user, code)
     if booking is None:
@@ -208,7 +188,9 @@ def detail(request, code):
             "policy": policy,
             "check_in_opens": opens,
             "check_in_closes": closes,
-            "cancel_deadline": booking.start - timedelta(hours=policy.cancel_deadline_hours),
+            "cancel_deadline": selectors.booking_cancel_deadline(booking, policy),
+            "cancel": selectors.booking_cancel_check(booking, policy=policy),
+            "offer": selectors.waitlist_offer_for(booking),
             "transitions": booking.transitions.all(),
         },
     )
@@ -225,7 +207,7 @@ def cancel(request, code):
     else:
         messages.success(request, _("Prenotazione %(code)s annullata.") % {"code": booking.code})
     if request.POST.get("next") == "mine":
-        return redirect("bookings:mine")
+        return redirect("my_bookings")
     return redirect("bookings:detail", code=booking.code)
 
 
@@ -316,4 +298,6 @@ def waitlist_answer(request, pk, answer):
             messages.info(request, _("Sei uscito dalla lista d'attesa."))
     except DomainError as error:
         messages.error(request, error.message)
+    if request.POST.get("next") == "mine":
+        return redirect("my_bookings")
     return redirect("bookings:waitlist")

@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class HubsConfig(AppConfig):
     name = "src.hubs"
     label = "hubs"
+    verbose_name = _("Hub")
 
     def ready(self):
         from src.hubs.catalogue_cache import CATALOGUE_MODELS, catalogue_changed

@@ -266,3 +266,19 @@ def load_hubs(comuni, stdout) -> None:
             rooms = hub.spaces.count()
         state = "created" if created else "already there"
         stdout.write(f"  {municipality.name}: {hub.name} ({rooms} rooms) {state}")
+
+
+def demo_operator_assign(*, municipality, user) -> str | None:
+    """Make `user` an operator of the comune's demo hub (the front desk, desk agendas, event
+    attendance there). Returns the hub's name, or None when the comune has no demo hub."""
+    from src.hubs.models import HubOperator
+
+    plan = plan_for(municipality)
+    if plan is None:
+        return None
+    with tenant_context(municipality):
+        hub = Hub.objects.filter(slug=plan.slug).first()
+        if hub is None:
+            return None
+        HubOperator.objects.get_or_create(hub=hub, user=user)
+        return hub.name

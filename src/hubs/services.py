@@ -5,6 +5,7 @@ admin applies), saved in one transaction, and recorded in the comune's change
 log with its author.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -175,3 +176,55 @@ def layout_plan_save(
     if make_default and space.default_layout_id != layout.pk:
         catalogue_update(instance=space, user=user, data={"default_layout": layout})
     return layout
+
+
+# --- Seats in bulk: "P1–P12" -----------------------------------------------------------------
+
+SEAT_RANGE_MAX = 200
+# "P1-P12", "P1–P12", "P01—P12", "A 1 - A 8": a prefix and a first number, then the same prefix and a last one.
+_SEAT_RANGE = re.compile(r"^\s*(?P<prefix>[^\d\s]*)\s*(?P<first>\d+)\s*[-–—]\s*(?P=prefix)?\s*(?P<last>\d+)\s*$")
+
+
+def seat_labels_parse(text: str) -> list[str]:
+    """The labels a range names, in order: "P1–P3" → P1, P2, P3; "P01–P03" keeps the zeros.
+    A ValidationError (in Italian) when the text is not a range, is reversed or is too long."""
+    match = _SEAT_RANGE.match(text or "")
+    if match is None:
+        raise ValidationError(
+            _(
+                "Scrivi un intervallo di etichette come «P1–P12»: una lettera o un prefisso, il primo numero, un trattino e l'ultimo numero."
+            )
+        )
+    prefix, first, last = match["prefix"], match["first"], match["last"]
+    start, end = int(first), int(last)
+    if end < start:
+        raise ValidationError(
+            _("L'intervallo va dal numero più piccolo al più grande (per esempio «%(prefix)s1–%(prefix)s12»).")
+            % {"prefix": prefix}
+        )
+    if end - start + 1 > SEAT_RANGE_MAX:
+        raise ValidationError(
+            _("Si possono aggiungere al massimo %(max)d postazioni alla volta.") % {"max": SEAT_RANGE_MAX}
+        )
+    width = len(first) if first.startswith("0") else 0
+    return [f"{prefix}{number:0{width}d}" for number in range(start, end + 1)]
+
+
+@dataclass(frozen=True)
+class SeatRangeResult:
+    created: list[str]
+    existing: list[str]  # labels the space already had: left as they are
+
+
+@transaction.atomic
+def seats_create_range(*, space: Space, labels: list[str], user, features: list[str] | None = None) -> SeatRangeResult:
+    """Add a seat to `space` for each label it does not have yet, each recorded in the change log."""
+    have = set(Seat.objects.select_for_update().filter(space=space, label__in=labels).values_list("label", flat=True))
+    created, existing = [], []
+    for label in labels:
+        if label in have:
+            existing.append(label)
+            continue
+        catalogue_create(model=Seat, user=user, data={"space": space, "label": label, "features": list(features or [])})
+        created.append(label)
+    return SeatRangeResult(created=created, existing=existing)

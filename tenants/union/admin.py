@@ -61,6 +61,10 @@ class MunicipalityAdmin(PolicyModelAdmin):
 class RoleInline(PolicyTabularInline):
     edit_action = Action.MANAGE_COMUNI
     model = Role
+    constraint_messages = {
+        "role_once_per_comune": _("Questa persona ha già questo ruolo in questo comune."),
+        "union_role_once": _("Questa persona ha già questo ruolo nell'Unione."),
+    }
     extra = 0
 
 
@@ -75,6 +79,7 @@ class PersonAdmin(AuditedAdmin, PolicyModelAdmin, UserAdmin):
     and revoked here and the passwords staff set (tenants/audit/)."""
 
     edit_action = Action.MANAGE_COMUNI
+    grammatical_gender = "f"  # la persona
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "home_municipality", "is_active"]
     search_fields = ["email", "first_name", "last_name", "fiscal_code", "fiscal_code_verified"]
