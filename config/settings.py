@@ -50,6 +50,8 @@ SHARED_APPS = [
     "tenants.account",
     "tenants.union",
     "tenants.reporting",
+    # The cooperatives that run hubs for the comuni: organisations, service contracts, staff.
+    "tenants.operators",
     # Failed sign-ins and lockouts, in the public schema only: one count per union, whatever
     # comune's host the attempts come through (tenants/identity/lockout.py).
     "axes",

@@ -44,6 +44,10 @@ def demo_load(stdout) -> None:
     _demo_app_client(lines)
     for loader in demo_loaders():
         loader(comuni=comuni, stdout=stdout)
+    # The cooperative that runs Cesena's and Sarsina's hubs (after the hubs: its contracts name them).
+    from tenants.operators.demo import load_operators
+
+    load_operators(comuni=comuni, account=_demo_account, lines=lines, stdout=stdout)
 
     if lines:
         CREDENTIALS_FILE.parent.mkdir(exist_ok=True)
