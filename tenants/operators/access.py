@@ -55,7 +55,11 @@ def hubs_run_by(user, *, municipality=None, day: date | None = None, at: datetim
         member = by_organisation[organisation_id]
         assigned = list(member.assignments.all())
         if assigned:
-            hub_ids = [hub for hub in hub_ids if any(a.municipality_id == municipality_id and a.hub_id == hub for a in assigned)]
+            hub_ids = [
+                hub
+                for hub in hub_ids
+                if any(a.municipality_id == municipality_id and a.hub_id == hub for a in assigned)
+            ]
         run[municipality_id].update(hub_ids)
     return {comune: hubs for comune, hubs in run.items() if hubs}
 

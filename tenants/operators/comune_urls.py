@@ -8,9 +8,7 @@ app_name = "operators_comune"
 
 urlpatterns = [
     path("", views.comune_contracts, name="contracts"),
-    re_path(
-        r"^(?P<pk>\d+)/(?P<decision>approva|respingi|termina)/$", views.comune_contract_decide, name="decide"
-    ),
+    re_path(r"^(?P<pk>\d+)/(?P<decision>approva|respingi|termina)/$", views.comune_contract_decide, name="decide"),
     path("<int:pk>/attivita/", views.report, name="report"),
     path("<int:pk>/attivita/<str:month>.csv", views.report_csv, name="report_csv"),
 ]

@@ -34,7 +34,6 @@ from tenants.reporting.catalogue import (
     RegistrationState,
 )
 
-
 _COLUMNS = (
     "kind, comune_index, hub_id, ref, starts_at, ends_at, state, walk_in, title, holder, hub_slug, "
     "event_id, desk_id, registered, attended, capacity"

@@ -11,8 +11,8 @@ reads these tables through tenants.identity.selectors (tenants/operators/access.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -169,7 +169,9 @@ class ServiceContract(models.Model):
     def clean(self):
         super().clean()
         if self.valid_until and self.valid_from and self.valid_until <= self.valid_from and not self.ended_at:
-            raise ValidationError({"valid_until": _("Il contratto deve terminare dopo il giorno in cui entra in vigore.")})
+            raise ValidationError(
+                {"valid_until": _("Il contratto deve terminare dopo il giorno in cui entra in vigore.")}
+            )
 
     def is_active_on(self, day) -> bool:
         return (
@@ -248,4 +250,3 @@ class StaffAssignment(models.Model):
                 {"hub_id": _("La cooperativa non ha un contratto per questo hub in questo comune.")},
                 code="hub_not_covered",
             )
-

@@ -9,7 +9,6 @@ definitions as the dashboards), read in one statement as the read-only reporting
 Problems reported by the staff are not in the report: the platform records none yet.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -132,7 +131,9 @@ def contract_report(contract: ServiceContract, month: date) -> ContractReport:
     """The report of `contract` for `month`: one statement over the comune's schema."""
     month = month_start(month)
     days = in_force(contract, month)
-    report = ContractReport(contract=contract, month=month, start=days[0] if days else None, end=days[1] if days else None)
+    report = ContractReport(
+        contract=contract, month=month, start=days[0] if days else None, end=days[1] if days else None
+    )
     if days is None:
         return report
     comuni: list[ComuneSchema] = comune_schemas([contract.municipality.slug])
@@ -146,9 +147,7 @@ def contract_report(contract: ServiceContract, month: date) -> ContractReport:
     )
     rows = run(sql, {**source.params(), "hubs": list(contract.hub_ids)})
     report.rows = [
-        ReportRow(
-            hub_id=row["hub_id"], name=row["name"], figures={key: _number(row[key]) for key, _label in COLUMNS}
-        )
+        ReportRow(hub_id=row["hub_id"], name=row["name"], figures={key: _number(row[key]) for key, _label in COLUMNS})
         for row in rows
     ]
     return report
@@ -171,5 +170,3 @@ def months_of(contract: ServiceContract, today: date) -> list[date]:
         current = next_month(current)
     return list(reversed(months))
 
-
-__all__ = ["COLUMNS", "ContractReport", "calendar", "contract_report", "in_force", "months_of"]

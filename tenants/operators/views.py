@@ -54,7 +54,9 @@ def console(request):
     """Today's sheet of every hub the person runs for their organisation, in every comune."""
     if not memberships(request.user):
         raise PermissionDenied(
-            _("Questa pagina è per il personale delle cooperative che gestiscono gli hub: il tuo account non ne fa parte.")
+            _(
+                "Questa pagina è per il personale delle cooperative che gestiscono gli hub: il tuo account non ne fa parte."
+            )
         )
     sheet = console_sheet(request.user, request=request)
     return render(
@@ -142,7 +144,9 @@ def comune_contract_decide(request, pk, decision):
             messages.success(request, _("Contratto respinto."))
         else:
             services.contract_end(contract=contract, by=request.user)
-            messages.success(request, _("Contratto terminato: da oggi il personale della cooperativa non gestisce più gli hub."))
+            messages.success(
+                request, _("Contratto terminato: da oggi il personale della cooperativa non gestisce più gli hub.")
+            )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -201,7 +205,9 @@ def report_csv(request, pk, month):
     writer = SafeWriter(response)
     writer.writerow([_("Comune"), _("Cooperativa"), _("Mese"), _("Hub"), *[str(label) for _k, label in built.columns]])
     for row in built.rows:
-        writer.writerow([contract.municipality.name, contract.organisation.name, f"{chosen:%Y-%m}", row.name, *row.values()])
+        writer.writerow(
+            [contract.municipality.name, contract.organisation.name, f"{chosen:%Y-%m}", row.name, *row.values()]
+        )
     if built.rows:
         totals = built.totals
         writer.writerow(

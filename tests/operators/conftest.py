@@ -62,7 +62,11 @@ def build_hub(municipality, hub_id: int, slug: str, name: str) -> tuple[Hub, Ser
             DeskHours.objects.create(desk=desk, weekday=weekday, opens=time(9), closes=time(12))
         starts = timezone_at(local_today(), time(17))
         event = Event.objects.create(
-            hub=hub, title=f"Incontro a {name}", kind=Event.Kind.TALK, capacity=20, starts_at=starts,
+            hub=hub,
+            title=f"Incontro a {name}",
+            kind=Event.Kind.TALK,
+            capacity=20,
+            starts_at=starts,
             ends_at=starts + timedelta(hours=2),
         )
     return hub, desk, event

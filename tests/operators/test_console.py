@@ -96,7 +96,9 @@ def fill_day(municipality, hub, desk, day, people):
         appointment(5, "expired")  # a hold nobody confirmed: not on the agenda
         appointment(1, "booked", on=day + timedelta(days=1))
 
-        Event.objects.filter(pk=event.pk).update(starts_at=local_datetime(day, time(17)), ends_at=local_datetime(day, time(19)))
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=local_datetime(day, time(17)), ends_at=local_datetime(day, time(19))
+        )
         for person, state in zip(people, ("registered", "attended", "cancelled")):
             EventRegistration.objects.create(event=event, person=person, state=state)
         Event.objects.create(
@@ -227,3 +229,9 @@ def test_an_ended_contract_leaves_the_console(world):
     contract_end(contract=world.contracts["sarsina"], by=None)
     sheet = console_sheet(world.staff)
     assert [hub.municipality.slug for hub in sheet.hubs] == ["cesena"]
+
+
+def test_the_console_speaks_english_when_asked(world):
+    client = client_on("localhost", world.staff)
+    response = client.get("/cooperativa/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Cooperative console" in page_text(response) and "Open the front desk" in page_text(response)

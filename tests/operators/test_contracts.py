@@ -36,9 +36,12 @@ def test_a_comune_administrator_sees_the_contracts_for_their_hubs_only(world, ce
     assert own.get(f"/gestione/contratti/{sarsina_contract}/attivita/2026-01.csv").status_code == 404
     assert ServiceContract.objects.get(pk=sarsina_contract).valid_until is None
     # Citizens and the cooperative's own staff do not decide.
-    assert client_on("cesena.localhost", world.staff).post(
-        f"/gestione/contratti/{world.contracts['cesena'].pk}/termina/"
-    ).status_code == 403
+    assert (
+        client_on("cesena.localhost", world.staff)
+        .post(f"/gestione/contratti/{world.contracts['cesena'].pk}/termina/")
+        .status_code
+        == 403
+    )
 
 
 def test_the_administrator_approves_or_rejects_a_pending_contract(world, cesena_admin):
@@ -55,7 +58,11 @@ def test_the_administrator_approves_or_rejects_a_pending_contract(world, cesena_
     response = admin.post(f"/gestione/contratti/{pending.pk}/respingi/", {"note": "Manca la determina"}, follow=True)
     assert "Contratto respinto." in page_text(response)
     pending.refresh_from_db()
-    assert (pending.status, pending.decided_by, pending.decision_note) == ("rejected", cesena_admin, "Manca la determina")
+    assert (pending.status, pending.decided_by, pending.decision_note) == (
+        "rejected",
+        cesena_admin,
+        "Manca la determina",
+    )
     # Decided once: a second decision is refused with a message, nothing changes.
     response = admin.post(f"/gestione/contratti/{pending.pk}/approva/", follow=True)
     assert "già stato deciso" in page_text(response)
@@ -74,7 +81,10 @@ def test_hubs_are_checked_against_the_comunes_schema(world):
     assert "non ha questi hub: 987654321" in str(refused.value)
     with pytest.raises(ValidationError):
         services.contract_create(
-            organisation=world.organisation, municipality=world.cesena.municipality, hub_ids=[], valid_from=local_today()
+            organisation=world.organisation,
+            municipality=world.cesena.municipality,
+            hub_ids=[],
+            valid_from=local_today(),
         )
     with pytest.raises(ValidationError):
         services.contract_create(
@@ -134,7 +144,8 @@ def test_union_staff_register_a_contract_in_the_union_admin(world, union_staff, 
     }
     # A hub of another comune is refused.
     refused = admin.post(
-        "/admin/operators/servicecontract/add/", {**data, "hubs": [f"{world.sarsina.municipality.pk}:{world.sarsina.run.pk}"]}
+        "/admin/operators/servicecontract/add/",
+        {**data, "hubs": [f"{world.sarsina.municipality.pk}:{world.sarsina.run.pk}"]},
     )
     assert refused.status_code == 200 and "non sono del Comune di Cesena" in page_text(refused)
     saved = admin.post(

@@ -94,7 +94,7 @@ def test_report_page_and_csv_for_the_cooperative_and_the_comune(world, sarsina_a
     contract = world.contracts["sarsina"]
     ServiceContract.objects.filter(pk=contract.pk).update(valid_from=date(2026, 1, 1))
     with tenant_context(world.sarsina.municipality):
-        Hub.objects.filter(pk=world.sarsina.run.pk).update(name="=HYPERLINK(\"http://x.example\")")
+        Hub.objects.filter(pk=world.sarsina.run.pk).update(name='=HYPERLINK("http://x.example")')
     connection.set_schema_to_public()
 
     staff = client_on("localhost", world.staff)
@@ -106,7 +106,7 @@ def test_report_page_and_csv_for_the_cooperative_and_the_comune(world, sarsina_a
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Comune", "Cooperativa", "Mese", "Hub"] and "Check-in" in rows[0]
-    assert rows[1][3] == "'=HYPERLINK(\"http://x.example\")"  # neutralised for spreadsheets
+    assert rows[1][3] == '\'=HYPERLINK("http://x.example")'  # neutralised for spreadsheets
     assert rows[1][4] == "372" and rows[-1][3] == "Totale"
 
     # The comune's administrator, on the comune's host.

@@ -8,113 +8,274 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('comuni', '0002_slug_shape'),
+        ("comuni", "0002_slug_shape"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OperatorOrganisation',
+            name="OperatorOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='denominazione')),
-                ('vat_number', models.CharField(max_length=11, unique=True, validators=[tenants.operators.validators.validate_vat_number], verbose_name='partita IVA')),
-                ('fiscal_code', models.CharField(blank=True, help_text='Vuoto se coincide con la partita IVA.', max_length=16, validators=[tenants.operators.validators.validate_organisation_fiscal_code], verbose_name='codice fiscale')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='sede legale')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('pec', models.EmailField(blank=True, max_length=254, verbose_name='PEC')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telefono')),
-                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='referente')),
-                ('payments_account_id', models.CharField(blank=True, help_text='Identificativo del conto Stripe Connect della cooperativa (acct_…), se incassa pagamenti.', max_length=80, null=True, unique=True, validators=[tenants.operators.validators.validate_payments_account], verbose_name='conto per i pagamenti con carta')),
-                ('is_active', models.BooleanField(default=True, verbose_name='attiva')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="denominazione")),
+                (
+                    "vat_number",
+                    models.CharField(
+                        max_length=11,
+                        unique=True,
+                        validators=[tenants.operators.validators.validate_vat_number],
+                        verbose_name="partita IVA",
+                    ),
+                ),
+                (
+                    "fiscal_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Vuoto se coincide con la partita IVA.",
+                        max_length=16,
+                        validators=[tenants.operators.validators.validate_organisation_fiscal_code],
+                        verbose_name="codice fiscale",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="sede legale")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("pec", models.EmailField(blank=True, max_length=254, verbose_name="PEC")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telefono")),
+                ("contact_name", models.CharField(blank=True, max_length=200, verbose_name="referente")),
+                (
+                    "payments_account_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="Identificativo del conto Stripe Connect della cooperativa (acct_…), se incassa pagamenti.",
+                        max_length=80,
+                        null=True,
+                        unique=True,
+                        validators=[tenants.operators.validators.validate_payments_account],
+                        verbose_name="conto per i pagamenti con carta",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="attiva")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'cooperativa di gestione',
-                'verbose_name_plural': 'cooperative di gestione',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('vat_number__regex', '^[0-9]{11}$')), name='organisation_vat_digits'), models.CheckConstraint(condition=models.Q(('payments_account_id__isnull', True), ('payments_account_id__regex', '^acct_[A-Za-z0-9]+$'), _connector='OR'), name='organisation_payments_account_shape')],
+                "verbose_name": "cooperativa di gestione",
+                "verbose_name_plural": "cooperative di gestione",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("vat_number__regex", "^[0-9]{11}$")), name="organisation_vat_digits"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("payments_account_id__isnull", True),
+                            ("payments_account_id__regex", "^acct_[A-Za-z0-9]+$"),
+                            _connector="OR",
+                        ),
+                        name="organisation_payments_account_shape",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationStaff',
+            name="OrganisationStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'coordinatore'), ('operator', 'operatore')], default='operator', max_length=16, verbose_name='ruolo')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in servizio')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='operators.operatororganisation', verbose_name='cooperativa')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisation_memberships', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("coordinator", "coordinatore"), ("operator", "operatore")],
+                        default="operator",
+                        max_length=16,
+                        verbose_name="ruolo",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in servizio")),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff",
+                        to="operators.operatororganisation",
+                        verbose_name="cooperativa",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisation_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personale della cooperativa',
-                'verbose_name_plural': 'personale della cooperativa',
-                'ordering': ['organisation__name', 'user__email'],
+                "verbose_name": "personale della cooperativa",
+                "verbose_name_plural": "personale della cooperativa",
+                "ordering": ["organisation__name", "user__email"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceContract',
+            name="ServiceContract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(blank=True, help_text='Numero di protocollo, determina o CIG.', max_length=100, verbose_name='riferimento')),
-                ('hub_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), size=None, verbose_name='hub gestiti')),
-                ('valid_from', models.DateField(verbose_name='in vigore dal')),
-                ('valid_until', models.DateField(blank=True, help_text='Da questo giorno il personale della cooperativa non gestisce più gli hub. Vuoto: senza scadenza.', null=True, verbose_name='termina il')),
-                ('status', models.CharField(choices=[('pending', 'in attesa di approvazione'), ('approved', 'approvato'), ('rejected', 'respinto')], default='pending', max_length=12, verbose_name='stato')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='deciso il')),
-                ('decision_note', models.CharField(blank=True, max_length=300, verbose_name='nota della decisione')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='chiuso il')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registrato il')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='deciso da')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='chiuso da')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_contracts', to='comuni.municipality', verbose_name='comune')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='operators.operatororganisation', verbose_name='cooperativa')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Numero di protocollo, determina o CIG.",
+                        max_length=100,
+                        verbose_name="riferimento",
+                    ),
+                ),
+                (
+                    "hub_ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(), size=None, verbose_name="hub gestiti"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="in vigore dal")),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="Da questo giorno il personale della cooperativa non gestisce più gli hub. Vuoto: senza scadenza.",
+                        null=True,
+                        verbose_name="termina il",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "in attesa di approvazione"),
+                            ("approved", "approvato"),
+                            ("rejected", "respinto"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="deciso il")),
+                ("decision_note", models.CharField(blank=True, max_length=300, verbose_name="nota della decisione")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="chiuso il")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="registrato il")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="deciso da",
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="chiuso da",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_contracts",
+                        to="comuni.municipality",
+                        verbose_name="comune",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="operators.operatororganisation",
+                        verbose_name="cooperativa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contratto di servizio',
-                'verbose_name_plural': 'contratti di servizio',
-                'ordering': ['municipality__name', '-valid_from', 'id'],
+                "verbose_name": "contratto di servizio",
+                "verbose_name_plural": "contratti di servizio",
+                "ordering": ["municipality__name", "-valid_from", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StaffAssignment',
+            name="StaffAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hub_id', models.BigIntegerField(verbose_name='hub')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='comuni.municipality', verbose_name='comune')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='operators.organisationstaff', verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hub_id", models.BigIntegerField(verbose_name="hub")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="comuni.municipality",
+                        verbose_name="comune",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="operators.organisationstaff",
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hub assegnato',
-                'verbose_name_plural': 'hub assegnati',
+                "verbose_name": "hub assegnato",
+                "verbose_name_plural": "hub assegnati",
             },
         ),
         migrations.AddConstraint(
-            model_name='organisationstaff',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user'), name='organisation_staff_once'),
+            model_name="organisationstaff",
+            constraint=models.UniqueConstraint(fields=("organisation", "user"), name="organisation_staff_once"),
         ),
         migrations.AddConstraint(
-            model_name='organisationstaff',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['coordinator', 'operator'])), name='organisation_role_known'),
+            model_name="organisationstaff",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["coordinator", "operator"])), name="organisation_role_known"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='contract_ends_after_start'),
+            model_name="servicecontract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True), ("valid_until__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="contract_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('hub_ids__len__gt', 0)), name='contract_covers_a_hub'),
+            model_name="servicecontract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hub_ids__len__gt", 0)), name="contract_covers_a_hub"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'rejected'])), name='contract_status_known'),
+            model_name="servicecontract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "approved", "rejected"])), name="contract_status_known"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffassignment',
-            constraint=models.UniqueConstraint(fields=('staff', 'municipality', 'hub_id'), name='staff_assignment_once'),
+            model_name="staffassignment",
+            constraint=models.UniqueConstraint(
+                fields=("staff", "municipality", "hub_id"), name="staff_assignment_once"
+            ),
         ),
     ]
