@@ -169,4 +169,3 @@ def months_of(contract: ServiceContract, today: date) -> list[date]:
         months.append(current)
         current = next_month(current)
     return list(reversed(months))
-

@@ -19,7 +19,9 @@ def test_demo_cooperative_runs_cesena_and_sarsina(cesena, sarsina):
     out = io.StringIO()
     load_hubs(comuni=[cesena, sarsina], stdout=out)
     for municipality in (cesena, sarsina):
-        administrator_grant(municipality=municipality, email=f"admin.{municipality.slug}@example.org", password="x" * 12)
+        administrator_grant(
+            municipality=municipality, email=f"admin.{municipality.slug}@example.org", password="x" * 12
+        )
     lines: list[str] = []
     load_operators(comuni=[cesena, sarsina], account=_demo_account, lines=lines, stdout=out)
     assert len(lines) == 1 and lines[0].startswith(STAFF_EMAIL) and "Cesena e Sarsina" in lines[0]
