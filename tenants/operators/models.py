@@ -130,7 +130,7 @@ class ServiceContract(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="service_contracts_decided",
     )
     decided_at = models.DateTimeField(_("deciso il"), null=True, blank=True)
     decision_note = models.CharField(_("nota della decisione"), max_length=300, blank=True)
@@ -140,9 +140,11 @@ class ServiceContract(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="service_contracts_ended",
     )
     ended_at = models.DateTimeField(_("chiuso il"), null=True, blank=True)
+    # (Named reverse relations, not "+": erasing an account empties these through them,
+    # tenants/account/erasure.py.)
     created_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
 
     objects = ServiceContractQuerySet.as_manager()

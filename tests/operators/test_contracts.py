@@ -157,3 +157,15 @@ def test_union_staff_register_a_contract_in_the_union_admin(world, union_staff, 
     # A comune's administrator cannot register contracts in the union admin.
     cesena_admin = Role.objects.filter(kind="administrator", municipality=cesena).first().user
     assert client_on("localhost", cesena_admin).get("/admin/operators/servicecontract/add/").status_code == 403
+
+
+def test_a_staff_member_who_erases_their_account_leaves_the_organisation(world, cesena_admin):
+    from tenants.account.erasure import account_erase
+    from tenants.operators.models import OrganisationStaff
+
+    account_erase(user=world.staff)
+    assert not OrganisationStaff.objects.filter(organisation=world.organisation).exists()
+    # The administrator who approved goes too; the contract stays, without the name.
+    account_erase(user=cesena_admin)
+    contract = ServiceContract.objects.get(pk=world.contracts["cesena"].pk)
+    assert contract.decided_by is None and contract.status == "approved"
