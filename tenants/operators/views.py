@@ -231,11 +231,13 @@ def _chart(built) -> dict:
             bars.append(
                 {
                     "y": y + n * (bar + 2),
-                    "width": round(max(value / peak * (width - label_width - 60), 0), 1),
+                    # Strings: a float in a template is localised ("12,5"), which SVG does not read.
+                    "width": f"{max(value / peak * (width - label_width - 60), 0):.1f}",
                     "value": value,
                     "label": label,
                     "class": f"bar-{n}",
                     "text_y": y + n * (bar + 2) + bar - 3,
+                    "text_x": f"{label_width + 4 + max(value / peak * (width - label_width - 60), 0):.1f}",
                 }
             )
         groups.append({"name": row.name, "label_y": y + bar + 4, "bars": bars})

@@ -51,7 +51,7 @@ def cooperative(django_db_blocker, browser_comune, browser_user):
             valid_from=today - timedelta(days=30),
         )
         services.contract_approve(contract=contract, by=None)
-    yield {"staff": staff, "hub": hub}
+    yield {"staff": staff, "hub": hub, "contract": contract}
     with committed(django_db_blocker):
         ServiceContract.objects.filter(organisation=organisation).delete()
         organisation.delete()
@@ -75,6 +75,20 @@ def test_console_on_a_tablet(browser, live_url, browser_login, browser_comune, c
         assert box["height"] >= 44  # a finger-sized target at the desk
         assert page.evaluate("document.documentElement.scrollWidth") <= 768  # no sideways scroll
         path = screenshot(page, "cooperative-console-tablet")
+        violations = axe_violations(page)
+        assert not violations, f"axe on {page.url} ({path}):\n{describe(violations)}"
+        # On a phone too: the tables scroll inside their box, the page does not.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+        # The contracts and the monthly report (chart drawn on the server, table under it).
+        page.set_viewport_size({"width": 768, "height": 1024})
+        page.get_by_role("link", name="Contratti e rapporti mensili").click()
+        page.get_by_role("link", name="Rapporto mensile di attività").first.click()
+        assert page.locator("h1").inner_text() == "Rapporto mensile di attività"
+        assert page.locator("svg.report-chart[role=img]").count() == 1
+        path = screenshot(page, "cooperative-report-tablet")
         violations = axe_violations(page)
         assert not violations, f"axe on {page.url} ({path}):\n{describe(violations)}"
     finally:
