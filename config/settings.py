@@ -56,6 +56,8 @@ SHARED_APPS = [
     "tenants.reporting",
     # Web push: the browsers each person allowed to notify (public schema, one person everywhere).
     "tenants.webpush",
+    # The cooperatives that run hubs for the comuni: organisations, service contracts, staff.
+    "tenants.operators",
     # Failed sign-ins and lockouts, in the public schema only: one count per union, whatever
     # comune's host the attempts come through (tenants/identity/lockout.py).
     "axes",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("legale/<slug:page>/", legal, name="legal"),
     path("statistiche/", include("tenants.reporting.urls")),
+    path("cooperativa/", include("tenants.operators.urls")),
     path("", include(oauth_patterns)),
     path("api/v1/reports/", include("tenants.reporting.api_urls")),
     path("api/v1/me/export/", account_api.MyDataExportView.as_view(), name="api_me_export"),

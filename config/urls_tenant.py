@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", comune_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("legale/<slug:page>/", legal, name="legal"),
+    path("gestione/contratti/", include("tenants.operators.comune_urls")),  # the cooperatives' contracts
     path("", include("src.portal.reports")),  # the comune's reports: /statistiche/, /api/v1/reports/
     path("api/v1/", include("config.api_v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -51,6 +51,10 @@ def demo_load(stdout) -> None:
     for loader in demo_loaders():
         loader(comuni=comuni, stdout=stdout)
     _demo_staff(cesena, lines)
+    # The cooperative that runs Cesena's and Sarsina's hubs (after the hubs: its contracts name them).
+    from tenants.operators.demo import load_operators
+
+    load_operators(comuni=comuni, account=_demo_account, lines=lines, stdout=stdout)
 
     if lines:
         CREDENTIALS_FILE.parent.mkdir(exist_ok=True)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OperatorsConfig(AppConfig):
+    name = "tenants.operators"
+    label = "operators"
+    verbose_name = "Cooperative che gestiscono gli hub"
