@@ -7,7 +7,8 @@
 
 Powers come from the role policy (`tenants.identity.policy`) and the hub assignments
 (`src.hubs.permissions.front_desk_hubs`), the same the pages themselves check, so a link shown
-is a page that opens. Mobility managers have no area of their own yet: nothing is listed for them.
+is a page that opens. Staff of a cooperative (an operator organisation) see the front desks of
+the hubs their contracts cover and, everywhere, the cooperative's console on the union's site.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from src.events.models import Event
 from src.hubs.permissions import front_desk_hubs
 from tenants.comuni.selectors import municipality_url, union_url
 from tenants.identity.policy import Action, actions_for
+from tenants.identity.selectors import is_operator_organisation_staff
 
 # How far ahead the header lists events whose attendance staff will take, and how many.
 EVENTS_AHEAD = timedelta(days=7)
@@ -128,20 +130,29 @@ def _union_site_links(request, user) -> list[StaffLink]:
     return links
 
 
+def _console_link(request, *, here: bool) -> StaffLink | None:
+    url = _reverse("operators:console") if here else union_url("/cooperativa/", request=request)
+    return StaffLink("front_desk", _("Console della cooperativa"), url) if url else None
+
+
 def staff_links(request) -> list[StaffLink]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     municipality = getattr(request, "municipality", None)
+    cooperative = is_operator_organisation_staff(user)
+    console = [_console_link(request, here=municipality is None)] if cooperative else []
     if municipality is None:
         actions_for(user, None)  # reads the person's roles once (prefetched on the user)
         if all(role.kind == "citizen" for role in user.roles.all()):
-            return []
-        return _union_site_links(request, user)
+            return [link for link in console if link]
+        return [link for link in console if link] + _union_site_links(request, user)
     actions = actions_for(user, municipality)
-    if actions <= {Action.BOOK}:
-        return []  # a citizen here: no query
-    return _comune_links(request, user, municipality, actions)
+    if actions <= {Action.BOOK} and not cooperative:
+        return []  # a citizen here
+    if cooperative:
+        actions = actions | {Action.OPERATE_FRONT_DESK}  # the hubs come from the contracts (front_desk_hubs)
+    return [link for link in console if link] + _comune_links(request, user, municipality, actions)
 
 
 def staff_tools(request) -> dict:

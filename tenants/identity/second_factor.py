@@ -69,14 +69,19 @@ class SecondFactorLocked(SecondFactorRefused):
 
 
 def requires_second_factor(user) -> bool:
-    """Staff: anyone whose account can do more than book (any role but citizen, or an admin flag)."""
+    """Staff: anyone whose account can do more than book (any role but citizen, an admin flag, or
+    membership of a cooperative that runs hubs: they see the front desks' people too)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser or user.is_staff:
         return True
     if "roles" not in getattr(user, "_prefetched_objects_cache", {}):
         prefetch_related_objects([user], "roles")  # the same read the policy makes, once per request
-    return any(role.kind != Role.Kind.CITIZEN for role in user.roles.all())
+    if any(role.kind != Role.Kind.CITIZEN for role in user.roles.all()):
+        return True
+    from tenants.identity.selectors import is_operator_organisation_staff
+
+    return is_operator_organisation_staff(user)
 
 
 def role_stamp(user) -> str:

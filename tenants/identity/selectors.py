@@ -92,3 +92,9 @@ def hubs_operated_under_contract(user, municipality) -> set[int]:
     schema only through identity and comuni; the rule itself is tenants/operators/access.py.
     """
     return operators_access.contracted_hub_ids(user, municipality)
+
+
+def is_operator_organisation_staff(user) -> bool:
+    """Whether `user` is a member of an operator organisation (a cooperative): the header then
+    leads them to the cooperative's console on the union's site."""
+    return operators_access.is_organisation_staff(user)
