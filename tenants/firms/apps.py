@@ -12,4 +12,4 @@ class FirmsConfig(AppConfig):
         from tenants.firms import coverage
         from tenants.identity.agreements import agreements_register
 
-        agreements_register(take=coverage.cover_take, release=coverage.cover_release)
+        agreements_register(take=coverage.cover_take, release=coverage.cover_release, enrolled=coverage.enrolled)

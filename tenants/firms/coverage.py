@@ -50,6 +50,10 @@ def covering(*, person, municipality, hub_id: int, day: date) -> list[tuple[Agre
     return pairs
 
 
+def enrolled(*, person) -> bool:
+    return Enrolment.objects.filter(user=person, state=Enrolment.State.ACTIVE, firm__state=Firm.State.ACTIVE).exists()
+
+
 def _counter_locked(agreement: Agreement, enrolment: Enrolment, month: date) -> AllowanceMonth:
     # Created if missing (ON CONFLICT DO NOTHING: two first bookings of a month may race), then locked.
     AllowanceMonth.objects.bulk_create(

@@ -12,6 +12,7 @@ app asks here, and the firms app answers (it registers its implementation at sta
   `Cover` (the agreement's id and what is owed, by whom); None when nothing covers the
   booking or the person booked at their own cost (`use_agreement=False`). Raises
   `CoverRefused` when the allowance of that month is used up.
+- `agreement_enrolled(person)`: whether the person is enrolled with a firm at all.
 - `agreement_cover_release(*, booking_code, now)`: the booking was cancelled: the day goes
   back to the allowance (unless another live booking of that day still uses it).
 
@@ -48,8 +49,14 @@ class Cover:
 _implementation: dict[str, Callable] = {}
 
 
-def agreements_register(*, take: Callable, release: Callable) -> None:
-    _implementation.update(take=take, release=release)
+def agreements_register(*, take: Callable, release: Callable, enrolled: Callable) -> None:
+    _implementation.update(take=take, release=release, enrolled=enrolled)
+
+
+def agreement_enrolled(person) -> bool:
+    """Is `person` enrolled with a firm (so a booking page offers "use my firm's agreement")?"""
+    enrolled = _implementation.get("enrolled")
+    return bool(enrolled and getattr(person, "is_authenticated", False) and enrolled(person=person))
 
 
 def agreement_cover_take(
