@@ -209,13 +209,14 @@ def firm(request):
                 messages.success(request, _("Ora sei iscritto a %(firm)s.") % {"firm": enrolment.firm.name})
                 return redirect("account:firm")
         except ValidationError as error:
+            if action != "join":
+                messages.error(request, " ".join(error.messages))
+                return redirect("account:firm")
             if hasattr(error, "error_dict"):
                 for name, errors in error.error_dict.items():
                     join_form.add_error(name if name in join_form.fields else None, errors)
             else:
                 join_form.add_error(None, error)
-            if action in ("accept", "decline"):
-                messages.error(request, " ".join(error.messages))
     if join_form.is_bound:
         code_firm = firm_services.firm_for_code(join_form.data.get("code", ""))
         join_form.fields["site"].queryset = code_firm.sites.all() if code_firm else join_form.fields["site"].queryset.none()
