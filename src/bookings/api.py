@@ -17,8 +17,8 @@ from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.serializers import (
     AvailabilityOut,
     AvailabilityQuery,
-    BookingOut,
     BookingIn,
+    BookingOut,
     CheckInIn,
     EventHoldOut,
     FrontDeskBookingOut,

@@ -219,7 +219,9 @@ def firm(request):
                 join_form.add_error(None, error)
     if join_form.is_bound:
         code_firm = firm_services.firm_for_code(join_form.data.get("code", ""))
-        join_form.fields["site"].queryset = code_firm.sites.all() if code_firm else join_form.fields["site"].queryset.none()
+        join_form.fields["site"].queryset = (
+            code_firm.sites.all() if code_firm else join_form.fields["site"].queryset.none()
+        )
     else:
         join_form.fields["site"].widget = join_form.fields["site"].hidden_widget()
     return _render(

@@ -53,5 +53,7 @@ def invited(message, municipality) -> None:
         }
         text = render_to_string("firms/email/invitation.txt", context)
         subject = _("%(firm)s ti invita a lavorare dagli hub di comunità") % {"firm": enrolment.firm.name}
-    mail = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[enrolment.email])
+    mail = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[enrolment.email]
+    )
     mail.send()

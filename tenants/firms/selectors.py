@@ -41,6 +41,7 @@ def firm_people(firm: Firm):
     """Invited and enrolled people (those who left are no longer listed: their rows stay, nameless)."""
     return (
         Enrolment.objects.filter(firm=firm, state__in=Enrolment.LIVE)
+        .exclude(state=Enrolment.State.ACTIVE, user__isnull=True)  # an erased account
         .select_related("user", "site")
         .order_by("state", "user__last_name", "user__first_name", "email")
     )
@@ -71,7 +72,10 @@ WHERE b.agreement_id = ANY(%(agreements)s)
 
 def pscl_sql(schemas: list[str]) -> str:
     bookings = union_all(
-        _BRANCH, schemas, empty="SELECT NULL::text AS comune, NULL::text AS code, NULL::text AS state WHERE false", **SQL
+        _BRANCH,
+        schemas,
+        empty="SELECT NULL::text AS comune, NULL::text AS code, NULL::text AS state WHERE false",
+        **SQL,
     )
     worked = "(" + ", ".join(f"'{state}'" for state in WORKED_STATES) + ")"
     return f"""
@@ -207,7 +211,7 @@ def firm_pscl(firm: Firm, year: int) -> Pscl:
 def firm_summary(firm: Firm) -> dict:
     """Counts for the area's header: enrolled, invited, left (ever)."""
     counts = Enrolment.objects.filter(firm=firm).aggregate(
-        enrolled=Count("id", filter=Q(state=Enrolment.State.ACTIVE)),
+        enrolled=Count("id", filter=Q(state=Enrolment.State.ACTIVE, user__isnull=False)),
         invited=Count("id", filter=Q(state=Enrolment.State.INVITED)),
         left=Count("id", filter=Q(state__in=[Enrolment.State.LEFT, Enrolment.State.REMOVED])),
     )

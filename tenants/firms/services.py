@@ -238,9 +238,7 @@ def enrolment_accept(*, enrolment_id, user, now=None) -> Enrolment:
 
 def enrolment_decline(*, enrolment_id, user, now=None) -> None:
     now = now or timezone.now()
-    invitations_for(user).filter(pk=enrolment_id).update(
-        state=Enrolment.State.LEFT, email="", ended_at=now
-    )
+    invitations_for(user).filter(pk=enrolment_id).update(state=Enrolment.State.LEFT, email="", ended_at=now)
 
 
 def firm_for_code(code: str) -> Firm | None:
@@ -271,7 +269,9 @@ def enrolment_join(*, user, code: str, site: WorkSite | None, now=None) -> Enrol
                 firm=firm, user=user, site=site, state=Enrolment.State.ACTIVE, accepted_at=now, invited_at=now
             )
     except IntegrityError:
-        raise ValidationError(_("Sei già iscritto a %(firm)s.") % {"firm": firm.name}, code="already_enrolled") from None
+        raise ValidationError(
+            _("Sei già iscritto a %(firm)s.") % {"firm": firm.name}, code="already_enrolled"
+        ) from None
 
 
 def enrolment_end(*, enrolment: Enrolment, removed: bool, now=None) -> Enrolment:

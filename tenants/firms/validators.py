@@ -37,6 +37,8 @@ def validate_tax_code(value: str) -> None:
         validate_fiscal_code(code)
         return
     raise ValidationError(
-        _("Scrivi la partita IVA (11 cifre) o il codice fiscale dell'azienda (11 cifre, o 16 caratteri per una ditta individuale)."),
+        _(
+            "Scrivi la partita IVA (11 cifre) o il codice fiscale dell'azienda (11 cifre, o 16 caratteri per una ditta individuale)."
+        ),
         code="tax_code_format",
     )

@@ -286,7 +286,9 @@ def staff_firm_new(request):
         if data["manager_email"]:
             manager = get_user_model().objects.filter(email=data["manager_email"].lower()).first()
             if manager is None:
-                form.add_error("manager_email", _("Nessun account con questo indirizzo: chiedi alla persona di registrarsi."))
+                form.add_error(
+                    "manager_email", _("Nessun account con questo indirizzo: chiedi alla persona di registrarsi.")
+                )
             else:
                 managers.append(manager)
         if not form.errors:
@@ -312,7 +314,12 @@ def staff_firm_new(request):
             else:
                 messages.success(request, _("Azienda %(firm)s registrata.") % {"firm": firm.name})
                 return redirect("firms:staff_agreement_new", firm_id=firm.pk)
-    return render(request, "firms/staff_form.html", {"form": form, "title": _("Nuova azienda")}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "firms/staff_form.html",
+        {"form": form, "title": _("Nuova azienda")},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -342,4 +349,3 @@ def staff_agreement_new(request, firm_id):
         {"form": form, "title": _("Nuova convenzione con %(firm)s") % {"firm": firm.name}, "multipart": True},
         status=400 if form.errors else 200,
     )
-

@@ -80,4 +80,3 @@ def agreement_cover_release(*, booking_code: str, now: datetime) -> None:
     release = _implementation.get("release")
     if release is not None:
         release(schema=connection.schema_name, booking_code=booking_code, now=now)
-

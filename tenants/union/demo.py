@@ -18,7 +18,7 @@ APP_CLIENT_ID = "hub-app-demo"
 APP_REDIRECT_URIS = ["it.unionevallesavio.hub://oauth", "http://127.0.0.1/callback"]
 
 
-def _demo_account(email: str, lines: list[str], **fields) -> User:
+def _demo_account(email: str, lines: list[str], note: str = "", **fields) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         password = secrets.token_urlsafe(9)
@@ -26,7 +26,7 @@ def _demo_account(email: str, lines: list[str], **fields) -> User:
         user = User.objects.create_user(
             email=email, password=password, email_verified_address=email, email_verified_at=timezone.now(), **fields
         )
-        lines.append(f"{email}  {password}")
+        lines.append(f"{email}  {password}" + (f"  ({note})" if note else ""))
     return user
 
 
@@ -44,6 +44,10 @@ def demo_load(stdout) -> None:
     _demo_app_client(lines)
     for loader in demo_loaders():
         loader(comuni=comuni, stdout=stdout)
+    # Firms and agreements (public schema), with a mobility manager among the demo accounts.
+    from tenants.firms.demo import load_firms
+
+    load_firms(comuni=comuni, stdout=stdout, account=lambda email, **fields: _demo_account(email, lines, **fields))
 
     if lines:
         CREDENTIALS_FILE.parent.mkdir(exist_ok=True)

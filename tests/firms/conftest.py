@@ -43,9 +43,7 @@ def make_agreement(firm: Firm, **fields) -> Agreement:
 
 
 def enrol(firm: Firm, user, site=None) -> Enrolment:
-    return Enrolment.objects.create(
-        firm=firm, user=user, site=site or firm.sites.first(), state=Enrolment.State.ACTIVE
-    )
+    return Enrolment.objects.create(firm=firm, user=user, site=site or firm.sites.first(), state=Enrolment.State.ACTIVE)
 
 
 @pytest.fixture

@@ -100,5 +100,5 @@ def test_the_csv_and_the_printable_page(figures):
     assert lines[1] == "2025-03,tutte le sedi,6,10,11,650,106.0,195.0,22.8,0,no"
     assert "2025-03,Forlì,,,,,,,,,si" in lines
     page = page_text(client.get(f"/aziende/mobility-manager/{firm.pk}/pscl/?anno=2025"))
-    assert "CO2: 163 g/km" in page and "ISPRA" in page and "NOx: 0,300 g/km" in page, page[page.find("CO2"):][:400]
+    assert "CO2: 163 g/km" in page and "ISPRA" in page and "NOx: 0,300 g/km" in page, page[page.find("CO2") :][:400]
     assert "meno di 5 dipendenti" in page

@@ -10,21 +10,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0003_event_holds_room'),
-        ('firms', '0001_initial'),
+        ("bookings", "0003_event_holds_room"),
+        ("firms", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='agreement',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='firms.agreement', verbose_name='convenzione'),
+            model_name="booking",
+            name="agreement",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="firms.agreement",
+                verbose_name="convenzione",
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='agreement_terms',
-            field=models.JSONField(blank=True, editable=False, null=True, verbose_name='condizioni della convenzione'),
+            model_name="booking",
+            name="agreement_terms",
+            field=models.JSONField(blank=True, editable=False, null=True, verbose_name="condizioni della convenzione"),
         ),
     ]

@@ -12,204 +12,567 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('comuni', '0002_slug_shape'),
+        ("comuni", "0002_slug_shape"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Firm',
+            name="Firm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='ragione sociale')),
-                ('tax_code', models.CharField(max_length=16, unique=True, validators=[tenants.firms.validators.validate_tax_code], verbose_name='partita IVA o codice fiscale')),
-                ('kind', models.CharField(choices=[('private', 'azienda'), ('public', 'ente pubblico')], default='private', max_length=8, verbose_name='tipo')),
-                ('size_band', models.CharField(choices=[('1-9', 'da 1 a 9 dipendenti'), ('10-49', 'da 10 a 49 dipendenti'), ('50-99', 'da 50 a 99 dipendenti'), ('100-249', 'da 100 a 249 dipendenti'), ('250+', '250 dipendenti o più')], max_length=8, verbose_name='dimensione')),
-                ('email_domain', models.CharField(blank=True, help_text='Se indicato (es. «azienda.it»), si iscrivono solo persone con un indirizzo verificato di quel dominio.', max_length=100, verbose_name='dominio e-mail aziendale richiesto')),
-                ('enrolment_code', models.CharField(default=tenants.firms.models.enrolment_code_new, editable=False, max_length=8, unique=True, verbose_name='codice di iscrizione')),
-                ('state', models.CharField(choices=[('applied', 'domanda da esaminare'), ('active', 'attiva'), ('rejected', 'domanda respinta')], default='active', max_length=10, verbose_name='stato')),
-                ('application_note', models.TextField(blank=True, verbose_name='note della domanda')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='esaminata il')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='creata il')),
-                ('applied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='domanda presentata da')),
-                ('municipality', models.ForeignKey(blank=True, help_text="Il comune che segue l'azienda; vuoto: l'Unione.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='firms', to='comuni.municipality', verbose_name='comune di riferimento')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='esaminata da')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="ragione sociale")),
+                (
+                    "tax_code",
+                    models.CharField(
+                        max_length=16,
+                        unique=True,
+                        validators=[tenants.firms.validators.validate_tax_code],
+                        verbose_name="partita IVA o codice fiscale",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("private", "azienda"), ("public", "ente pubblico")],
+                        default="private",
+                        max_length=8,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "size_band",
+                    models.CharField(
+                        choices=[
+                            ("1-9", "da 1 a 9 dipendenti"),
+                            ("10-49", "da 10 a 49 dipendenti"),
+                            ("50-99", "da 50 a 99 dipendenti"),
+                            ("100-249", "da 100 a 249 dipendenti"),
+                            ("250+", "250 dipendenti o più"),
+                        ],
+                        max_length=8,
+                        verbose_name="dimensione",
+                    ),
+                ),
+                (
+                    "email_domain",
+                    models.CharField(
+                        blank=True,
+                        help_text="Se indicato (es. «azienda.it»), si iscrivono solo persone con un indirizzo verificato di quel dominio.",
+                        max_length=100,
+                        verbose_name="dominio e-mail aziendale richiesto",
+                    ),
+                ),
+                (
+                    "enrolment_code",
+                    models.CharField(
+                        default=tenants.firms.models.enrolment_code_new,
+                        editable=False,
+                        max_length=8,
+                        unique=True,
+                        verbose_name="codice di iscrizione",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("applied", "domanda da esaminare"),
+                            ("active", "attiva"),
+                            ("rejected", "domanda respinta"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("application_note", models.TextField(blank=True, verbose_name="note della domanda")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="esaminata il")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="creata il")),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="domanda presentata da",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Il comune che segue l'azienda; vuoto: l'Unione.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="firms",
+                        to="comuni.municipality",
+                        verbose_name="comune di riferimento",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="esaminata da",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'azienda',
-                'verbose_name_plural': 'aziende',
-                'ordering': ['name'],
+                "verbose_name": "azienda",
+                "verbose_name_plural": "aziende",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='titolo')),
-                ('valid_from', models.DateField(verbose_name='valida dal')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valida fino al')),
-                ('state', models.CharField(choices=[('draft', 'bozza'), ('active', 'attiva'), ('suspended', 'sospesa'), ('ended', 'conclusa')], default='draft', max_length=10, verbose_name='stato')),
-                ('all_hubs', models.BooleanField(default=True, help_text="Altrimenti solo gli hub dell'elenco.", verbose_name='tutti gli hub')),
-                ('all_employees', models.BooleanField(default=True, help_text='Altrimenti solo gli iscritti delle sedi indicate.', verbose_name='tutti gli iscritti')),
-                ('allowance_days', models.PositiveSmallIntegerField(blank=True, help_text='Vuoto: senza limite.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='giorni al mese per dipendente')),
-                ('terms', models.CharField(choices=[('firm_per_day', "gratuita per il dipendente, a carico dell'azienda per giornata"), ('firm_flat', "gratuita per il dipendente, canone mensile a carico dell'azienda"), ('discount', 'sconto sul prezzo pubblico, pagato dal dipendente')], default='firm_per_day', max_length=16, verbose_name='condizioni')),
-                ('price_per_day_cents', models.PositiveIntegerField(blank=True, null=True, verbose_name='importo per giornata (centesimi)')),
-                ('flat_month_cents', models.PositiveIntegerField(blank=True, null=True, verbose_name='canone mensile (centesimi)')),
-                ('discount_percent', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='sconto (%)')),
-                ('document', models.FileField(blank=True, storage=django.core.files.storage.FileSystemStorage(base_url=None, location='/work/wt-firms/.data/private'), upload_to='agreements/%Y/', verbose_name='convenzione firmata (PDF)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='creata il')),
-                ('municipality', models.ForeignKey(blank=True, help_text="Vuoto: convenzione con l'Unione, per gli hub di tutti i comuni.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='comuni.municipality', verbose_name='con il comune')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='firms.firm', verbose_name='azienda')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="titolo")),
+                ("valid_from", models.DateField(verbose_name="valida dal")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valida fino al")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "bozza"),
+                            ("active", "attiva"),
+                            ("suspended", "sospesa"),
+                            ("ended", "conclusa"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="stato",
+                    ),
+                ),
+                (
+                    "all_hubs",
+                    models.BooleanField(
+                        default=True, help_text="Altrimenti solo gli hub dell'elenco.", verbose_name="tutti gli hub"
+                    ),
+                ),
+                (
+                    "all_employees",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Altrimenti solo gli iscritti delle sedi indicate.",
+                        verbose_name="tutti gli iscritti",
+                    ),
+                ),
+                (
+                    "allowance_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Vuoto: senza limite.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="giorni al mese per dipendente",
+                    ),
+                ),
+                (
+                    "terms",
+                    models.CharField(
+                        choices=[
+                            ("firm_per_day", "gratuita per il dipendente, a carico dell'azienda per giornata"),
+                            ("firm_flat", "gratuita per il dipendente, canone mensile a carico dell'azienda"),
+                            ("discount", "sconto sul prezzo pubblico, pagato dal dipendente"),
+                        ],
+                        default="firm_per_day",
+                        max_length=16,
+                        verbose_name="condizioni",
+                    ),
+                ),
+                (
+                    "price_per_day_cents",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="importo per giornata (centesimi)"),
+                ),
+                (
+                    "flat_month_cents",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="canone mensile (centesimi)"),
+                ),
+                (
+                    "discount_percent",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="sconto (%)",
+                    ),
+                ),
+                (
+                    "document",
+                    models.FileField(
+                        blank=True,
+                        storage=django.core.files.storage.FileSystemStorage(
+                            base_url=None, location="/work/wt-firms/.data/private"
+                        ),
+                        upload_to="agreements/%Y/",
+                        verbose_name="convenzione firmata (PDF)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="creata il")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vuoto: convenzione con l'Unione, per gli hub di tutti i comuni.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="comuni.municipality",
+                        verbose_name="con il comune",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="firms.firm",
+                        verbose_name="azienda",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'convenzione',
-                'verbose_name_plural': 'convenzioni',
-                'ordering': ['firm', '-valid_from'],
+                "verbose_name": "convenzione",
+                "verbose_name_plural": "convenzioni",
+                "ordering": ["firm", "-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='WorkSite',
+            name="WorkSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='nome della sede')),
-                ('address', models.CharField(max_length=200, verbose_name='indirizzo')),
-                ('istat_code', models.CharField(choices=tenants.reporting.commuting.workplace_choices, help_text='Il comune della sede: da qui si calcolano i km casa-lavoro evitati.', max_length=6, verbose_name='comune della sede')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sites', to='firms.firm', verbose_name='azienda')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="nome della sede")),
+                ("address", models.CharField(max_length=200, verbose_name="indirizzo")),
+                (
+                    "istat_code",
+                    models.CharField(
+                        choices=tenants.reporting.commuting.workplace_choices,
+                        help_text="Il comune della sede: da qui si calcolano i km casa-lavoro evitati.",
+                        max_length=6,
+                        verbose_name="comune della sede",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sites",
+                        to="firms.firm",
+                        verbose_name="azienda",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sede',
-                'verbose_name_plural': 'sedi',
-                'ordering': ['firm', 'name'],
+                "verbose_name": "sede",
+                "verbose_name_plural": "sedi",
+                "ordering": ["firm", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name="e-mail dell'invito")),
-                ('state', models.CharField(choices=[('invited', 'invitato'), ('active', 'iscritto'), ('left', 'ha lasciato'), ('removed', 'rimosso')], default='invited', max_length=8, verbose_name='stato')),
-                ('invited_at', models.DateTimeField(blank=True, null=True, verbose_name='invitato il')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='iscritto il')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='uscito il')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enrolments', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='firms.firm', verbose_name='azienda')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='firms.worksite', verbose_name='sede')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail dell'invito")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("invited", "invitato"),
+                            ("active", "iscritto"),
+                            ("left", "ha lasciato"),
+                            ("removed", "rimosso"),
+                        ],
+                        default="invited",
+                        max_length=8,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("invited_at", models.DateTimeField(blank=True, null=True, verbose_name="invitato il")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="iscritto il")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="uscito il")),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enrolments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="firms.firm",
+                        verbose_name="azienda",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="firms.worksite",
+                        verbose_name="sede",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'iscrizione',
-                'verbose_name_plural': 'iscrizioni',
-                'ordering': ['firm', '-accepted_at', '-invited_at'],
+                "verbose_name": "iscrizione",
+                "verbose_name_plural": "iscrizioni",
+                "ordering": ["firm", "-accepted_at", "-invited_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementUse',
+            name="AgreementUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('booking_code', models.CharField(max_length=8)),
-                ('hub_id', models.BigIntegerField()),
-                ('day', models.DateField()),
-                ('counts_day', models.BooleanField(default=False)),
-                ('payer', models.CharField(choices=[('firm', 'azienda'), ('employee', 'dipendente')], max_length=8)),
-                ('terms', models.CharField(choices=[('firm_per_day', "gratuita per il dipendente, a carico dell'azienda per giornata"), ('firm_flat', "gratuita per il dipendente, canone mensile a carico dell'azienda"), ('discount', 'sconto sul prezzo pubblico, pagato dal dipendente')], max_length=16)),
-                ('amount_cents', models.PositiveIntegerField(blank=True, null=True)),
-                ('discount_percent', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('home_istat_code', models.CharField(blank=True, max_length=6)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='firms.agreement')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='comuni.municipality')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='firms.enrolment')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='firms.worksite')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("booking_code", models.CharField(max_length=8)),
+                ("hub_id", models.BigIntegerField()),
+                ("day", models.DateField()),
+                ("counts_day", models.BooleanField(default=False)),
+                ("payer", models.CharField(choices=[("firm", "azienda"), ("employee", "dipendente")], max_length=8)),
+                (
+                    "terms",
+                    models.CharField(
+                        choices=[
+                            ("firm_per_day", "gratuita per il dipendente, a carico dell'azienda per giornata"),
+                            ("firm_flat", "gratuita per il dipendente, canone mensile a carico dell'azienda"),
+                            ("discount", "sconto sul prezzo pubblico, pagato dal dipendente"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("amount_cents", models.PositiveIntegerField(blank=True, null=True)),
+                ("discount_percent", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("home_istat_code", models.CharField(blank=True, max_length=6)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="uses", to="firms.agreement"
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="comuni.municipality"
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="uses", to="firms.enrolment"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="firms.worksite",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'uso della convenzione',
-                'verbose_name_plural': 'usi della convenzione',
+                "verbose_name": "uso della convenzione",
+                "verbose_name_plural": "usi della convenzione",
             },
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='sites',
-            field=models.ManyToManyField(blank=True, related_name='agreements', to='firms.worksite', verbose_name='sedi coperte'),
+            model_name="agreement",
+            name="sites",
+            field=models.ManyToManyField(
+                blank=True, related_name="agreements", to="firms.worksite", verbose_name="sedi coperte"
+            ),
         ),
         migrations.CreateModel(
-            name='AgreementHub',
+            name="AgreementHub",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hub_id', models.BigIntegerField(verbose_name="id dell'hub")),
-                ('hub_name', models.CharField(blank=True, max_length=200, verbose_name="nome dell'hub")),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hubs', to='firms.agreement')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='comuni.municipality', verbose_name='comune')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hub_id", models.BigIntegerField(verbose_name="id dell'hub")),
+                ("hub_name", models.CharField(blank=True, max_length=200, verbose_name="nome dell'hub")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="hubs", to="firms.agreement"
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="comuni.municipality", verbose_name="comune"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hub coperto',
-                'verbose_name_plural': 'hub coperti',
-                'constraints': [models.UniqueConstraint(fields=('agreement', 'municipality', 'hub_id'), name='agreement_hub_once')],
+                "verbose_name": "hub coperto",
+                "verbose_name_plural": "hub coperti",
+                "constraints": [
+                    models.UniqueConstraint(fields=("agreement", "municipality", "hub_id"), name="agreement_hub_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AllowanceMonth',
+            name="AllowanceMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='mese')),
-                ('days_used', models.PositiveSmallIntegerField(default=0, verbose_name='giorni usati')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allowance_months', to='firms.agreement')),
-                ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allowance_months', to='firms.enrolment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField(verbose_name="mese")),
+                ("days_used", models.PositiveSmallIntegerField(default=0, verbose_name="giorni usati")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allowance_months",
+                        to="firms.agreement",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allowance_months",
+                        to="firms.enrolment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giorni usati nel mese',
-                'verbose_name_plural': 'giorni usati nel mese',
-                'constraints': [models.UniqueConstraint(fields=('agreement', 'enrolment', 'month'), name='allowance_month_once'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='allowance_month_first_day')],
+                "verbose_name": "giorni usati nel mese",
+                "verbose_name_plural": "giorni usati nel mese",
+                "constraints": [
+                    models.UniqueConstraint(fields=("agreement", "enrolment", "month"), name="allowance_month_once"),
+                    models.CheckConstraint(condition=models.Q(("month__day", 1)), name="allowance_month_first_day"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FirmManager',
+            name="FirmManager",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dal')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='managers', to='firms.firm', verbose_name='azienda')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='firm_roles', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="dal")),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="managers",
+                        to="firms.firm",
+                        verbose_name="azienda",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="firm_roles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mobility manager',
-                'verbose_name_plural': 'mobility manager',
-                'constraints': [models.UniqueConstraint(fields=('firm', 'user'), name='firm_manager_once')],
+                "verbose_name": "mobility manager",
+                "verbose_name_plural": "mobility manager",
+                "constraints": [models.UniqueConstraint(fields=("firm", "user"), name="firm_manager_once")],
             },
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['invited', 'active'])), fields=('firm', 'user'), name='enrolment_live_once'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["invited", "active"])),
+                fields=("firm", "user"),
+                name="enrolment_live_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'invited'), models.Q(('email', ''), _negated=True)), fields=('firm', 'email'), name='enrolment_invite_once'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "invited"), models.Q(("email", ""), _negated=True)),
+                fields=("firm", "email"),
+                name="enrolment_invite_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('email', ''), ('state__in', ['left', 'removed']), ('user__isnull', True)), models.Q(('state', 'invited'), models.Q(models.Q(('email', ''), _negated=True), ('user__isnull', False), _connector='OR')), models.Q(('state', 'active'), ('user__isnull', False)), _connector='OR'), name='enrolment_identity_matches_state'),
+            model_name="enrolment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("email", ""), ("state__in", ["left", "removed"]), ("user__isnull", True)),
+                    ("state__in", ["invited", "active"]),
+                    _connector="OR",
+                ),
+                name="enrolment_identity_matches_state",
+            ),
         ),
         migrations.AddIndex(
-            model_name='agreementuse',
-            index=models.Index(fields=['agreement', 'enrolment', 'day'], name='agreement_use_day'),
+            model_name="agreementuse",
+            index=models.Index(fields=["agreement", "enrolment", "day"], name="agreement_use_day"),
         ),
         migrations.AddConstraint(
-            model_name='agreementuse',
-            constraint=models.UniqueConstraint(condition=models.Q(('released_at__isnull', True)), fields=('municipality', 'booking_code'), name='agreement_use_once_per_booking'),
+            model_name="agreementuse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("released_at__isnull", True)),
+                fields=("municipality", "booking_code"),
+                name="agreement_use_once_per_booking",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementuse',
-            constraint=models.UniqueConstraint(condition=models.Q(('counts_day', True), ('released_at__isnull', True)), fields=('agreement', 'enrolment', 'day'), name='agreement_use_one_day'),
+            model_name="agreementuse",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("counts_day", True), ("released_at__isnull", True)),
+                fields=("agreement", "enrolment", "day"),
+                name="agreement_use_one_day",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='agreement_dates_in_order'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="agreement_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('terms', 'discount'), _negated=True), ('discount_percent__isnull', False), _connector='OR'), name='agreement_discount_has_percent'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("terms", "discount"), _negated=True), ("discount_percent__isnull", False), _connector="OR"
+                ),
+                name="agreement_discount_has_percent",
+            ),
         ),
     ]
