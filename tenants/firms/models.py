@@ -13,11 +13,13 @@ import secrets
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from tenants.firms.validators import normalize_tax_code, validate_tax_code
@@ -31,15 +33,31 @@ def enrolment_code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
+class _PrivateFiles(FileSystemStorage):
+    def url(self, name):
+        return ""  # no public address: only the agreement's view hands the file out
+
+
 class PrivateStorage(LazyObject):
     """Signed agreements: outside MEDIA_ROOT (never served by the web server), read only
     through the view that checks who asks (tenants/firms/views.py, `agreement_document`)."""
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.FIRMS_PRIVATE_ROOT, base_url=None)
+        self._wrapped = _PrivateFiles(location=settings.FIRMS_PRIVATE_ROOT)
 
 
 private_storage = PrivateStorage()
+
+
+def private_files():
+    """The storage of signed agreements, as a callable: migrations name it, not its folder."""
+    return private_storage
+
+
+@receiver(setting_changed)
+def _private_root_changed(*, setting, **kwargs):
+    if setting == "FIRMS_PRIVATE_ROOT":  # tests point it at a temporary folder
+        private_storage._wrapped = empty
 
 
 class Firm(models.Model):
@@ -211,7 +229,7 @@ class Agreement(models.Model):
         _("sconto (%)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     document = models.FileField(
-        _("convenzione firmata (PDF)"), storage=private_storage, upload_to="agreements/%Y/", blank=True
+        _("convenzione firmata (PDF)"), storage=private_files, upload_to="agreements/%Y/", blank=True
     )
     created_at = models.DateTimeField(_("creata il"), default=timezone.now)
 

@@ -89,3 +89,15 @@ def test_who_leaves_keeps_their_bookings_and_vanishes_from_the_lists(employee, m
     # Their next booking is theirs alone, without the agreement.
     connection.set_tenant(Municipality.objects.get(slug="sarsina"))
     assert _book(employee, sarsina_hub, _day(2) + timedelta(days=1)).agreement_id is None
+
+
+def test_erasing_an_enrolled_account_keeps_the_firms_figures_nameless(employee, firm, agreement, sarsina_hub):
+    from tenants.account.erasure import account_erase
+
+    booking = _book(employee, sarsina_hub, _day(2))
+    connection.set_schema_to_public()
+    enrolment = Enrolment.objects.get(user=employee)
+    account_erase(user=employee)
+    assert Enrolment.objects.get(pk=enrolment.pk).user is None
+    assert list(firm_people(firm)) == []
+    assert AgreementUse.objects.get(booking_code=booking.code).enrolment_id == enrolment.pk
