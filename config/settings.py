@@ -58,6 +58,8 @@ SHARED_APPS = [
     "tenants.webpush",
     # The cooperatives that run hubs for the comuni: organisations, service contracts, staff.
     "tenants.operators",
+    # Firms, their mobility managers, agreements (convenzioni) and enrolled employees.
+    "tenants.firms",
     # Failed sign-ins and lockouts, in the public schema only: one count per union, whatever
     # comune's host the attempts come through (tenants/identity/lockout.py).
     "axes",
@@ -248,6 +250,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Signed agreements (PDF): outside MEDIA_ROOT, never served by the web server; only the
+# agreement's view hands them out, to the people allowed (tenants/firms/views.py).
+FIRMS_PRIVATE_ROOT = env.path("FIRMS_PRIVATE_ROOT", default=BASE_DIR / ".data" / "private")
+FIRMS_DOCUMENT_MAX_BYTES = env.int("FIRMS_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache keys carry the schema, so one comune never reads another's entries.

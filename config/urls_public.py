@@ -7,6 +7,7 @@ from oauth2_provider import views as oauth
 from src.portal import pwa
 from src.portal.legal import legal
 from tenants.account import api as account_api
+from tenants.firms import api as firms_api
 from tenants.union import api as union_api
 from tenants.union import views
 from tenants.union.admin import union_admin
@@ -42,9 +43,13 @@ urlpatterns = [
     path("legale/<slug:page>/", legal, name="legal"),
     path("statistiche/", include("tenants.reporting.urls")),
     path("cooperativa/", include("tenants.operators.urls")),
+    path("aziende/", include("tenants.firms.urls")),
     path("", include(oauth_patterns)),
     path("api/v1/reports/", include("tenants.reporting.api_urls")),
     path("api/v1/me/export/", account_api.MyDataExportView.as_view(), name="api_me_export"),
+    path("api/v1/firms/", firms_api.FirmListView.as_view(), name="api_firms"),
+    path("api/v1/firms/<int:firm_id>/people/", firms_api.FirmPeopleView.as_view(), name="api_firm_people"),
+    path("api/v1/firms/<int:firm_id>/pscl/", firms_api.FirmPsclView.as_view(), name="api_firm_pscl"),
     path("api/v1/hubs/", union_api.HubListView.as_view(), name="union_api_hubs"),
     path("api/v1/me/", union_api.ProfileView.as_view(), name="union_api_me"),
     path("api/v1/me/bookings/", union_api.MyBookingsView.as_view(), name="union_api_my_bookings"),

@@ -19,6 +19,7 @@ from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.serializers import (
     AvailabilityOut,
     AvailabilityQuery,
+    BookingIn,
     BookingOut,
     CheckInIn,
     EventHoldOut,
@@ -83,16 +84,21 @@ class BookingListCreateView(APIView):
 
     @extend_schema(
         summary="Prenota una postazione o una sala intera",
-        request=PlaceIn,
+        request=BookingIn,
         responses={201: BookingOut, 400: ERROR, 403: ERROR, 409: ERROR},
     )
     @idempotent
     def post(self, request):
-        data = PlaceIn(data=request.data)
+        data = BookingIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         booking = services.booking_create(
-            person=request.user, space=v["space"], seat=v.get("seat"), period=(v["start"], v["end"]), channel=API
+            person=request.user,
+            space=v["space"],
+            seat=v.get("seat"),
+            period=(v["start"], v["end"]),
+            channel=API,
+            use_agreement=v["use_agreement"],
         )
         return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
 

@@ -40,6 +40,16 @@ class RefusalOut(serializers.Serializer):
     code = serializers.CharField()
 
 
+class BookingIn(PlaceIn):
+    use_agreement = serializers.BooleanField(
+        default=True,
+        help_text=_(
+            "Se la tua azienda ha una convenzione che copre l'hub, la prenotazione la usa (default); "
+            "false: a tue spese."
+        ),
+    )
+
+
 class WalkInIn(PlaceIn):
     email = serializers.EmailField()
     hub = RelatedIdField(queryset=Hub.objects.all())
@@ -63,6 +73,12 @@ class BookingOut(serializers.ModelSerializer):
     space_name = serializers.CharField(source="space.name")
     seat_label = serializers.CharField(source="seat.label", allow_null=True, default=None)
     state_label = serializers.CharField(source="get_state_display")
+    agreement = serializers.IntegerField(
+        source="agreement_id", allow_null=True, read_only=True, help_text=_("La convenzione che la copre, se c'è.")
+    )
+    agreement_firm = serializers.CharField(
+        read_only=True, help_text=_("L'azienda della convenzione («coperta dalla convenzione …»); vuoto se nessuna.")
+    )
 
     class Meta:
         model = Booking
@@ -82,6 +98,8 @@ class BookingOut(serializers.ModelSerializer):
             "created_at",
             "checked_in_at",
             "hold_expires_at",
+            "agreement",
+            "agreement_firm",
         ]
 
 

@@ -25,6 +25,7 @@ from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
 from src.hubs.selectors import hub_open_intervals
+from tenants.identity.agreements import agreement_enrolled
 from tenants.identity.calendar_feed import calendar_feed_person_id
 
 WEB = Booking.Channel.WEB
@@ -142,6 +143,8 @@ def booking_new(request, hub_slug):
                 seat=form.cleaned_data["seat"],
                 period=form.period,
                 channel=WEB,
+                # The box is on the page only for enrolled employees; unticked: at their own cost.
+                use_agreement=not request.POST.get("agreement_offered") or bool(request.POST.get("use_agreement")),
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -163,6 +166,7 @@ def booking_new(request, hub_slug):
             "end_choices": _end_choices(grid, start),
             "policy": grid.policy,
             "step": 4,
+            "agreement_offered": agreement_enrolled(request.user),
         },
     )
 

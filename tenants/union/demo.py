@@ -55,6 +55,10 @@ def demo_load(stdout) -> None:
     from tenants.operators.demo import load_operators
 
     load_operators(comuni=comuni, account=_demo_account, lines=lines, stdout=stdout)
+    # Firms and agreements (public schema), with a mobility manager among the demo accounts.
+    from tenants.firms.demo import load_firms
+
+    load_firms(comuni=comuni, stdout=stdout, account=lambda email, **fields: _demo_account(email, lines, **fields))
 
     if lines:
         CREDENTIALS_FILE.parent.mkdir(exist_ok=True)
