@@ -43,7 +43,8 @@ def assert_protected(response, expected_status=200):
     assert "'unsafe-inline'" not in header and "'unsafe-eval'" not in header, header
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"][0] == "'self'" and nonce_of(response)
-    assert policy["style-src"] == ["'self'", f"'nonce-{nonce_of(response)}'"]
+    assert policy["style-src"][:2] == ["'self'", f"'nonce-{nonce_of(response)}'"]
+    assert all(source.startswith("'sha256-") for source in policy["style-src"][2:])
     assert policy["img-src"] == ["'self'", "data:"]
     assert policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]
@@ -89,7 +90,11 @@ def test_every_page_kind_carries_the_policy(cesena_hub, host, path):
 
 
 def test_the_personal_area_and_bookings_carry_the_policy(cesena_hub, citizen):
-    for host, path in [("localhost", "/account/"), ("cesena.localhost", "/prenotazioni/"), ("localhost", "/le-mie-prenotazioni/")]:
+    for host, path in [
+        ("localhost", "/account/"),
+        ("cesena.localhost", "/prenotazioni/"),
+        ("localhost", "/le-mie-prenotazioni/"),
+    ]:
         assert_protected(host_client(host, citizen).get(path))
 
 
@@ -164,5 +169,7 @@ def test_no_template_has_inline_script_handler_or_style():
             ("style= attribute", STYLE_ATTRIBUTE),
             ("<style> without nonce", STYLE_ELEMENT),
         ]:
-            problems += [f"{path.relative_to(settings.BASE_DIR)}: {name}: {m.group(0)[:80]}" for m in pattern.finditer(text)]
+            problems += [
+                f"{path.relative_to(settings.BASE_DIR)}: {name}: {m.group(0)[:80]}" for m in pattern.finditer(text)
+            ]
     assert not problems, "\n".join(problems)
