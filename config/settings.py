@@ -219,6 +219,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded files (hub photos, MEDIA_ROOT/<schema>/hubs/) served by Django itself: `make run` and
+# the tests. In production nginx serves MEDIA_ROOT (deploy/nginx.conf, README "Production").
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache keys carry the schema, so one comune never reads another's entries.

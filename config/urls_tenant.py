@@ -1,9 +1,10 @@
 """A comune's site: <slug>.<union domain>, the comune's schema."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.media import media
 from src.common.admin import comune_admin
 from src.portal import views
 from src.portal.legal import legal
@@ -25,6 +26,8 @@ urlpatterns = [
     path("", include("src.appointments.urls")),
     path("", include("src.bookings.urls")),
     path("", include("src.events.urls")),
+    # Hub photos in development and tests (SERVE_MEDIA); nginx serves them in production.
+    re_path(r"^media/(?P<path>.+)$", media, name="media"),
 ]
 
 if settings.BENCH_FLOOR:  # benchmarks only (bench/floor/): last, so it resolves past every real route

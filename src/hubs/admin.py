@@ -4,6 +4,7 @@ at the hubs they are assigned to, everyone else is refused by the site."""
 from django import forms
 from django.contrib import admin
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from src.common.admin import comune_admin
@@ -19,6 +20,7 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
+from src.hubs.photos import PhotoRefused, photo_prepare
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.models import Role, User
 from tenants.identity.policy import Action, can
@@ -61,8 +63,28 @@ class CatalogueInline(ChoicesArrayMixin, PolicyTabularInline):
     extra = 0
 
 
+class PhotoForm(forms.ModelForm):
+    """An uploaded photo, checked and re-encoded (src/hubs/photos.py) before it is stored."""
+
+    image = forms.FileField(label=_("immagine"), help_text=HubPhoto._meta.get_field("image").help_text)
+
+    class Meta:
+        model = HubPhoto
+        fields = ["image", "alt_text", "order"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):  # a new upload; otherwise the photo already stored
+            try:
+                return photo_prepare(image)
+            except PhotoRefused as refusal:
+                raise forms.ValidationError(refusal.message, code=refusal.code) from refusal
+        return image
+
+
 class PhotoInline(CatalogueInline):
     model = HubPhoto
+    form = PhotoForm
 
 
 class OpeningHoursInline(CatalogueInline):
