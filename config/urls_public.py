@@ -1,13 +1,14 @@
 """The union site: bare union domain, public schema."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth
 
 from src.portal import pwa
 from src.portal.legal import legal
 from tenants.account import api as account_api
 from tenants.firms import api as firms_api
+from tenants.identity import oauth as identity_oauth
 from tenants.union import api as union_api
 from tenants.union import views
 from tenants.union.admin import union_admin
@@ -17,7 +18,8 @@ from tenants.union.admin import union_admin
 # applications, nor its device, OpenID Connect or dynamic registration endpoints.
 oauth_patterns = (
     [
-        path("o/authorize/", oauth.AuthorizationView.as_view(), name="authorize"),
+        # The consent page: the toolkit's, its CSP form-action widened to the app's redirect URI.
+        path("o/authorize/", identity_oauth.ConsentView.as_view(), name="authorize"),
         path("o/token/", oauth.TokenView.as_view(), name="token"),
         path("o/revoke_token/", oauth.RevokeTokenView.as_view(), name="revoke-token"),
         path("o/introspect/", oauth.IntrospectTokenView.as_view(), name="introspect"),
@@ -69,7 +71,8 @@ urlpatterns = [
         ),
         name="api_schema",
     ),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves its start-up script as a file (?script), not inline: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).

@@ -28,6 +28,15 @@ def pytest_configure(config):
     # A REDIS_URL in the environment must not make every test send Celery tasks to it;
     # tests/tasks/ turns this on against its own worker.
     settings.OUTBOX_CELERY = False
+    # Uploaded files (hub photos) go to a throw-away folder, served by Django (the browser tests see them).
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hub-media-"))
+    atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
+    settings.SERVE_MEDIA = True
 
 
 def _comune(slug):

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.postgres.fields import ArrayField
 from django.core import checks
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
+from src.hubs.photos import PhotoRefused, photo_prepare
 from src.hubs.plan_admin import SpacePlanAdminMixin
 from tenants.audit.admin_mixins import AuditedAdmin
 from tenants.audit.services import AuditAction, audit_record
@@ -124,8 +126,28 @@ CLOSES_AFTER_OPENS = _("L'orario di chiusura deve essere successivo a quello di 
 WEEKDAY_RANGE = _("Il giorno della settimana deve essere tra lunedì e domenica.")
 
 
+class PhotoForm(forms.ModelForm):
+    """An uploaded photo, checked and re-encoded (src/hubs/photos.py) before it is stored."""
+
+    image = forms.FileField(label=_("immagine"), help_text=HubPhoto._meta.get_field("image").help_text)
+
+    class Meta:
+        model = HubPhoto
+        fields = ["image", "alt_text", "order"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):  # a new upload; otherwise the photo already stored
+            try:
+                return photo_prepare(image)
+            except PhotoRefused as refusal:
+                raise forms.ValidationError(refusal.message, code=refusal.code) from refusal
+        return image
+
+
 class PhotoInline(CatalogueInline):
     model = HubPhoto
+    form = PhotoForm
 
 
 class OpeningHoursInline(CatalogueInline):

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from src.common.time import local_time_problem
+from src.hubs.photos import photo_path
 
 
 class Weekday(models.IntegerChoices):
@@ -88,10 +89,18 @@ class Hub(models.Model):
 
 
 class HubPhoto(models.Model):
+    """A photo uploaded to the platform (src/hubs/photos.py: checked, re-encoded, stored in the
+    comune's own folder). Never an external address: third parties must not see the visitors."""
+
     hub = models.ForeignKey(Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="photos")
-    # A path under STATIC_URL (e.g. "hubs/cesena-sala.jpg") or an absolute URL:
-    # no uploads, so no Pillow and no per-comune media storage to keep apart.
-    image = models.CharField(_("immagine"), max_length=300, help_text=_("Percorso statico o indirizzo dell'immagine."))
+    image = models.ImageField(
+        _("immagine"),
+        max_length=300,
+        upload_to=photo_path,
+        help_text=_(
+            "Foto JPEG, PNG o WebP, al massimo 8 MB e 4000 × 4000 pixel; viene ridimensionata e ripulita dai metadati."
+        ),
+    )
     alt_text = models.CharField(
         _("testo alternativo"), max_length=300, help_text=_("Descrive la foto a chi non la vede.")
     )
@@ -107,12 +116,8 @@ class HubPhoto(models.Model):
 
     @property
     def url(self) -> str:
-        """Where a page or the app loads the image: absolute URLs as they are, paths from static files."""
-        if self.image.startswith(("http://", "https://", "/")):
-            return self.image
-        from django.templatetags.static import static
-
-        return static(self.image)
+        """Where a page or the app loads the image: our own media files, in the comune's folder."""
+        return self.image.url if self.image else ""
 
     def clean(self):
         super().clean()

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from src.common.errors import Conflict, DomainError
 from src.hubs.changelog import ADDITION, CHANGE, DELETION, change_record
-from src.hubs.models import Layout, LayoutSchedule, Seat, SeatPlacement, Space
+from src.hubs.models import Hub, HubPhoto, Layout, LayoutSchedule, Seat, SeatPlacement, Space
+from src.hubs.photos import photo_prepare
 from src.hubs.selectors import plan_size
 
 
@@ -228,3 +229,26 @@ def seats_create_range(*, space: Space, labels: list[str], user, features: list[
         catalogue_create(model=Seat, user=user, data={"space": space, "label": label, "features": list(features or [])})
         created.append(label)
     return SeatRangeResult(created=created, existing=existing)
+
+
+# --- photos: uploaded, re-encoded, stored in the comune's folder (src/hubs/photos.py) ---
+
+
+def hub_photo_create(*, hub: Hub, user, upload, alt_text: str, order: int = 0) -> HubPhoto:
+    """A photo of `hub` from an uploaded file; PhotoRefused (400, in Italian) when it is not a
+    usable image. What is stored is the re-encoded image, never the file as uploaded."""
+    image = photo_prepare(upload)
+    return catalogue_create(
+        model=HubPhoto, user=user, data={"hub": hub, "image": image, "alt_text": alt_text, "order": order}
+    )
+
+
+def hub_photo_update(*, photo: HubPhoto, user, data: dict) -> HubPhoto:
+    """Alternative text, order, or a new image (re-encoded as on creation; the old file goes
+    once the change is committed)."""
+    data = dict(data)
+    if data.get("image") is not None:
+        data["image"] = photo_prepare(data["image"])
+    else:
+        data.pop("image", None)
+    return catalogue_update(instance=photo, user=user, data=data)
