@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 
 import django
 
@@ -9,6 +10,8 @@ import django
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SITE_PORT", "8000")
+    os.environ.setdefault("SERVE_MEDIA", "1")  # uploaded hub photos, from .data/media
+    os.environ.setdefault("MEDIA_ROOT", str(Path(__file__).resolve().parent.parent / ".data" / "media"))
     django.setup()
     from django.conf import settings
     from django.core.management import call_command

@@ -54,9 +54,20 @@ SHARED_APPS = [
     "tenants.account",
     "tenants.union",
     "tenants.reporting",
+    # Web push: the browsers each person allowed to notify (public schema, one person everywhere).
+    "tenants.webpush",
+    # The cooperatives that run hubs for the comuni: organisations, service contracts, staff.
+    "tenants.operators",
+    # Firms, their mobility managers, agreements (convenzioni) and enrolled employees.
+    "tenants.firms",
     # Failed sign-ins and lockouts, in the public schema only: one count per union, whatever
     # comune's host the attempts come through (tenants/identity/lockout.py).
     "axes",
+    # Second factor of staff (tenants/identity/second_factor.py): TOTP apps and one-time recovery
+    # codes, in the public schema only, so one device serves every host of the union.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +81,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "bootstrap_italia_template",
+    "csp",  # Content-Security-Policy (settings below, middleware in src/common/middleware.py)
 ]
 
 TENANT_APPS = [
@@ -118,11 +130,14 @@ TENANT_CREATION_FAKES_MIGRATIONS = env.bool("TENANT_CLONE_TEMPLATE", default=Tru
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Before everything: the Content-Security-Policy (with this response's nonce), Permissions-Policy
+    # and the rest of the security headers go on every response, the 503 page and the probes included.
+    "src.common.middleware.SecurityHeadersMiddleware",
     # Counts every request, probes and refusals included (metrics: src/common/observability.py).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # A request id on every log line and in the response (X-Request-ID).
     "src.common.observability.RequestContextMiddleware",
-    # Outermost: /healthz and /readyz on any host, and a 503 (never a stack trace) while
+    # Then: /healthz and /readyz on any host, and a 503 (never a stack trace) while
     # the database is unreachable, even when the comune (host) lookup below is what fails.
     "src.common.middleware.ServiceGuardMiddleware",
     "tenants.comuni.middleware.MunicipalityMiddleware",
@@ -133,6 +148,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.otp_device / is_verified(): the second factor this session gave, if any.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: the second factor before anything else, the idle timeout, and a new
+    # session key (and the second factor again) when the person's roles change.
+    "tenants.identity.middleware.StaffSessionMiddleware",
     # On a comune's host, a browser's first page asks the union who is signed in (single sign-on).
     "tenants.identity.middleware.SignOnCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -155,6 +175,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.comuni.context_processors.site",
                 "tenants.identity.context_processors.identity",
+                # The header's staff tools (front desk, agendas, statistics, administration) by role.
+                "src.portal.staff_nav.staff_tools",
+                "tenants.webpush.context_processors.webpush",
+                "csp.context_processors.nonce",  # CSP_NONCE: the nonce of this response's policy
             ],
         },
     },
@@ -232,6 +256,13 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Signed agreements (PDF): outside MEDIA_ROOT, never served by the web server; only the
+# agreement's view hands them out, to the people allowed (tenants/firms/views.py).
+FIRMS_PRIVATE_ROOT = env.path("FIRMS_PRIVATE_ROOT", default=BASE_DIR / ".data" / "private")
+FIRMS_DOCUMENT_MAX_BYTES = env.int("FIRMS_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploaded files (hub photos, MEDIA_ROOT/<schema>/hubs/) served by Django itself: `make run` and
+# the tests. In production nginx serves MEDIA_ROOT (deploy/nginx.conf, README "Production").
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache keys carry the schema, so one comune never reads another's entries.
@@ -286,6 +317,16 @@ AXES_USERNAME_CALLABLE = "tenants.identity.lockout.attempted_username"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False  # shown in the union admin instead (tenants/union/admin.py)
 AXES_VERBOSE = False
+
+# Second factor of staff (tenants/identity/second_factor.py, docs/security.md): wrong codes in a
+# row lock the verification for the cool-off after the last one (django-otp's own delays, 1, 2,
+# 4 … seconds, come on top); staff sessions end after this many minutes without a request.
+SECOND_FACTOR_FAILURE_LIMIT = env.int("SECOND_FACTOR_FAILURE_LIMIT", default=5)
+SECOND_FACTOR_COOLOFF = timedelta(minutes=env.int("SECOND_FACTOR_COOLOFF_MINUTES", default=15))
+STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=UNION_NAME)
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Request rates (DRF throttles and tenants/identity/throttling.py for plain views), per client
 # across every comune: "number/period" with period s, min, h or day. Every one can be set
@@ -360,12 +401,70 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Explicit, though it is Django's default: other hosts of the union get only the origin.
+SECURE_REFERRER_POLICY = "same-origin"
 # One sign-in for all comuni when the union domain can carry a shared cookie
 # (browsers refuse a cookie for the bare "localhost").
 SESSION_COOKIE_DOMAIN = ("." + UNION_DOMAIN) if "." in UNION_DOMAIN else None
 CSRF_TRUSTED_ORIGINS = [f"{'https' if HTTPS else 'http'}://*.{UNION_DOMAIN}"] if "." in UNION_DOMAIN else []
 # Under /api/ a CSRF refusal is the API's JSON error; elsewhere Django's page (config/api.py).
 CSRF_FAILURE_VIEW = "config.api.csrf_failure"
+
+# --- Content-Security-Policy (django-csp 4, docs/security.md "What a page may load") ---
+# Everything comes from our own origin: no inline script, style or handler; the few inline
+# elements (JSON data blocks) carry the response's nonce, which differs on every response.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402 - beside the policy that uses them
+
+
+def _union_hosts() -> list[str]:
+    """The union's hosts as CSP sources: forms on one host may end on another (the sign-in
+    passes through the union and back; sign-out everywhere)."""
+    hosts = [UNION_DOMAIN, f"*.{UNION_DOMAIN}", *EXTRA_HOSTS]
+    if HTTPS:
+        return [f"https://{host}" for host in hosts]
+    return [f"http://{host}:*" for host in hosts]  # any port: a developer's runserver, the tests' live server
+
+
+def _origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Where a form may send the browser, redirects after the post included (Chromium checks them):
+# our hosts, the SPID/CIE proxy (linking an identity posts, then goes to the provider), and
+# CSP_FORM_ACTION_EXTRA (e.g. a payment provider's checkout). The OAuth consent page adds the
+# app's own redirect URI (tenants/identity/oauth.py).
+FORM_ACTION_SOURCES = [
+    SELF,
+    *_union_hosts(),
+    *sorted({o for o in (_origin(OIDC_ISSUER), _origin(OIDC_DISCOVERY_URL)) if o}),
+    *env.list("CSP_FORM_ACTION_EXTRA", default=[]),
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # The one inline style element we cannot move: the YouTube tech of Video.js, in Bootstrap
+        # Italia's bundle, writes it as the bundle loads (its text is fixed, so its hash is).
+        "style-src": [SELF, NONCE, "'sha256-2irhcufRPQSZQZlPcQHSTEybF70/fg05aUNPkk/YE0Y='"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],  # Video.js's icon font is a data: URL inside bootstrap-italia.min.css
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": FORM_ACTION_SOURCES,
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
+# Browser features no page of ours uses are off for every page and anything embedded in it;
+# payments stay possible on our own pages (the Payment Request API for paid bookings).
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(self), usb=()",
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -522,3 +621,7 @@ if env("REPORTING_DATABASE_URL", default=""):
     # A read replica for the reports; its login role must be a member of hub_reporting.
     DATABASES["reporting"] = env.db("REPORTING_DATABASE_URL")
     DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
+
+# Web push (VAPID, RFC 8292): the public key browsers subscribe with. The private key, for sending,
+# comes with the sending channel; without the public key no page offers push notifications.
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")

@@ -1,12 +1,15 @@
 """The union site: bare union domain, public schema."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth
 
 from src.payments.webhooks import stripe_webhook
+from src.portal import pwa
 from src.portal.legal import legal
 from tenants.account import api as account_api
+from tenants.firms import api as firms_api
+from tenants.identity import oauth as identity_oauth
 from tenants.union import api as union_api
 from tenants.union import views
 from tenants.union.admin import union_admin
@@ -16,7 +19,8 @@ from tenants.union.admin import union_admin
 # applications, nor its device, OpenID Connect or dynamic registration endpoints.
 oauth_patterns = (
     [
-        path("o/authorize/", oauth.AuthorizationView.as_view(), name="authorize"),
+        # The consent page: the toolkit's, its CSP form-action widened to the app's redirect URI.
+        path("o/authorize/", identity_oauth.ConsentView.as_view(), name="authorize"),
         path("o/token/", oauth.TokenView.as_view(), name="token"),
         path("o/revoke_token/", oauth.RevokeTokenView.as_view(), name="revoke-token"),
         path("o/introspect/", oauth.IntrospectTokenView.as_view(), name="introspect"),
@@ -33,6 +37,7 @@ oauth_patterns = (
 urlpatterns = [
     path("", views.home, name="union_home"),
     path("hub/", views.hubs, name="union_hubs"),
+    *pwa.pwa_urls(),  # manifest, service worker, offline page, favicon
     path("le-mie-prenotazioni/", views.my_bookings, name="union_my_bookings"),
     path("account/", include("tenants.account.urls")),  # the personal area
     path("account/", include("tenants.identity.urls")),
@@ -40,14 +45,20 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("legale/<slug:page>/", legal, name="legal"),
     path("statistiche/", include("tenants.reporting.urls")),
+    path("cooperativa/", include("tenants.operators.urls")),
+    path("aziende/", include("tenants.firms.urls")),
     path("", include(oauth_patterns)),
     path("api/v1/reports/", include("tenants.reporting.api_urls")),
     path("api/v1/me/export/", account_api.MyDataExportView.as_view(), name="api_me_export"),
     # One Stripe webhook endpoint for the platform and the connected accounts (src/payments/webhooks.py).
     path("pagamenti/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+    path("api/v1/firms/", firms_api.FirmListView.as_view(), name="api_firms"),
+    path("api/v1/firms/<int:firm_id>/people/", firms_api.FirmPeopleView.as_view(), name="api_firm_people"),
+    path("api/v1/firms/<int:firm_id>/pscl/", firms_api.FirmPsclView.as_view(), name="api_firm_pscl"),
     path("api/v1/hubs/", union_api.HubListView.as_view(), name="union_api_hubs"),
     path("api/v1/me/", union_api.ProfileView.as_view(), name="union_api_me"),
     path("api/v1/me/bookings/", union_api.MyBookingsView.as_view(), name="union_api_my_bookings"),
+    path("api/v1/push/", include("tenants.webpush.urls")),  # web push: VAPID key, browser subscriptions
     path(
         "api/schema/",
         SpectacularAPIView.as_view(
@@ -63,7 +74,8 @@ urlpatterns = [
         ),
         name="api_schema",
     ),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves its start-up script as a file (?script), not inline: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).

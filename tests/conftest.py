@@ -28,6 +28,15 @@ def pytest_configure(config):
     # A REDIS_URL in the environment must not make every test send Celery tasks to it;
     # tests/tasks/ turns this on against its own worker.
     settings.OUTBOX_CELERY = False
+    # Uploaded files (hub photos) go to a throw-away folder, served by Django (the browser tests see them).
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hub-media-"))
+    atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
+    settings.SERVE_MEDIA = True
 
 
 def _comune(slug):
@@ -104,9 +113,12 @@ def drain_outbox(municipality=None) -> int:
 
 
 def host_client(host: str, user=None) -> Client:
+    """A browser on `host`, signed in as `user` if given (staff with their second factor, tests/signin.py)."""
+    from tests.signin import sign_in
+
     client = Client(HTTP_HOST=host)
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

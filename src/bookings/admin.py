@@ -19,6 +19,13 @@ class BookingPolicyAdmin(HubScopedAdmin):
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
     hub_path = COMUNE_WIDE
+    grammatical_gender, grammatical_plural = "f", True  # le regole di prenotazione
+    constraint_messages = {
+        "booking_policy_slot_range": _("La durata di una fascia deve essere tra 15 minuti e 24 ore."),
+        "booking_policy_single_row": _(
+            "Le regole di prenotazione del comune sono una sola: modifica quelle esistenti."
+        ),
+    }
     fieldsets = [
         (_("Orari"), {"fields": ["slot_minutes", "max_days_ahead", "max_hours"]}),
         (_("Limiti per persona"), {"fields": ["max_active_per_person", "cancel_deadline_hours"]}),
@@ -77,6 +84,7 @@ class BookingAdmin(AuditedAdmin, HubScopedAdmin):
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
     hub_path = "hub"
+    grammatical_gender = "f"  # la prenotazione
     list_display = ["code", "hub", "space", "seat", "period", "person", "state", "channel", "created_at"]
     list_filter = ["state", "channel", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "person__email"]
@@ -119,6 +127,7 @@ class WaitlistAdmin(AuditedAdmin, HubScopedAdmin):
     edit_action = Action.ADMINISTER_COMUNE
     view_action = Action.VIEW_COMUNE_CATALOGUE_ADMIN
     hub_path = "space__hub"
+    grammatical_gender = "f"  # l'iscrizione alla lista d'attesa
     list_display = ["person", "space", "seat", "period", "state", "created_at"]
     list_filter = ["state"]
     readonly_fields = ["person", "space", "seat", "period", "state", "created_at", "offered_booking", "offered_at"]

@@ -4,9 +4,11 @@ Every refusal is JSON with a message: a DomainError from a service becomes its
 status (400, 403, 404, 409) in config/api.py; a constraint violation is never a 500.
 """
 
+from datetime import timedelta
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -17,12 +19,15 @@ from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.serializers import (
     AvailabilityOut,
     AvailabilityQuery,
+    BookingIn,
     BookingOut,
     CheckInIn,
     EventHoldOut,
     FrontDeskBookingOut,
     PlaceIn,
     PolicySerializer,
+    RefusalOut,
+    SeriesIn,
     WaitlistOut,
     WalkInIn,
     availability_data,
@@ -79,18 +84,61 @@ class BookingListCreateView(APIView):
 
     @extend_schema(
         summary="Prenota una postazione o una sala intera",
-        request=PlaceIn,
+        request=BookingIn,
         responses={201: BookingOut, 400: ERROR, 403: ERROR, 409: ERROR},
     )
     @idempotent
     def post(self, request):
-        data = PlaceIn(data=request.data)
+        data = BookingIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         booking = services.booking_create(
-            person=request.user, space=v["space"], seat=v.get("seat"), period=(v["start"], v["end"]), channel=API
+            person=request.user,
+            space=v["space"],
+            seat=v.get("seat"),
+            period=(v["start"], v["end"]),
+            channel=API,
+            use_agreement=v["use_agreement"],
         )
         return Response(BookingOut(booking, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class BookingSeriesView(APIView):
+    """The same place and hours every day or every week: each one an ordinary booking, under every rule."""
+
+    permission_classes = [IsAuthenticated, CanBook]
+    token_scopes = {"POST": [BOOKINGS]}
+
+    @extend_schema(
+        summary="Prenota la stessa postazione più volte (ogni giorno o ogni settimana)",
+        request=SeriesIn,
+        responses={
+            201: inline_serializer("SeriesOut", {"created": BookingOut(many=True), "refused": RefusalOut(many=True)}),
+            400: ERROR,
+            403: ERROR,
+        },
+        description="Risponde 201 se almeno una prenotazione è stata fatta, 200 se nessuna; "
+        "`refused` elenca ogni data non prenotata con il motivo.",
+    )
+    @idempotent
+    def post(self, request):
+        data = SeriesIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        result = services.booking_series_create(
+            person=request.user,
+            space=v["space"],
+            seat=v.get("seat"),
+            first_period=(v["start"], v["end"]),
+            every=timedelta(days=v["every_days"]),
+            count=v["count"],
+            channel=API,
+        )
+        body = {
+            "created": BookingOut(result.created, many=True).data,
+            "refused": RefusalOut(result.refused, many=True).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 class BookingDetailView(APIView):

@@ -9,6 +9,7 @@ CODE = r"(?P<code>[A-Za-z0-9]{8})"
 urlpatterns = [
     path("availability/", api.AvailabilityView.as_view(), name="api_availability"),
     path("bookings/", api.BookingListCreateView.as_view(), name="api_bookings"),
+    path("bookings/series/", api.BookingSeriesView.as_view(), name="api_booking_series"),
     path("bookings/calendar-feed/", api.CalendarFeedView.as_view(), name="api_calendar_feed"),
     re_path(rf"^bookings/{CODE}/$", api.BookingDetailView.as_view(), name="api_booking"),
     re_path(rf"^bookings/{CODE}/cancel/$", api.BookingCancelView.as_view(), name="api_booking_cancel"),

@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class BookingsConfig(AppConfig):
     name = "src.bookings"
     label = "bookings"
+    verbose_name = _("Prenotazioni")
 
     def ready(self):
         from src.bookings.selectors import POLICY_NAMESPACE

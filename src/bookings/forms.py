@@ -42,6 +42,45 @@ class PlaceForm(PeriodForm):
             self.fields["seat"].queryset = Seat.objects.filter(space__hub=hub)
 
 
+class SlotForm(PeriodForm):
+    """A time chosen in the booking steps: the start and end of one slot."""
+
+    start = LocalDateTimeField(label=_("Inizio"))
+    end = LocalDateTimeField(label=_("Fine"))
+
+
+class RepeatForm(forms.Form):
+    """Optional on the confirmation page: book the same place and hours again, a number of times."""
+
+    EVERY = {"settimana": 7, "giorno": 1}
+
+    repeat = forms.ChoiceField(
+        label=_("Ripeti"),
+        required=False,
+        choices=[("", _("No, solo questa volta")), ("settimana", _("Ogni settimana")), ("giorno", _("Ogni giorno"))],
+    )
+    count = forms.IntegerField(
+        label=_("Quante volte in tutto"),
+        required=False,
+        min_value=2,
+        max_value=26,
+        initial=4,
+        help_text=_(
+            "Compresa la prima. Ogni prenotazione segue le regole del comune: quelle non possibili ti vengono elencate con il motivo."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") and not data.get("count"):
+            self.add_error("count", _("Indica quante volte ripetere la prenotazione."))
+        return data
+
+    @property
+    def every_days(self) -> int | None:
+        return self.EVERY.get(self.cleaned_data.get("repeat") or "")
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Codice di prenotazione"),

@@ -173,6 +173,21 @@ class Booking(PeriodMixin, models.Model):
         help_text=_("Per la sala di un evento: il suo titolo."),
     )
 
+    # The firm's agreement (convenzione, public schema) that covers this booking, and what it
+    # owed when made: {"firm", "payer", "terms", "amount_cents", "discount_percent",
+    # "flat_month_cents", "counts_day"} (tenants/identity/agreements.py). A comune row pointing
+    # at a public row: the allowed direction. DO_NOTHING for the reason given at `person`.
+    agreement = models.ForeignKey(
+        "firms.Agreement",
+        verbose_name=_("convenzione"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        editable=False,
+    )
+    agreement_terms = models.JSONField(_("condizioni della convenzione"), null=True, blank=True, editable=False)
+
     objects = BookingQuerySet.as_manager()
 
     class Meta:
@@ -230,6 +245,11 @@ class Booking(PeriodMixin, models.Model):
         if self.is_event_hold:
             return event_label(self.note)
         return self.person.get_full_name() or self.person.email
+
+    @property
+    def agreement_firm(self) -> str:
+        """The firm whose agreement covers the booking ("" when none)."""
+        return (self.agreement_terms or {}).get("firm", "") if self.agreement_id else ""
 
     @property
     def place_label(self) -> str:

@@ -42,7 +42,7 @@ def _context(booking: Booking, municipality) -> dict:
         "municipality": municipality,
         "when": span(booking.start, booking.end),
         "detail_url": _url(municipality, reverse("bookings:detail", args=[booking.code])),
-        "mine_url": _url(municipality, reverse("bookings:mine")),
+        "mine_url": _url(municipality, reverse("my_bookings")),
         "policy": policy_get(),
     }
 

@@ -4,14 +4,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.models import ACTIVE_STATES, Booking, BookingPolicy, WaitlistEntry, event_label
 from src.common.cache import cached
-from src.common.time import ROME
+from src.common.time import ROME, when
 from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.models import Hub, Layout, LayoutSchedule, Seat, Space
-from src.hubs.selectors import hub_open_intervals
+from src.hubs.selectors import FloorPlan, PlacedSeat, floor_plans, hub_open_intervals
 
 Interval = tuple[datetime, datetime]
 
@@ -70,6 +71,7 @@ class SpaceDay:
     space: Space
     seats: list[Seat]
     whole_room: bool
+    layout_id: int | None = None  # the layout in force that day (its plan places the seats)
 
 
 def spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
@@ -82,7 +84,9 @@ def spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     by_id = {s.pk: s for s in spaces}
     offers = catalogue_cached("spaces_on", lambda: _spaces_on(spaces, day), day, *space_ids)
     # The caller's own Space objects, not the cached copies (it may hold them with their hub).
-    return [SpaceDay(space=by_id[o.space.pk], seats=o.seats, whole_room=o.whole_room) for o in offers]
+    return [
+        SpaceDay(space=by_id[o.space.pk], seats=o.seats, whole_room=o.whole_room, layout_id=o.layout_id) for o in offers
+    ]
 
 
 def _spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
@@ -113,7 +117,9 @@ def _spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
             allowed = seats_in_layout.get(layout.pk, set())
             seats = [] if layout.whole_room_only else [s for s in seats if s.pk in allowed]
         whole = space.bookable_whole or bool(layout and layout.whole_room_only)
-        result.append(SpaceDay(space=space, seats=seats, whole_room=whole))
+        result.append(
+            SpaceDay(space=space, seats=seats, whole_room=whole, layout_id=layout.pk if layout is not None else None)
+        )
     return result
 
 
@@ -229,6 +235,139 @@ def free_seats(space: Space, period: Interval, *, day: date | None = None) -> li
     return [s for s in offer.seats if s.pk not in busy_seats]
 
 
+# --- The seat plan for a chosen time ----------------------------------------------------------
+
+
+FREE, TAKEN, YOURS = "free", "taken", "yours"
+
+
+@dataclass
+class PlanSeat:
+    placed: PlacedSeat
+    state: str  # FREE, TAKEN or YOURS
+
+    @property
+    def seat(self) -> Seat:
+        return self.placed.seat
+
+
+@dataclass
+class SpacePlan:
+    space: Space
+    plan: FloorPlan
+    seats: list[PlanSeat]
+    whole_room: str | None  # the whole room's state, None when it is not booked whole
+    events: list[EventHold] = field(default_factory=list)
+
+    @property
+    def free_count(self) -> int:
+        return sum(1 for s in self.seats if s.state == FREE)
+
+
+def hub_seat_plans(hub: Hub, period: Interval, *, person=None, now: datetime | None = None) -> list[SpacePlan]:
+    """Each room of `hub` drawn as its layout places it on that day, each seat free, taken or the
+    person's own for `period`. A constant number of queries, whatever the rooms and seats."""
+    now = now or timezone.now()
+    start, end = period
+    day = local_day(start)
+    spaces = list(hub.spaces.order_by("name"))
+    offers = [o for o in spaces_on(spaces, day) if o.seats or o.whole_room]
+    plans = floor_plans([(o.space, o.layout_id, o.seats) for o in offers])
+    taken_seats: set[int] = set()
+    mine_seats: set[int] = set()
+    room_busy: dict[int, str] = {}  # space id -> TAKEN or YOURS for whole-room bookings
+    any_busy: set[int] = set()
+    events: dict[int, list[EventHold]] = {}
+    person_id = getattr(person, "pk", None)
+    for space_id, seat_id, owner_id, booked, event_id, note in (
+        Booking.objects.occupying(now)
+        .filter(hub=hub, period__overlap=DateTimeTZRange(start, end))
+        .values_list("space_id", "seat_id", "person_id", "period", "event_id", "note")
+    ):
+        any_busy.add(space_id)
+        if event_id is not None:
+            events.setdefault(space_id, []).append(EventHold(event_label(note), booked.lower, booked.upper))
+        mine = person_id is not None and owner_id == person_id
+        if seat_id is None:
+            if room_busy.get(space_id) != YOURS:
+                room_busy[space_id] = YOURS if mine else TAKEN
+        elif mine:
+            mine_seats.add(seat_id)
+        else:
+            taken_seats.add(seat_id)
+    result = []
+    for offer in offers:
+        room = room_busy.get(offer.space.pk)
+        seats = []
+        for placed in plans[offer.space.pk].seats:
+            if placed.seat.pk in mine_seats:
+                state = YOURS
+            elif room is not None or placed.seat.pk in taken_seats:
+                state = room or TAKEN
+            else:
+                state = FREE
+            seats.append(PlanSeat(placed, state))
+        whole = None
+        if offer.whole_room:
+            whole = room or (TAKEN if offer.space.pk in any_busy else FREE)
+        result.append(
+            SpacePlan(
+                space=offer.space,
+                plan=plans[offer.space.pk],
+                seats=seats,
+                whole_room=whole,
+                events=events.get(offer.space.pk, []),
+            )
+        )
+    return result
+
+
+# --- A space's week -------------------------------------------------------------------------
+
+
+@dataclass
+class WeekCell:
+    start: datetime
+    end: datetime
+    free: int
+    total: int
+
+
+@dataclass
+class SpaceWeek:
+    space: Space
+    days: list[date]
+    # One row per time of day ("09:00"), one cell per day: None when that day has no such slot.
+    rows: list[tuple[str, list[WeekCell | None]]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+def space_week(space: Space, first_day: date, *, now: datetime | None = None) -> SpaceWeek:
+    """Seven days from `first_day` × the slots of each: how many of the room's places are free.
+
+    A place is a seat of the day's layout, or the whole room when it is booked only whole.
+    Past slots and days beyond the policy's horizon count as taken, as in the grid."""
+    now = now or timezone.now()
+    days = [first_day + timedelta(days=n) for n in range(7)]
+    by_time: dict[str, list[WeekCell | None]] = {}
+    for index, day in enumerate(days):
+        grid = hub_availability(space.hub, day, now=now)
+        row = next((r for r in grid.spaces if r.space.pk == space.pk), None)
+        if row is None:
+            continue
+        places = [seat_row.free for seat_row in row.seats] or ([row.whole_room.free] if row.whole_room else [])
+        for n, (slot_start, slot_end) in enumerate(grid.slots):
+            label = slot_start.astimezone(ROME).strftime("%H:%M")
+            cells = by_time.setdefault(label, [None] * 7)
+            if cells[index] is None:  # the repeated hour of the autumn night: its first slot
+                free = sum(1 for place in places if place[n])
+                cells[index] = WeekCell(slot_start, slot_end, free, len(places))
+    return SpaceWeek(space=space, days=days, rows=sorted(by_time.items()))
+
+
 # --- A person's bookings ----------------------------------------------------------------------
 
 
@@ -244,12 +383,54 @@ def bookings_for_person(person, *, upcoming_only: bool = False, now: datetime | 
     return list(bookings.order_by("-period"))
 
 
+@dataclass(frozen=True)
+class CancelCheck:
+    """Whether the person may still cancel a booking themselves, and if not, why."""
+
+    allowed: bool
+    deadline: datetime | None
+    reason: str = ""
+
+
+def booking_cancel_deadline(booking: Booking, policy: BookingPolicy | None = None) -> datetime:
+    """The last moment the person may cancel a confirmed booking (the comune's policy)."""
+    policy = policy or policy_get()
+    return booking.start - timedelta(hours=policy.cancel_deadline_hours)
+
+
+def booking_cancel_check(
+    booking: Booking, *, policy: BookingPolicy | None = None, now: datetime | None = None
+) -> CancelCheck:
+    """What booking_cancel would answer the person (not staff), said before they try: pages
+    hide "Annulla" when it would be refused, and show the reason instead."""
+    policy = policy or policy_get()
+    now = now or timezone.now()
+    deadline = booking_cancel_deadline(booking, policy)
+    if booking.state == "held":
+        return CancelCheck(allowed=True, deadline=None)
+    if booking.state != "confirmed":
+        return CancelCheck(allowed=False, deadline=None)
+    if now > deadline:
+        reason = _(
+            "Non si può più annullare: andava fatto entro il %(deadline)s (%(hours)d ore prima dell'inizio)."
+        ) % {"deadline": when(deadline), "hours": policy.cancel_deadline_hours}
+        return CancelCheck(allowed=False, deadline=deadline, reason=reason)
+    return CancelCheck(allowed=True, deadline=deadline)
+
+
 def booking_for_person(person, code: str) -> Booking | None:
     return Booking.objects.select_related("hub", "space", "seat").filter(person=person, code=code).first()
 
 
 def booking_by_code(code: str) -> Booking | None:
     return Booking.objects.select_related("hub", "space", "seat", "person").filter(code=code).first()
+
+
+def waitlist_offer_for(booking: Booking) -> WaitlistEntry | None:
+    """The waitlist offer a held booking stands for (a freed place held for its person), if any."""
+    if booking.state != "held" or booking.person_id is None:
+        return None
+    return WaitlistEntry.objects.filter(offered_booking=booking, person_id=booking.person_id, state="offered").first()
 
 
 def waitlist_for_person(person) -> list[WaitlistEntry]:
@@ -349,6 +530,8 @@ __all__ = [
     "free_seats",
     "front_desk_sheet",
     "hub_availability",
+    "hub_seat_plans",
+    "space_week",
     "policy_get",
     "spaces_on",
     "waitlist_for_person",

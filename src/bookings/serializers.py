@@ -28,6 +28,30 @@ class PlaceIn(serializers.Serializer):
         return data
 
 
+class SeriesIn(PlaceIn):
+    every_days = serializers.ChoiceField(
+        choices=[1, 7], help_text=_("Ogni quanti giorni si ripete: 1 (ogni giorno) o 7 (ogni settimana).")
+    )
+    count = serializers.IntegerField(min_value=2, max_value=26, help_text=_("Quante prenotazioni in tutto."))
+
+
+class RefusalOut(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    detail = serializers.CharField(source="message")
+    code = serializers.CharField()
+
+
+class BookingIn(PlaceIn):
+    use_agreement = serializers.BooleanField(
+        default=True,
+        help_text=_(
+            "Se la tua azienda ha una convenzione che copre l'hub, la prenotazione la usa (default); "
+            "false: a tue spese."
+        ),
+    )
+
+
 class WalkInIn(PlaceIn):
     email = serializers.EmailField()
     hub = RelatedIdField(queryset=Hub.objects.all())
@@ -62,6 +86,12 @@ class BookingOut(serializers.ModelSerializer):
     seat_label = serializers.CharField(source="seat.label", allow_null=True, default=None)
     state_label = serializers.CharField(source="get_state_display")
     payment = serializers.SerializerMethodField(help_text="Pagato, da pagare, rimborsato; null se gratuita.")
+    agreement = serializers.IntegerField(
+        source="agreement_id", allow_null=True, read_only=True, help_text=_("La convenzione che la copre, se c'è.")
+    )
+    agreement_firm = serializers.CharField(
+        read_only=True, help_text=_("L'azienda della convenzione («coperta dalla convenzione …»); vuoto se nessuna.")
+    )
 
     class Meta:
         model = Booking
@@ -82,6 +112,8 @@ class BookingOut(serializers.ModelSerializer):
             "checked_in_at",
             "hold_expires_at",
             "payment",
+            "agreement",
+            "agreement_firm",
         ]
 
     @extend_schema_field(PaymentOut(allow_null=True))

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from src.bookings import front_desk, views
+from src.bookings import front_desk, plan_views, views
 
 app_name = "bookings"
 
@@ -11,7 +11,9 @@ CODE = r"(?P<code>[A-Z0-9]{8})"
 urlpatterns = [
     path("prenota/<slug:hub_slug>/", views.availability, name="availability"),
     path("prenota/<slug:hub_slug>/nuova/", views.booking_new, name="new"),
-    path("prenotazioni/", views.mine, name="mine"),
+    path("prenota/<slug:hub_slug>/posto/", plan_views.seat_plan, name="seat_plan"),
+    path("prenota/<slug:hub_slug>/settimana/", plan_views.week, name="week"),
+    # "Le mie prenotazioni" (/prenotazioni/) is the portal's: bookings, appointments and events together.
     path("prenotazioni/calendario/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     re_path(rf"^prenotazioni/{CODE}/$", views.detail, name="detail"),
     re_path(rf"^prenotazioni/{CODE}/annulla/$", views.cancel, name="cancel"),

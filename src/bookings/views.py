@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from src.bookings import selectors, services
-from src.bookings.forms import PlaceForm
+from src.bookings.forms import PlaceForm, RepeatForm
 from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.services.rules import check_in_window
@@ -25,7 +25,9 @@ from src.common.qr import qr_svg
 from src.common.time import local_today, parse_day
 from src.hubs.models import Hub
 from src.hubs.permissions import may_see_unpublished
-from tenants.identity.calendar_feed import calendar_feed_person_id, calendar_feed_token
+from src.hubs.selectors import hub_open_intervals
+from tenants.identity.agreements import agreement_enrolled
+from tenants.identity.calendar_feed import calendar_feed_person_id
 
 WEB = Booking.Channel.WEB
 
@@ -39,12 +41,30 @@ def _day(request) -> date:
     return parse_day(request.GET.get("giorno")) or local_today()
 
 
+def _day_choices(hub, today: date, last: date) -> list[tuple[date, bool]]:
+    """The next days a person may book, each with whether the hub opens."""
+    days = [today + timedelta(days=n) for n in range(min(7, (last - today).days + 1))]
+    return [(d, bool(hub_open_intervals(hub, d))) for d in days]
+
+
+def _time_choices(grid, now) -> list[tuple[datetime, datetime, int]]:
+    """Every slot of the day still ahead, with how many places (seats, or whole rooms) are free in it."""
+    rows = [
+        r
+        for space_row in grid.spaces
+        for r in ([space_row.whole_room] if space_row.whole_room else []) + space_row.seats
+    ]
+    return [(start, end, sum(1 for r in rows if r.free[n])) for n, (start, end) in enumerate(grid.slots) if end > now]
+
+
 def availability(request, hub_slug):
-    """A hub's seats × slots for a day, with a booking link on every free cell."""
+    """Steps one and two of booking (the day, then the time), and the day's full grid of seats × slots."""
     hub = _hub(request, hub_slug)
     day = _day(request)
-    grid = selectors.hub_availability(hub, day)
+    now = timezone.now()
+    grid = selectors.hub_availability(hub, day, now=now)
     today = local_today()
+    last = today + timedelta(days=grid.policy.max_days_ahead)
     # Cells paired with their slot, as the template walks them.
     table = [
         (
@@ -62,11 +82,15 @@ def availability(request, hub_slug):
             "hub": hub,
             "grid": grid,
             "table": table,
-            "now": timezone.now(),
+            "now": now,
             "day": day,
+            "day_choices": _day_choices(hub, today, last),
+            "time_choices": _time_choices(grid, now) if day <= last else [],
             "previous_day": day - timedelta(days=1) if day > today else None,
-            "next_day": day + timedelta(days=1) if day < today + timedelta(days=grid.policy.max_days_ahead) else None,
+            "next_day": day + timedelta(days=1) if day < last else None,
             "today": today,
+            "last_day": last,
+            "step": 2 if grid.is_open else 1,
         },
     )
 
@@ -99,15 +123,29 @@ def booking_new(request, hub_slug):
         messages.error(request, _place_problem(form))
         return redirect("bookings:availability", hub_slug=hub.slug)
     start = form.cleaned_data["start"]
-    if request.method == "POST":
+    repeat = RepeatForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and repeat.is_valid():
         try:
             ensure_can_book(request.user)
+            if repeat.every_days:
+                series = services.booking_series_create(
+                    person=request.user,
+                    space=form.cleaned_data["space"],
+                    seat=form.cleaned_data["seat"],
+                    first_period=form.period,
+                    every=timedelta(days=repeat.every_days),
+                    count=repeat.cleaned_data["count"],
+                    channel=WEB,
+                )
+                return render(request, "bookings/series_done.html", {"hub": hub, "series": series, **form.cleaned_data})
             booking = services.booking_create(
                 person=request.user,
                 space=form.cleaned_data["space"],
                 seat=form.cleaned_data["seat"],
                 period=form.period,
                 channel=WEB,
+                # The box is on the page only for enrolled employees; unticked: at their own cost.
+                use_agreement=not request.POST.get("agreement_offered") or bool(request.POST.get("use_agreement")),
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -143,6 +181,7 @@ def booking_new(request, hub_slug):
         {
             "hub": hub,
             "form": form,
+            "repeat": repeat,
             "space": form.cleaned_data["space"],
             "seat": form.cleaned_data["seat"],
             "start": start,
@@ -151,29 +190,8 @@ def booking_new(request, hub_slug):
             "policy": grid.policy,
             "quote": quote,
             "quote_problem": quote_problem,
-        },
-    )
-
-
-@login_required
-def mine(request):
-    bookings = selectors.bookings_for_person(request.user)
-    active = [b for b in bookings if b.is_active]
-    past = [b for b in bookings if not b.is_active]
-    active.reverse()  # soonest first
-    money = charging.booking_money([b.pk for b in bookings])  # paid, owed, refunded
-    for booking in bookings:
-        booking.money = money.get(booking.pk)
-    return render(
-        request,
-        "bookings/mine.html",
-        {
-            "active": active,
-            "past": past,
-            "waitlist": selectors.waitlist_for_person(request.user),
-            "feed_url": request.build_absolute_uri(
-                reverse("bookings:calendar_feed", args=[calendar_feed_token(request.user)])
-            ),
+            "step": 4,
+            "agreement_offered": agreement_enrolled(request.user),
         },
     )
 
@@ -200,7 +218,9 @@ def detail(request, code):
             "policy": policy,
             "check_in_opens": opens,
             "check_in_closes": closes,
-            "cancel_deadline": booking.start - timedelta(hours=policy.cancel_deadline_hours),
+            "cancel_deadline": selectors.booking_cancel_deadline(booking, policy),
+            "cancel": selectors.booking_cancel_check(booking, policy=policy),
+            "offer": selectors.waitlist_offer_for(booking),
             "transitions": booking.transitions.all(),
         },
     )
@@ -217,7 +237,7 @@ def cancel(request, code):
     else:
         messages.success(request, _("Prenotazione %(code)s annullata.") % {"code": booking.code})
     if request.POST.get("next") == "mine":
-        return redirect("bookings:mine")
+        return redirect("my_bookings")
     return redirect("bookings:detail", code=booking.code)
 
 
@@ -308,4 +328,6 @@ def waitlist_answer(request, pk, answer):
             messages.info(request, _("Sei uscito dalla lista d'attesa."))
     except DomainError as error:
         messages.error(request, error.message)
+    if request.POST.get("next") == "mine":
+        return redirect("my_bookings")
     return redirect("bookings:waitlist")

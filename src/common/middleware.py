@@ -1,6 +1,12 @@
-"""The outermost middleware: probes on any host, and a clean 503 while the database is away.
+"""The outermost middlewares: security headers on every response; probes on any host, and a
+clean 503 while the database is away.
 
-First in settings.MIDDLEWARE, before the comune (host) middleware and ALLOWED_HOSTS:
+`SecurityHeadersMiddleware` is first in settings.MIDDLEWARE: django-csp's middleware, whose
+nonce is made for every request (so every response's policy carries a fresh one, error
+pages and the admin included, and templates read it as `CSP_NONCE`), plus the
+Permissions-Policy header.
+
+`ServiceGuardMiddleware` comes next, before the comune (host) middleware and ALLOWED_HOSTS:
 
 - `/healthz` and `/readyz` (src/common/health.py) are answered here, on every host:
   load balancers probe by IP or by any name, which ALLOWED_HOSTS and the host -> comune
@@ -26,6 +32,7 @@ import logging
 import sys
 
 import psycopg2
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.signals import got_request_exception
@@ -57,6 +64,27 @@ def _remember_database_failure(sender, request=None, **kwargs):
     failure = sys.exc_info()[1]
     if request is not None and isinstance(failure, DATABASE_DOWN):
         setattr(request, _FAILURE, failure)
+
+
+class SecurityHeadersMiddleware(CSPMiddleware):
+    """Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) and Permissions-Policy; and
+    Referrer-Policy and nosniff on the answers given before Django's SecurityMiddleware runs
+    (the probes, the 503 page, a host no comune has)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        # django-csp adds the nonce to the header only once something has read it; read it
+        # now, so the policy of every response names one (and never one read too late).
+        str(request.csp_nonce)
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if settings.SECURE_REFERRER_POLICY:
+            response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
 
 
 class ServiceGuardMiddleware:

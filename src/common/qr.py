@@ -5,9 +5,9 @@ import io
 import segno
 
 
-def qr_svg(code: str, *, scale: int = 6) -> str:
-    """An inline <svg> element; its title lets screen readers name it."""
-    return segno.make(code, error="m").svg_inline(scale=scale, title=code, dark="#17324d")
+def qr_svg(code: str, *, scale: int = 6, title: str | None = None) -> str:
+    """An inline <svg> element; its title (the code, unless given) lets screen readers name it."""
+    return segno.make(code, error="m").svg_inline(scale=scale, title=title or code, dark="#17324d")
 
 
 def qr_png(code: str, *, scale: int = 8) -> bytes:

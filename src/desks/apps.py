@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class DesksConfig(AppConfig):
     name = "src.desks"
     label = "desks"
+    verbose_name = _("Sportelli")
 
     def ready(self):
         from src.hubs.catalogue_cache import catalogue_changed

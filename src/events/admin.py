@@ -2,6 +2,7 @@
 (people register themselves; operators mark attendance on the event's attendance page)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from src.common.admin import comune_admin
 from src.events.models import Event, EventRegistration
@@ -41,6 +42,10 @@ class EventAdmin(AuditedAdmin, HubScopedAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     inlines = [RegistrationInline]
+    constraint_messages = {
+        "event_ends_after_start": _("La fine dell'evento deve essere successiva all'inizio."),
+        "event_capacity_positive": _("L'evento deve avere almeno un posto."),
+    }
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

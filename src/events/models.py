@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from src.common import occupancy
 from src.common.channels import Channel
+from src.common.time import ROME, dmy, hm
+from src.hubs.selectors import hub_closure_on, hub_open_intervals
 
 # The fields whose change moves (or frees) the room the event holds.
 ROOM_FIELDS = frozenset({"space", "space_id", "hub", "hub_id", "starts_at", "ends_at", "is_published", "title"})
@@ -64,10 +66,36 @@ class Event(models.Model):
             raise ValidationError({"ends_at": _("La fine dell'evento deve essere successiva all'inizio.")})
         if self.space_id and self.hub_id and self.space.hub_id != self.hub_id:
             raise ValidationError({"space": _("Lo spazio deve appartenere all'hub dell'evento.")})
+        if self.hub_id and self.starts_at and self.ends_at:
+            self._check_opening_hours()
         if self._holds_room():
             # Bookings in the way are listed to the administrator. In the admin's transaction the
             # room then stays locked until the save, so the hold below cannot lose a race.
             occupancy.space_check_for_event(space=self.space, start=self.starts_at, end=self.ends_at, event_id=self.pk)
+
+    def _check_opening_hours(self) -> None:
+        """An event happens while its hub is open: inside one of the day's opening intervals
+        (weekly hours, or the special opening of that day), never on a closure."""
+        start, end = self.starts_at.astimezone(ROME), self.ends_at.astimezone(ROME)
+        day = start.date()
+        intervals = hub_open_intervals(self.hub, day)
+        if any(opens <= start and end <= closes for opens, closes in intervals):
+            return
+        closure = hub_closure_on(self.hub, day)
+        if closure is not None:
+            message = _("L'hub è chiuso il %(day)s%(reason)s: scegli un giorno in cui è aperto.") % {
+                "day": dmy(day),
+                "reason": f" ({closure.reason})" if closure.reason else "",
+            }
+        elif not intervals:
+            message = _("L'hub non è aperto il %(day)s: scegli un giorno in cui è aperto.") % {"day": dmy(day)}
+        else:
+            hours = ", ".join(f"{hm(opens)}–{hm(closes)}" for opens, closes in intervals)
+            message = _("L'evento deve svolgersi mentre l'hub è aperto: il %(day)s l'hub è aperto %(hours)s.") % {
+                "day": dmy(day),
+                "hours": hours,
+            }
+        raise ValidationError({"starts_at": message})
 
     def _holds_room(self) -> bool:
         # Cancelling an event is unpublishing it: an unpublished event (or a draft) leaves its room free.

@@ -2,13 +2,15 @@
 at the hubs they are assigned to, everyone else is refused by the site."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.postgres.fields import ArrayField
 from django.core import checks
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from src.common.admin import comune_admin
+from src.hubs import services
 from src.hubs.models import (
     Closure,
     Hub,
@@ -21,6 +23,8 @@ from src.hubs.models import (
     Space,
     SpecialOpening,
 )
+from src.hubs.photos import PhotoRefused, photo_prepare
+from src.hubs.plan_admin import SpacePlanAdminMixin
 from tenants.audit.admin_mixins import AuditedAdmin
 from tenants.audit.services import AuditAction, audit_record
 from tenants.identity.admin_access import PolicyModelAdmin, PolicyTabularInline
@@ -117,20 +121,53 @@ class CatalogueInline(ChoicesArrayMixin, PolicyTabularInline):
     extra = 0
 
 
+# Sentences for the catalogue's database rules (never the constraint's name on a form).
+CLOSES_AFTER_OPENS = _("L'orario di chiusura deve essere successivo a quello di apertura.")
+WEEKDAY_RANGE = _("Il giorno della settimana deve essere tra lunedì e domenica.")
+
+
+class PhotoForm(forms.ModelForm):
+    """An uploaded photo, checked and re-encoded (src/hubs/photos.py) before it is stored."""
+
+    image = forms.FileField(label=_("immagine"), help_text=HubPhoto._meta.get_field("image").help_text)
+
+    class Meta:
+        model = HubPhoto
+        fields = ["image", "alt_text", "order"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):  # a new upload; otherwise the photo already stored
+            try:
+                return photo_prepare(image)
+            except PhotoRefused as refusal:
+                raise forms.ValidationError(refusal.message, code=refusal.code) from refusal
+        return image
+
+
 class PhotoInline(CatalogueInline):
     model = HubPhoto
+    form = PhotoForm
 
 
 class OpeningHoursInline(CatalogueInline):
     model = OpeningHours
+    constraint_messages = {
+        "opening_hours_closes_after_opens": CLOSES_AFTER_OPENS,
+        "opening_hours_weekday_range": WEEKDAY_RANGE,
+    }
 
 
 class ClosureInline(CatalogueInline):
     model = Closure
+    constraint_messages = {
+        "closure_ends_after_start": _("La chiusura deve finire lo stesso giorno o dopo il suo inizio.")
+    }
 
 
 class SpecialOpeningInline(CatalogueInline):
     model = SpecialOpening
+    constraint_messages = {"special_opening_closes_after_opens": CLOSES_AFTER_OPENS}
 
 
 @admin.register(Hub, site=comune_admin)
@@ -147,6 +184,9 @@ class HubAdmin(CatalogueAdmin):
 class ClosureAdmin(CatalogueAdmin):
     """All closures at a glance (also editable inside each hub)."""
 
+    grammatical_gender = "f"  # la chiusura
+    constraint_messages = ClosureInline.constraint_messages
+
     list_display = ["starts_on", "ends_on", "hub", "reason"]
     list_filter = [("hub", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "starts_on"
@@ -154,21 +194,78 @@ class ClosureAdmin(CatalogueAdmin):
 
 @admin.register(SpecialOpening, site=comune_admin)
 class SpecialOpeningAdmin(CatalogueAdmin):
+    grammatical_gender = "f"  # l'apertura straordinaria
+    constraint_messages = SpecialOpeningInline.constraint_messages
     list_display = ["date", "opens", "closes", "hub", "note"]
     list_filter = [("hub", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "date"
 
 
+SEAT_LABEL_TAKEN = _("In questo spazio c'è già una postazione con questa etichetta.")
+
+
 class SeatInline(CatalogueInline):
     model = Seat
+    constraint_messages = {"seat_label_unique_in_space": SEAT_LABEL_TAKEN}
+
+
+class SpaceForm(forms.ModelForm):
+    """The room, plus a quick way to add many seats at once ("P1–P12")."""
+
+    seat_range = forms.CharField(
+        label=_("Aggiungi postazioni"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Per creare più postazioni insieme scrivi un intervallo, per esempio «P1–P12»: "
+            "si aggiungono quelle che mancano, le altre restano come sono."
+        ),
+    )
+
+    class Meta:
+        model = Space
+        fields = ["hub", "name", "kind", "capacity", "amenities", "bookable_whole", "description", "default_layout"]
+
+    def clean_seat_range(self):
+        text = self.cleaned_data.get("seat_range", "").strip()
+        return services.seat_labels_parse(text) if text else []
 
 
 @admin.register(Space, site=comune_admin)
-class SpaceAdmin(CatalogueAdmin):
-    list_display = ["name", "hub", "kind", "capacity", "bookable_whole"]
+class SpaceAdmin(SpacePlanAdminMixin, CatalogueAdmin):
+    form = SpaceForm
+    list_display = ["name", "hub", "kind", "capacity", "bookable_whole", "plan_link"]
+    readonly_fields = ["plan_link"]
     list_filter = ["kind", ("hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "hub__name"]
     inlines = [SeatInline]
+    constraint_messages = SeatInline.constraint_messages
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):
+            fields = [name for name in fields if name != "seat_range"]  # operators look, they do not add
+        return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        labels = form.cleaned_data.get("seat_range") or []
+        if not labels:
+            return
+        result = services.seats_create_range(space=form.instance, labels=labels, user=request.user)
+        if result.created:
+            self.message_user(
+                request,
+                _("Postazioni aggiunte a «%(space)s»: %(labels)s.")
+                % {"space": form.instance.name, "labels": ", ".join(result.created)},
+                messages.INFO,
+            )
+        if result.existing:
+            self.message_user(
+                request,
+                _("Già presenti, lasciate come sono: %(labels)s.") % {"labels": ", ".join(result.existing)},
+                messages.INFO,
+            )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # The default layout is one of this room's layouts.
@@ -181,6 +278,8 @@ class SpaceAdmin(CatalogueAdmin):
 @admin.register(Seat, site=comune_admin)
 class SeatAdmin(CatalogueAdmin):
     hub_path = "space__hub"
+    grammatical_gender = "f"  # la postazione
+    constraint_messages = SeatInline.constraint_messages
     list_display = ["label", "space", "is_active"]
     list_filter = ["is_active", ("space__hub", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["label", "space__name"]

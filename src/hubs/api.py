@@ -19,6 +19,7 @@ from src.hubs.models import (
     SpecialOpening,
 )
 from src.hubs.selectors import active_layout, hub_closure_on, hub_list, hub_open_intervals, seats_on
+from src.hubs.services import hub_photo_create, hub_photo_update
 
 
 class HubViewSet(CatalogueViewSet):
@@ -70,8 +71,26 @@ class SpecialOpeningViewSet(HubChildViewSet):
 
 
 class HubPhotoViewSet(HubChildViewSet):
+    """Photos are uploaded (multipart/form-data; JSON for alt text and order) and re-encoded:
+    never an external address."""
+
     queryset = HubPhoto.objects.all()
     serializer_class = s.HubPhotoSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = hub_photo_create(
+            hub=self.get_parent(),
+            user=self.request.user,
+            upload=data["image"],
+            alt_text=data.get("alt_text", ""),
+            order=data.get("order", 0),
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = hub_photo_update(
+            photo=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+        )
 
 
 HUB_FILTER = OpenApiParameter("hub", int, description="Solo gli spazi di questo hub.", required=False)

@@ -4,6 +4,8 @@ Opening hours are local wall-clock times (Europe/Rome); `selectors.py` turns
 them into aware intervals for a date, so daylight-saving days still work.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from src.common.time import local_time_problem
+from src.hubs.photos import photo_path
 
 
 class Weekday(models.IntegerChoices):
@@ -86,10 +89,18 @@ class Hub(models.Model):
 
 
 class HubPhoto(models.Model):
+    """A photo uploaded to the platform (src/hubs/photos.py: checked, re-encoded, stored in the
+    comune's own folder). Never an external address: third parties must not see the visitors."""
+
     hub = models.ForeignKey(Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="photos")
-    # A path under STATIC_URL (e.g. "hubs/cesena-sala.jpg") or an absolute URL:
-    # no uploads, so no Pillow and no per-comune media storage to keep apart.
-    image = models.CharField(_("immagine"), max_length=300, help_text=_("Percorso statico o indirizzo dell'immagine."))
+    image = models.ImageField(
+        _("immagine"),
+        max_length=300,
+        upload_to=photo_path,
+        help_text=_(
+            "Foto JPEG, PNG o WebP, al massimo 8 MB e 4000 × 4000 pixel; viene ridimensionata e ripulita dai metadati."
+        ),
+    )
     alt_text = models.CharField(
         _("testo alternativo"), max_length=300, help_text=_("Descrive la foto a chi non la vede.")
     )
@@ -105,12 +116,8 @@ class HubPhoto(models.Model):
 
     @property
     def url(self) -> str:
-        """Where a page or the app loads the image: absolute URLs as they are, paths from static files."""
-        if self.image.startswith(("http://", "https://", "/")):
-            return self.image
-        from django.templatetags.static import static
-
-        return static(self.image)
+        """Where a page or the app loads the image: our own media files, in the comune's folder."""
+        return self.image.url if self.image else ""
 
     def clean(self):
         super().clean()
@@ -221,6 +228,24 @@ class Space(models.Model):
     )
     bookable_whole = models.BooleanField(_("prenotabile per intero"), default=False)
     description = models.TextField(_("descrizione"), blank=True)
+    # The room's outline on the floor plan: a rectangle of these sides, in metres.
+    width_m = models.DecimalField(
+        _("larghezza (m)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
+        help_text=_("Per disegnare la pianta della sala; se vuota, è calcolata dal numero di postazioni."),
+    )
+    depth_m = models.DecimalField(
+        _("profondità (m)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
+    )
     default_layout = models.ForeignKey(
         "Layout",
         verbose_name=_("allestimento predefinito"),
@@ -234,6 +259,13 @@ class Space(models.Model):
         verbose_name = _("spazio")
         verbose_name_plural = _("spazi")
         ordering = ["hub", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(width_m__isnull=True) | Q(width_m__gte=1, width_m__lte=60))
+                & (Q(depth_m__isnull=True) | Q(depth_m__gte=1, depth_m__lte=60)),
+                name="space_plan_size_range",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.hub})" if self.hub_id else self.name
@@ -299,6 +331,35 @@ class Layout(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SeatPlacement(models.Model):
+    """Where a seat stands in a layout: its centre, in metres from the room's top-left corner, and
+    its rotation in degrees (clockwise). A seat of the layout with no placement is drawn where
+    the plan's automatic arrangement puts it."""
+
+    layout = models.ForeignKey(
+        Layout, verbose_name=_("allestimento"), on_delete=models.CASCADE, related_name="placements"
+    )
+    seat = models.ForeignKey(Seat, verbose_name=_("postazione"), on_delete=models.CASCADE, related_name="placements")
+    x = models.DecimalField(_("x (m)"), max_digits=4, decimal_places=2, validators=[MinValueValidator(0)])
+    y = models.DecimalField(_("y (m)"), max_digits=4, decimal_places=2, validators=[MinValueValidator(0)])
+    rotation = models.PositiveSmallIntegerField(
+        _("rotazione (gradi)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(359)]
+    )
+
+    class Meta:
+        verbose_name = _("posizione della postazione")
+        verbose_name_plural = _("posizioni delle postazioni")
+        constraints = [
+            models.UniqueConstraint(fields=["layout", "seat"], name="seat_placed_once_per_layout"),
+            models.CheckConstraint(
+                condition=Q(x__gte=0, y__gte=0, rotation__gte=0, rotation__lte=359), name="seat_placement_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.seat.label} ({self.x}, {self.y})"
 
 
 class LayoutSchedule(models.Model):

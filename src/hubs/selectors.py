@@ -5,6 +5,8 @@ is a pair of aware datetimes in Europe/Rome built for that calendar date, so a
 daylight-saving day (23 or 25 hours) comes out right once converted to UTC.
 """
 
+import math
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet, Value
@@ -13,7 +15,17 @@ from django.utils import timezone
 
 from src.common.time import ROME, Interval, local_datetime, local_today
 from src.hubs.catalogue_cache import catalogue_cached
-from src.hubs.models import Closure, Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space, SpecialOpening
+from src.hubs.models import (
+    Closure,
+    Hub,
+    Layout,
+    LayoutSchedule,
+    OpeningHours,
+    Seat,
+    SeatPlacement,
+    Space,
+    SpecialOpening,
+)
 
 
 def merge_intervals(intervals: list[Interval]) -> list[Interval]:
@@ -178,3 +190,94 @@ def seats_on(space: Space, day: date) -> list[Seat]:
     if layout.whole_room_only:
         return []
     return list(layout.seats.filter(is_active=True, space=space).order_by("label"))
+
+
+# --- Floor plans ----------------------------------------------------------------------------
+
+# A desk as the plan draws it (metres), and the spacing of the automatic arrangement.
+DESK_WIDTH, DESK_DEPTH = 1.2, 0.8
+AUTO_PITCH = 1.8
+
+
+@dataclass(frozen=True)
+class PlacedSeat:
+    seat: Seat
+    x: float  # centre, metres from the room's left wall
+    y: float  # centre, metres from the room's top wall
+    rotation: int  # degrees, clockwise
+    placed: bool  # False: put there by the automatic arrangement
+
+
+@dataclass
+class FloorPlan:
+    space: Space
+    layout: Layout | None
+    width: float  # metres
+    depth: float
+    seats: list[PlacedSeat] = field(default_factory=list)
+
+    @property
+    def view_box(self) -> str:
+        """The SVG's viewBox, in centimetres (whole numbers draw crisply)."""
+        return f"0 0 {round(self.width * 100)} {round(self.depth * 100)}"
+
+
+def _grid_of(count: int) -> tuple[int, int]:
+    columns = max(1, min(count, math.ceil(math.sqrt(count * 1.5))))
+    return columns, max(1, math.ceil(count / columns))
+
+
+def plan_size(space: Space, seat_count: int) -> tuple[float, float]:
+    """The room's sides in metres: as entered, else enough for its seats in rows."""
+    columns, rows = _grid_of(seat_count)
+    width = float(space.width_m) if space.width_m else round(columns * AUTO_PITCH + 0.6, 1)
+    depth = float(space.depth_m) if space.depth_m else round(rows * AUTO_PITCH + 0.6, 1)
+    return width, depth
+
+
+def auto_positions(count: int, width: float, depth: float) -> list[tuple[float, float]]:
+    """Centres of `count` desks in even rows across a `width` × `depth` room."""
+    columns, rows = _grid_of(count)
+    return [
+        (round((n % columns + 0.5) * width / columns, 2), round((n // columns + 0.5) * depth / rows, 2))
+        for n in range(count)
+    ]
+
+
+def floor_plans(offers: list[tuple[Space, int | None, list[Seat]]]) -> dict[int, FloorPlan]:
+    """The plan of each (space, active layout id, seats drawn): one query for every placement.
+
+    Seats the layout has not placed (or every seat, with no layout) take the automatic
+    arrangement, so a room is always drawn."""
+    layout_ids = {layout_id for _space, layout_id, _seats in offers if layout_id}
+    placements = {(p.layout_id, p.seat_id): p for p in SeatPlacement.objects.filter(layout_id__in=layout_ids)}
+    layouts = {layout.pk: layout for layout in Layout.objects.filter(pk__in=layout_ids)}
+    plans = {}
+    for space, layout_id, seats in offers:
+        width, depth = plan_size(space, len(seats))
+        auto = iter(auto_positions(len(seats), width, depth))
+        placed = []
+        for seat in seats:
+            spot = next(auto)
+            row = placements.get((layout_id, seat.pk))
+            if row is not None:
+                placed.append(PlacedSeat(seat, min(float(row.x), width), min(float(row.y), depth), row.rotation, True))
+            else:
+                placed.append(PlacedSeat(seat, spot[0], spot[1], 0, False))
+        plans[space.pk] = FloorPlan(space, layouts.get(layout_id), width, depth, placed)
+    return plans
+
+
+def layout_editor_plan(space: Space, layout: Layout | None) -> tuple[FloorPlan, set[int]]:
+    """Every active seat of `space` placed as in `layout` (a new layout: as the default one, or
+    in rows), and the ids of the seats `layout` includes."""
+    seats = list(space.seats.filter(is_active=True).order_by("label"))
+    source = layout or space.default_layout
+    included = {s.pk for s in source.seats.all()} if source is not None else {s.pk for s in seats}
+    plan = floor_plans([(space, source.pk if source else None, seats)])[space.pk]
+    plan.layout = layout
+    return plan, included
+
+
+def space_layouts(space: Space) -> list[Layout]:
+    return list(Layout.objects.filter(space=space).order_by("name"))

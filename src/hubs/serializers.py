@@ -38,7 +38,14 @@ class SpecialOpeningSerializer(serializers.ModelSerializer):
 
 
 class HubPhotoSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(read_only=True, help_text="Indirizzo da cui caricare l'immagine.")
+    # Sent as multipart/form-data; checked and re-encoded by the service (src/hubs/photos.py).
+    image = serializers.FileField(
+        write_only=True,
+        allow_empty_file=True,  # the service refuses it with its own sentence
+        help_text="La foto (JPEG, PNG o WebP, al massimo 8 MB e 4000 × 4000 pixel): viene ridimensionata, "
+        "ripulita dai metadati e salvata come WebP. Facoltativa in una modifica.",
+    )
+    url = serializers.CharField(read_only=True, help_text="Indirizzo da cui caricare l'immagine (sul sito del comune).")
 
     class Meta:
         model = HubPhoto

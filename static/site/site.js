@@ -1,8 +1,3 @@
-/* Bootstrap Italia's fonts (Titillium Web, Lora, Roboto Mono) come from our static files:
-   base.html sets window.__PUBLIC_PATH__, and the bundle only loads them when asked. */
-(function () {
-  "use strict";
-  if (window.bootstrap && typeof window.bootstrap.loadFonts === "function") {
-    window.bootstrap.loadFonts();
-  }
-})();
+/* The site's own behaviour, on every page (loaded by base.html).
+   Bootstrap Italia's fonts are not loaded from here: its loadFonts() writes an inline <style>,
+   which the Content-Security-Policy refuses; static/site/fonts.css declares them instead. */

@@ -27,6 +27,7 @@ from tenants.identity.models import PersonalSettings, Role, User
 from tenants.reporting.catalogue import SQL, select_list
 from tenants.reporting.models import CommuteProfile
 from tenants.reporting.schemas import comune_schemas
+from tenants.webpush.selectors import push_subscriptions_of
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,16 @@ def _account(user) -> dict[str, list[dict]]:
         {f.name: getattr(choice, f.attname) for f in PersonalSettings._meta.concrete_fields}
         for choice in PersonalSettings.objects.filter(user=person)
     ]
+    # The browsers the person allowed to notify (the endpoint is the push service's, the keys the browser's).
+    push = [
+        {"browser": s.user_agent, "indirizzo": s.endpoint, "dal": s.created_at} for s in push_subscriptions_of(person)
+    ]
     return {
         "persona": [row],
         "ruoli": roles,
         "profilo_spostamenti": commute,
         "impostazioni": preferences,
+        "notifiche_push": push,
     }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifiche/", views.notifications, name="notifications"),
     path("notifiche/calendario/rinnova/", views.calendar_renew, name="calendar_renew"),
     path("prenotazioni/", views.bookings, name="bookings"),
+    path("azienda/", views.firm, name="firm"),
     path("i-miei-dati/", views.data, name="data"),
     path("i-miei-dati/esporta/", views.data_export, name="data_export"),
     path("i-miei-dati/cancella-account/", views.erase, name="erase"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,9 @@ from tenants.account.export import export_filename, export_zip
 from tenants.account.forms import CommuteForm, ErasureForm, NotificationsForm, ProfileForm
 from tenants.audit.services import AuditAction, audit_record
 from tenants.comuni.selectors import municipality_list, municipality_url
+from tenants.firms import selectors as firm_selectors
+from tenants.firms import services as firm_services
+from tenants.firms.forms import JoinForm
 from tenants.identity.calendar_feed import calendar_feed_token
 from tenants.identity.selectors import personal_settings_get, sessions_active
 from tenants.identity.services import calendar_feed_renew, personal_settings_update, sessions_end_all
@@ -35,6 +39,7 @@ SECTIONS = (
     ("account:security", gettext_lazy("Accesso e dispositivi")),
     ("account:notifications", gettext_lazy("Notifiche e calendario")),
     ("account:bookings", gettext_lazy("Le mie prenotazioni")),
+    ("account:firm", gettext_lazy("La mia azienda")),
     ("account:data", gettext_lazy("I miei dati")),
 )
 
@@ -169,6 +174,68 @@ def bookings(request):
     upcoming = [item for item in items if item.is_upcoming]
     past = [item for item in reversed(items) if not item.is_upcoming]
     return _render(request, "account/bookings.html", "account:bookings", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+def firm(request):
+    """The person's employer: invitations to accept, the enrolment code, leaving. Every
+    action is on the signed-in person's own invitations and enrolments only."""
+    user = request.user
+    join_form = JoinForm(request.POST if request.POST.get("action") == "join" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                enrolment = firm_services.enrolment_accept(enrolment_id=request.POST.get("enrolment"), user=user)
+                messages.success(request, _("Ora sei iscritto a %(firm)s.") % {"firm": enrolment.firm.name})
+                return redirect("account:firm")
+            if action == "decline":
+                firm_services.enrolment_decline(enrolment_id=request.POST.get("enrolment"), user=user)
+                messages.success(request, _("Invito rifiutato."))
+                return redirect("account:firm")
+            if action == "leave":
+                enrolment = firm_selectors.person_enrolments(user).filter(pk=request.POST.get("enrolment")).first()
+                if enrolment is not None:
+                    firm_services.enrolment_end(enrolment=enrolment, removed=False)
+                    messages.success(
+                        request,
+                        _("Hai lasciato %(firm)s: le tue prenotazioni restano, senza la convenzione per le prossime.")
+                        % {"firm": enrolment.firm.name},
+                    )
+                return redirect("account:firm")
+            if action == "join" and join_form.is_valid():
+                enrolment = firm_services.enrolment_join(
+                    user=user, code=join_form.cleaned_data["code"], site=join_form.cleaned_data["site"]
+                )
+                messages.success(request, _("Ora sei iscritto a %(firm)s.") % {"firm": enrolment.firm.name})
+                return redirect("account:firm")
+        except ValidationError as error:
+            if action != "join":
+                messages.error(request, " ".join(error.messages))
+                return redirect("account:firm")
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    join_form.add_error(name if name in join_form.fields else None, errors)
+            else:
+                join_form.add_error(None, error)
+    if join_form.is_bound:
+        code_firm = firm_services.firm_for_code(join_form.data.get("code", ""))
+        join_form.fields["site"].queryset = (
+            code_firm.sites.all() if code_firm else join_form.fields["site"].queryset.none()
+        )
+    else:
+        join_form.fields["site"].widget = join_form.fields["site"].hidden_widget()
+    return _render(
+        request,
+        "account/firm.html",
+        "account:firm",
+        {
+            "invitations": firm_services.invitations_for(user).select_related("firm", "site"),
+            "enrolments": firm_selectors.person_enrolments(user),
+            "join_form": join_form,
+        },
+        status=400 if join_form.errors else 200,
+    )
 
 
 @login_required

@@ -2,12 +2,16 @@
 
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import UniqueConstraint
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tenants.identity.policy import Action, can
 from tenants.identity.sso import union_sign_in_redirect
@@ -80,9 +84,187 @@ class PolicyPermissions:
         return self._can(request, self.edit_action)
 
 
-class PolicyModelAdmin(PolicyPermissions, admin.ModelAdmin):
+# --- Italian messages: the right gender, and constraints as sentences ---------------------------
+
+# Past participles by (gender, plural): Django's own "Il {name} “{obj}” è stato aggiunto" gets the
+# article and the agreement wrong for every feminine name ("Il postazione … è stato aggiunto").
+_DONE = {
+    "added": {
+        ("m", False): pgettext_lazy("maschile singolare", "aggiunto"),
+        ("f", False): pgettext_lazy("femminile singolare", "aggiunta"),
+        ("m", True): pgettext_lazy("maschile plurale", "aggiunti"),
+        ("f", True): pgettext_lazy("femminile plurale", "aggiunte"),
+    },
+    "changed": {
+        ("m", False): pgettext_lazy("maschile singolare", "salvato"),
+        ("f", False): pgettext_lazy("femminile singolare", "salvata"),
+        ("m", True): pgettext_lazy("maschile plurale", "salvati"),
+        ("f", True): pgettext_lazy("femminile plurale", "salvate"),
+    },
+    "deleted": {
+        ("m", False): pgettext_lazy("maschile singolare", "eliminato"),
+        ("f", False): pgettext_lazy("femminile singolare", "eliminata"),
+        ("m", True): pgettext_lazy("maschile plurale", "eliminati"),
+        ("f", True): pgettext_lazy("femminile plurale", "eliminate"),
+    },
+}
+
+# Said when the database refuses a row for a rule no form checked, and no sentence was written for it.
+CONSTRAINT_FALLBACK = pgettext_lazy(
+    "admin", "I dati non rispettano una regola dell'archivio (per esempio un doppione): controlla i valori e riprova."
+)
+
+
+def _constraint_name(error: IntegrityError) -> str:
+    diag = getattr(getattr(error, "__cause__", None), "diag", None)
+    return getattr(diag, "constraint_name", "") or ""
+
+
+class ConstraintMessagesForm:
+    """Mixed into the admin's model forms: a violated constraint reads as a sentence.
+
+    Django's model validation names the constraint ("Il vincolo “seat_label_unique_in_space”
+    è stato violato."); `constraint_messages` maps those names to what a person understands.
+    `integrity_error` is set on the second pass after the database refused the save."""
+
+    constraint_messages: dict = {}
+    integrity_error: str | None = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        replacements = self._constraint_replacements()
+        if not replacements:
+            return
+        for errors in self._errors.values():
+            for index, error in enumerate(errors.as_data()):
+                text = " ".join(error.messages)
+                if text in replacements:
+                    errors.data[index] = ValidationError(replacements[text], code="constraint")
+
+    def _constraint_replacements(self) -> dict[str, str]:
+        model = self._meta.model
+        found = {}
+        for constraint in model._meta.constraints:
+            message = self.constraint_messages.get(constraint.name)
+            if message is None:
+                continue
+            found[str(constraint.get_violation_error_message())] = str(message)
+            if isinstance(constraint, UniqueConstraint) and constraint.fields:
+                default = self.instance.unique_error_message(model, tuple(constraint.fields))
+                found[" ".join(default.messages)] = str(message)
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.integrity_error:
+            raise ValidationError(self.integrity_error, code="constraint")
+        return cleaned
+
+
+def with_constraint_messages(form_class, messages_by_name: dict, integrity_error: str | None = None):
+    return type(
+        form_class.__name__,
+        (ConstraintMessagesForm, form_class),
+        {"constraint_messages": messages_by_name, "integrity_error": integrity_error},
+    )
+
+
+class ItalianAdminMixin:
+    """Messages that agree with the model's name, and database refusals shown on the form.
+
+    `grammatical_gender` ("m" or "f") and `grammatical_plural` say how the model's
+    verbose name agrees; `constraint_messages` maps constraint names to sentences."""
+
+    grammatical_gender = "m"
+    grammatical_plural = False
+    constraint_messages: dict = {}
+
+    def done_message(self, obj, what: str) -> str:
+        done = _DONE[what][(self.grammatical_gender, self.grammatical_plural)]
+        return _("%(name)s «%(obj)s» %(done)s.") % {
+            "name": capfirst(self.opts.verbose_name),
+            "obj": obj,
+            "done": done,
+        }
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        replacement = getattr(request, "_admin_done_message", None)
+        if replacement is not None and level == messages.SUCCESS:
+            message = replacement
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    def _with_done_message(self, request, message, respond):
+        request._admin_done_message = message
+        try:
+            return respond()
+        finally:
+            del request._admin_done_message
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._with_done_message(
+            request,
+            self.done_message(obj, "added"),
+            lambda: super(ItalianAdminMixin, self).response_add(request, obj, post_url_continue),
+        )
+
+    def response_change(self, request, obj):
+        return self._with_done_message(
+            request,
+            self.done_message(obj, "changed"),
+            lambda: super(ItalianAdminMixin, self).response_change(request, obj),
+        )
+
+    def response_delete(self, request, obj_display, obj_id):
+        return self._with_done_message(
+            request,
+            self.done_message(obj_display, "deleted"),
+            lambda: super(ItalianAdminMixin, self).response_delete(request, obj_display, obj_id),
+        )
+
+    def delete_queryset(self, request, queryset):
+        count = queryset.count()
+        super().delete_queryset(request, queryset)
+        # The bulk action's own "Cancellati/e con successo 3 postazione" becomes "3 postazioni eliminate.".
+        plural = count != 1 or self.grammatical_plural
+        done = _DONE["deleted"][(self.grammatical_gender, plural)]
+        name = self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
+        request._admin_done_message = _("%(count)d %(name)s %(done)s.") % {"count": count, "name": name, "done": done}
+
+    def all_constraint_messages(self, request=None) -> dict:
+        found = dict(self.constraint_messages)
+        for inline in getattr(self, "inlines", []):
+            found.update(getattr(inline, "constraint_messages", {}))
+        return found
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return with_constraint_messages(
+            form, self.all_constraint_messages(request), getattr(request, "_admin_integrity_error", None)
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            # The admin's own transaction has rolled back: show the form again, as typed, with the
+            # refusal as a sentence on it (never the constraint's name, never a 500).
+            if request.method != "POST":
+                raise
+            name = _constraint_name(error)
+            request._admin_integrity_error = str(self.all_constraint_messages(request).get(name, CONSTRAINT_FALLBACK))
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            finally:
+                del request._admin_integrity_error
+
+
+class PolicyModelAdmin(ItalianAdminMixin, PolicyPermissions, admin.ModelAdmin):
     pass
 
 
 class PolicyTabularInline(PolicyPermissions, admin.TabularInline):
-    pass
+    constraint_messages: dict = {}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("form", with_constraint_messages(self.form, self.constraint_messages))
+        return super().get_formset(request, obj, **kwargs)

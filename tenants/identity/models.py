@@ -69,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Sign-out everywhere (tenants/identity/sso.py): every session started before this ends.
     sessions_ended_at = models.DateTimeField(_("uscita da tutti i dispositivi il"), null=True, blank=True)
+    # Stamped whenever a role of the person is granted or revoked (tenants/identity/second_factor.py):
+    # a session opened before gets a new key and asks the second factor again.
+    roles_changed_at = models.DateTimeField(_("ruoli cambiati il"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -180,6 +183,9 @@ class SignOnTicket(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_on_tickets")
     host = models.CharField(max_length=253)
     state = models.CharField(max_length=64, blank=True)
+    # The second factor the issuing session gave (django-otp's persistent id), carried to the
+    # target host so staff give it once for the whole union; empty when none was given.
+    otp_device = models.CharField(max_length=100, blank=True)
     issued_at = models.DateTimeField(default=timezone.now, db_index=True)
     used_at = models.DateTimeField(null=True, blank=True)
 

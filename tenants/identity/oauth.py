@@ -8,11 +8,13 @@ settings.OAUTH2_PROVIDER["SCOPES"]); tenants/identity/bearer.py checks them.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from oauth2_provider.models import get_application_model
+from oauth2_provider.views import AuthorizationView
 
 from tenants.comuni.selectors import union_url
 
@@ -73,3 +75,35 @@ def app_client_summary(application) -> list[str]:
         f"revoke         {endpoint('revoke-token')}",
         f"scopes         {' '.join(settings.OAUTH2_PROVIDER['SCOPES'])}",
     ]
+
+
+def redirect_uri_source(uri: str) -> str | None:
+    """The Content-Security-Policy source that lets a form's redirect reach `uri`: the app's
+    private-use scheme (`it.unionevallesavio.hub:`), or the origin of an http(s) redirect URI."""
+    parts = urlsplit(uri or "")
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return None
+    if scheme in ("http", "https"):
+        return f"{scheme}://{parts.netloc}" if parts.netloc else None
+    return f"{scheme}:"
+
+
+class ConsentView(AuthorizationView):
+    """The toolkit's consent page. Its form posts here, and the answer is a redirect to the
+    app's redirect URI, which the CSP's form-action must allow (Chromium checks a form's
+    redirects too): this page's policy adds that URI, once the toolkit has checked that the
+    app registered it."""
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        form = context.get("form")
+        if form is None:
+            return response
+        client_id = form["client_id"].value()
+        redirect_uri = form["redirect_uri"].value()
+        application = get_application_model().objects.filter(client_id=client_id).first() if client_id else None
+        source = redirect_uri_source(redirect_uri) if redirect_uri else None
+        if application is not None and source and application.redirect_uri_allowed(redirect_uri):
+            response._csp_update = {"form-action": [source]}  # what django-csp's @csp_update sets
+        return response

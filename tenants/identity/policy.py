@@ -19,7 +19,10 @@ class Action(StrEnum):
     VIEW_COMUNE_REPORTS = "view_comune_reports"
     VIEW_UNION_REPORTS = "view_union_reports"
     MANAGE_COMUNI = "manage_comuni"
+    # A mobility manager's area: scoped to the firms they manage (tenants/firms/access.py).
     MANAGE_FIRM = "manage_firm"
+    # Firms and agreements: union staff for all, a comune's administrators for their comune's.
+    ONBOARD_FIRMS = "onboard_firms"
 
 
 # Powers a role gives in its comune (union roles: everywhere).
@@ -31,9 +34,16 @@ ROLE_ACTIONS: dict[str, set[Action]] = {
         Action.VIEW_COMUNE_CATALOGUE_ADMIN,
         Action.OPERATE_FRONT_DESK,
         Action.VIEW_COMUNE_REPORTS,
+        Action.ONBOARD_FIRMS,
     },
     Role.Kind.OPERATOR: {Action.BOOK, Action.VIEW_COMUNE_CATALOGUE_ADMIN, Action.OPERATE_FRONT_DESK},
-    Role.Kind.UNION_STAFF: {Action.BOOK, Action.VIEW_COMUNE_REPORTS, Action.VIEW_UNION_REPORTS, Action.MANAGE_COMUNI},
+    Role.Kind.UNION_STAFF: {
+        Action.BOOK,
+        Action.VIEW_COMUNE_REPORTS,
+        Action.VIEW_UNION_REPORTS,
+        Action.MANAGE_COMUNI,
+        Action.ONBOARD_FIRMS,
+    },
     Role.Kind.MOBILITY_MANAGER: {Action.BOOK, Action.MANAGE_FIRM},
 }
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.identity.models import PersonalSettings, Reminder, User
+from tenants.operators import access as operators_access
 
 EMAIL_UNVERIFIED = _(
     "Prima di prenotare conferma il tuo indirizzo e-mail con il link che ti abbiamo inviato. "
@@ -81,3 +82,19 @@ def sessions_active(user) -> list[ActiveSession]:
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             found.append(ActiveSession(key=session.session_key, expires_at=session.expire_date))
     return found
+
+
+def hubs_operated_under_contract(user, municipality) -> set[int]:
+    """The ids of the hubs of `municipality` that `user` runs today as staff of an operator
+    organisation (a cooperative) under its approved contracts in force: no per-comune role needed.
+
+    The comuni's apps (src/hubs/permissions.py) ask it here because src/ reads the public
+    schema only through identity and comuni; the rule itself is tenants/operators/access.py.
+    """
+    return operators_access.contracted_hub_ids(user, municipality)
+
+
+def is_operator_organisation_staff(user) -> bool:
+    """Whether `user` is a member of an operator organisation (a cooperative): the header then
+    leads them to the cooperative's console on the union's site."""
+    return operators_access.is_organisation_staff(user)

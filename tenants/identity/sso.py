@@ -16,6 +16,12 @@ the union with a redirect, as CAS and OpenID Connect do:
 A sign-in on a comune host itself (its form, registration) passes through the union the
 other way (`union_sign_in_redirect`), so the union is signed in too.
 
+Second factor of staff (second_factor.py): given once, on the union. A ticket carries the
+device the issuing session was verified with, and the host that spends it records the
+same device in its own session (`SignOn.otp_device`), if it is still the person's
+confirmed device. On a comune's host a staff session without it is sent round the union
+(non-silent), which asks for the code before it issues the ticket.
+
 Sign-out: `sessions_end_all` stamps `User.sessions_ended_at`, which is folded into the
 session hash Django checks on every request (`User.get_session_auth_hash`): every session
 of the person on every host ends at its next request.
@@ -23,6 +29,7 @@ of the person on every host ends at its next request.
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -44,6 +51,17 @@ STATE_COOKIE = "sso_state"
 SKIP_PARAM = "sso"
 _SALT = "tenants.identity.sso.ticket"
 _STATE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# `?motivo=inattivita` on the sign-in page: the staff session ended for inactivity, and the page says so.
+REASON_PARAM = "motivo"
+IDLE_REASON = "inattivita"
+
+
+@dataclass(frozen=True)
+class SignOn:
+    """What a spent ticket gives the host: the person, and the second factor the union had."""
+
+    user: User
+    otp_device: str = ""
 
 
 class TicketRefused(Exception):
@@ -99,17 +117,18 @@ def safe_return_url(url: str | None, request, default: str = "/") -> str:
 # --- tickets --------------------------------------------------------------------------------
 
 
-def ticket_issue(*, user, host: str, state: str = "") -> str:
-    """A one-time pass for `user` to sign in on `host` within TICKET_SECONDS."""
+def ticket_issue(*, user, host: str, state: str = "", otp_device: str = "") -> str:
+    """A one-time pass for `user` to sign in on `host` within TICKET_SECONDS (with the second
+    factor `otp_device`, a django-otp persistent id, when the issuing session gave it)."""
     now = timezone.now()
     SignOnTicket.objects.filter(issued_at__lt=now - timedelta(hours=1)).delete()
     jti = secrets.token_urlsafe(32)
-    SignOnTicket.objects.create(jti=jti, user=user, host=host, state=state, issued_at=now)
+    SignOnTicket.objects.create(jti=jti, user=user, host=host, state=state, otp_device=otp_device, issued_at=now)
     return signing.dumps({"j": jti, "h": host}, salt=_SALT)
 
 
-def ticket_consume(*, token: str, host: str, state: str | None) -> User:
-    """The person a ticket signs in on `host`; the ticket is spent. `state` is the browser's
+def ticket_consume(*, token: str, host: str, state: str | None) -> SignOn:
+    """The person a ticket signs in on `host`, and their second factor; the ticket is spent. `state` is the browser's
     nonce cookie, which the ticket must carry (None: the ticket is not bound to a browser,
     as the union's own tickets from a comune's sign-in are not)."""
     try:
@@ -131,7 +150,7 @@ def ticket_consume(*, token: str, host: str, state: str | None) -> User:
     # Single use: of two requests racing with the same ticket, one updates the row.
     if not SignOnTicket.objects.filter(pk=ticket.pk, used_at__isnull=True).update(used_at=timezone.now()):
         raise TicketRefused(_("Il collegamento di accesso è già stato usato o non è più valido."))
-    return user
+    return SignOn(user=user, otp_device=ticket.otp_device)
 
 
 # --- sign-out everywhere --------------------------------------------------------------------
@@ -160,14 +179,16 @@ def callback_url(next_url: str, **params) -> str:
     return f"{parts.scheme}://{parts.netloc}{reverse('identity:sign_on_callback')}?{query}"
 
 
-def sign_on_start(request, *, next_url: str, silent: bool = False) -> HttpResponseRedirect:
+def sign_on_start(request, *, next_url: str, silent: bool = False, reason: str = "") -> HttpResponseRedirect:
     """From a comune's host: ask the union who is signed in, coming back to `next_url`
     (absolute, on this host). Silent: if nobody is, come back at once instead of showing
-    the union's sign-in page."""
+    the union's sign-in page. `reason`: why the sign-in page is shown (`IDLE_REASON`)."""
     state = request.COOKIES.get(STATE_COOKIE)
     if not valid_state(state):
         state = secrets.token_urlsafe(24)
     query = {"next": next_url, "state": state, **({"prompt": "none"} if silent else {})}
+    if reason == IDLE_REASON:
+        query[REASON_PARAM] = reason
     response = HttpResponseRedirect(union_url(f"{reverse('identity:sign_on')}?{urlencode(query)}", request))
     # Host-only, for this browser session: binds the ticket to this browser, and its
     # presence means the silent check has been done.
@@ -181,9 +202,15 @@ def union_sign_in_redirect(request, *, next_url: str) -> HttpResponseRedirect:
     next_url = request.build_absolute_uri(next_url)
     if is_union_host(request) or _shares_session_with_union(request) or not request.user.is_authenticated:
         return HttpResponseRedirect(next_url)
-    token = ticket_issue(user=request.user, host=settings.UNION_DOMAIN)
+    token = ticket_issue(user=request.user, host=settings.UNION_DOMAIN, otp_device=verified_device_id(request))
     query = urlencode({"token": token, "next": next_url})
     return HttpResponseRedirect(union_url(f"{reverse('identity:sign_on_callback')}?{query}", request))
+
+
+def verified_device_id(request) -> str:
+    """The second factor this session gave (django-otp's persistent id), or ""."""
+    device = getattr(request.user, "otp_device", None)
+    return device.persistent_id if device is not None else ""
 
 
 def _shares_session_with_union(request) -> bool:

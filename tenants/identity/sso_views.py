@@ -1,15 +1,22 @@
 """Pages of single sign-on and sign-out (tenants/identity/sso.py explains the flow)."""
 
+from urllib.parse import urlencode
+
+import django_otp
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from tenants.identity import second_factor
 from tenants.identity.sso import (
+    IDLE_REASON,
+    REASON_PARAM,
     STATE_COOKIE,
     TicketRefused,
     callback_url,
@@ -23,8 +30,35 @@ from tenants.identity.sso import (
     ticket_issue,
     union_sign_in_redirect,
     valid_state,
+    verified_device_id,
     without_loop,
 )
+
+
+def second_factor_redirect(request, next_url: str):
+    """To the page where a signed-in staff member gives the second factor (or sets it up first)."""
+    view = "identity:second_factor" if second_factor.totp_device(request.user) else "identity:second_factor_setup"
+    return redirect(f"{reverse(view)}?{urlencode({'next': next_url})}")
+
+
+def _second_factor_pending(request) -> bool:
+    return second_factor.session_is_staff(request.session, request.user) and not request.user.is_verified()
+
+
+def _reason(request) -> str:
+    return IDLE_REASON if request.GET.get(REASON_PARAM) == IDLE_REASON else ""
+
+
+def _to_sign_in(request):
+    """The union's sign-in page, coming back here; it says why when a staff session ended idle."""
+    return sign_in_redirect(request.get_full_path(), reason=_reason(request))
+
+
+def sign_in_redirect(next_url: str, *, reason: str = ""):
+    response = redirect_to_login(next_url)
+    if reason == IDLE_REASON:
+        response["Location"] += f"&{REASON_PARAM}={IDLE_REASON}"
+    return response
 
 
 def _refused(request, message: str, *, next_url: str = "/"):
@@ -39,7 +73,7 @@ def sign_on(request):
         next_url = request.GET.get("next") or "/"
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
             next_url = "/"  # from here, only back here
-        return sign_on_start(request, next_url=request.build_absolute_uri(next_url))
+        return sign_on_start(request, next_url=request.build_absolute_uri(next_url), reason=_reason(request))
 
     next_url = request.GET.get("next") or "/"
     if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
@@ -53,15 +87,18 @@ def sign_on(request):
     if host == settings.UNION_DOMAIN:
         if request.user.is_authenticated or silent:
             return redirect(next_url)
-        return redirect_to_login(request.get_full_path())
+        return _to_sign_in(request)
     state = request.GET.get("state")
     if not valid_state(state):
         return _refused(request, _("La richiesta di accesso non è valida: riparti dalla pagina del comune."))
     if not request.user.is_authenticated:
         if silent:
             return redirect(callback_url(next_url, prompt="none"))
-        return redirect_to_login(request.get_full_path())
-    token = ticket_issue(user=request.user, host=host, state=state)
+        return _to_sign_in(request)
+    if not silent and _second_factor_pending(request):
+        # Staff give the second factor here, once; the ticket carries it to the comune's host.
+        return second_factor_redirect(request, request.get_full_path())
+    token = ticket_issue(user=request.user, host=host, state=state, otp_device=verified_device_id(request))
     return redirect(callback_url(next_url, token=token, **({"prompt": "none"} if silent else {})))
 
 
@@ -77,12 +114,15 @@ def sign_on_callback(request):
     # the union's own, from a sign-in on a comune's host, are not.
     state = None if is_union_host(request) else request.COOKIES.get(STATE_COOKIE, "")
     try:
-        user = ticket_consume(token=token, host=request_hostname(request), state=state)
+        sign_on = ticket_consume(token=token, host=request_hostname(request), state=state)
     except TicketRefused as refusal:
         if silent:
             return redirect(without_loop(next_url, request))
         return _refused(request, refusal.message, next_url=next_url)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, sign_on.user, backend="django.contrib.auth.backends.ModelBackend")
+    device = second_factor.carried_device(sign_on.user, sign_on.otp_device)
+    if device is not None:
+        django_otp.login(request, device)
     return redirect(next_url)
 
 
@@ -96,7 +136,15 @@ class SignInView(auth_views.LoginView):
     def get(self, request, *args, **kwargs):
         if is_union_host(request):
             return super().get(request, *args, **kwargs)
-        return sign_on_start(request, next_url=request.build_absolute_uri(self.get_success_url()))
+        return sign_on_start(
+            request, next_url=request.build_absolute_uri(self.get_success_url()), reason=_reason(request)
+        )
+
+    def get_context_data(self, **kwargs):
+        # A staff session ended after STAFF_IDLE_TIMEOUT_MINUTES without a request: say so.
+        return super().get_context_data(
+            **kwargs, signed_out_idle=bool(_reason(self.request)), idle_minutes=settings.STAFF_IDLE_TIMEOUT_MINUTES
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from tenants.identity import sso_views, views
+from tenants.identity import second_factor_views, sso_views, views
 from tenants.identity.throttling import posted_email, throttle
 
 app_name = "identity"
@@ -23,6 +23,9 @@ urlpatterns = [
     path("accedi/", sso_views.SignInView.as_view(), name="login"),
     path("esci/", sso_views.SignOutView.as_view(), name="logout"),
     path("esci/ovunque/", sso_views.SignOutView.as_view(), name="logout_everywhere"),
+    path("secondo-fattore/", second_factor_views.verify, name="second_factor"),
+    path("secondo-fattore/attiva/", second_factor_views.setup, name="second_factor_setup"),
+    path("secondo-fattore/codici/", second_factor_views.recovery_codes, name="second_factor_codes"),
     path("sso/", sso_views.sign_on, name="sign_on"),
     path("sso/callback/", sso_views.sign_on_callback, name="sign_on_callback"),
     path(

@@ -76,6 +76,22 @@ def emission_factor() -> EmissionFactor:
     )
 
 
+@cache
+def emission_factors() -> dict[str, EmissionFactor]:
+    """Every factor in the file, by pollutant: "co2", "nox", "pm10" (grams per km, average car)."""
+    names = {"autovettura_media": "co2", "autovettura_media_nox": "nox", "autovettura_media_pm10": "pm10"}
+    return {
+        names[row["voce"]]: EmissionFactor(
+            grams_per_km=float(row["valore"]),
+            source=row["fonte"],
+            reference_year=int(row["anno_riferimento"]),
+            url=row["url"],
+        )
+        for row in _rows("fattore_emissione.csv")
+        if row["voce"] in names
+    }
+
+
 def distances_values_sql() -> str:
     """The distance table as a SQL VALUES list. Codes are checked digits, so inlining them is safe."""
     rows = []

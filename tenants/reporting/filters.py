@@ -45,7 +45,7 @@ def filters_from(params, allowed: list[ComuneSchema], *, comune_filter: bool = T
         try:
             day = date.fromisoformat(params["data"])
         except ValueError:
-            problems.append(_("Data non valida: mostro l'ultimo periodo concluso."))
+            problems.append(_("Data non valida: mostro il periodo in corso."))
     period = Period.containing(kind, day)
 
     comuni = list(allowed)

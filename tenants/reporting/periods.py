@@ -76,6 +76,8 @@ class Period:
 
 
 def default_period(kind: str = MONTH, today: date | None = None) -> Period:
-    """The last complete period: comparing a half month with a whole one misleads."""
+    """The period under way (this month, week or day): what staff look at first. The last
+    complete period opened a first visit on a month with no data yet (all zeros); the lead line
+    says which period is shown, and the previous one is a click away."""
     today = today or timezone.localdate()
-    return Period.containing(kind, today).previous()
+    return Period.containing(kind, today)

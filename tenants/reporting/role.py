@@ -28,6 +28,12 @@ PUBLIC_GRANTS = {
     "comuni_municipality": None,
     "reporting_commuteprofile": None,
     "identity_user": ("id", "home_municipality_id"),
+    # Firms' agreements (tenants/firms): the ledger of covered bookings (no person: an
+    # enrolment id), the sites' comuni, and which agreements are public employers'.
+    "firms_agreementuse": None,
+    "firms_worksite": ("id", "firm_id", "istat_code"),
+    "firms_agreement": ("id", "firm_id", "municipality_id", "title"),
+    "firms_firm": ("id", "name", "kind"),
 }
 
 

@@ -375,7 +375,7 @@ def report_events(query: ReportQuery, dims: dict, timings: Timings | None = None
 def report_people(query: ReportQuery, timings: Timings | None = None) -> dict:
     source = source_for(query, query.previous.start, query.period.end)
     rows = run(*measures.people_sql(source, hub=query.hub, **query.bounds()), timings, "people")
-    keys = ("people", "residents", "other_union", "union_residents", "outside", "public_employees")
+    keys = ("people", "residents", "other_union", "union_residents", "outside", "public_employees", "firm_employees")
     found = {(row["comune"], row["period"]): {k: int(row[k]) for k in keys} for row in rows}
     empty = dict.fromkeys(keys, 0)
 
@@ -385,9 +385,31 @@ def report_people(query: ReportQuery, timings: Timings | None = None) -> dict:
     return {
         "union": shaped(None),
         "comuni": [{"comune": c.slug, "comune_name": c.name, **shaped(c.schema)} for c in query.comuni],
-        # Firms and agreements are not in the platform yet: the category cannot be counted.
-        "firm_employees_available": False,
+        # Bookings under a firm's agreement (tenants/firms) count their person as a firm employee.
+        "firm_employees_available": True,
     }
+
+
+def report_agreements(query: ReportQuery, timings: Timings | None = None) -> list[dict]:
+    """Usage per agreement in the period (current), for the union and per comune."""
+    source = source_for(query, query.previous.start, query.period.end)
+    rows = run(*measures.agreements_sql(source, hub=query.hub, **query.bounds()), timings, "agreements")
+    names = {c.schema: c.name for c in query.comuni}
+    return [
+        {
+            "agreement_id": row["agreement_id"],
+            "title": row["title"],
+            "firm": row["firm"],
+            "public_employer": row["kind"] == "public",
+            "comune": None if row["whole_union"] else row["comune"],
+            "comune_name": None if row["whole_union"] else names.get(row["comune"], row["comune"]),
+            "people": int(row["people"]),
+            "days": int(row["days"]),
+            "attended_days": int(row["attended_days"]),
+        }
+        for row in rows
+        if row["period"] == "current"
+    ]
 
 
 def report_commuting(query: ReportQuery, timings: Timings | None = None) -> dict:
@@ -468,6 +490,7 @@ def report_build(query: ReportQuery, timings: Timings | None = None) -> dict:
         "people": report_people(query, timings),
         "commuting": report_commuting(query, timings),
         "revenue": report_revenue(query, timings),
+        "agreements": report_agreements(query, timings),
     }
     comuni = _names(query)
     report["meta"] = {

@@ -318,6 +318,7 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
             "other_union": e["current"]["other_union"],
             "outside": e["current"]["outside"],
             "public_employees": e["current"]["public_employees"],
+            "firm_employees": e["current"]["firm_employees"],
         }
         for e in people["comuni"]
     ]
@@ -330,6 +331,7 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
             "other_union": None,
             "outside": union_people["outside"],
             "public_employees": union_people["public_employees"],
+            "firm_employees": union_people["firm_employees"],
         }
     )
     tables.append(
@@ -343,12 +345,14 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
                 Column("other_union", _("Residenti in altri comuni dell'Unione")),
                 Column("outside", _("Da fuori Unione o non indicato")),
                 Column("public_employees", _("Dipendenti pubblici")),
+                Column("firm_employees", _("Dipendenti di aziende in convenzione")),
             ],
             people_rows,
             note=_(
-                "Dipendenti di aziende convenzionate: non ancora disponibile, le convenzioni con le aziende "
-                "non sono ancora gestite dalla piattaforma. Nella riga dell'Unione ogni persona conta una volta "
-                "e «residenti» indica i residenti in un qualsiasi comune dell'Unione."
+                "Dipendenti di aziende in convenzione: persone con almeno una prenotazione coperta dalla "
+                "convenzione di un'azienda; dipendenti pubblici: per il profilo di spostamento o per una "
+                "prenotazione sotto la convenzione di un ente pubblico. Nella riga dell'Unione ogni persona "
+                "conta una volta e «residenti» indica i residenti in un qualsiasi comune dell'Unione."
             ),
         )
     )
@@ -430,6 +434,34 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
             [{"label": _("km evitati"), "data": [r["km"] for r in commute_rows[:-1]]}],
             "spostamenti",
             unit="km",
+        )
+    )
+    # Usage per agreement (tenants/firms).
+    agreement_rows = [
+        {
+            "firm": a["firm"],
+            "title": a["title"],
+            "comune": a["comune_name"] or _("Unione"),
+            "people": a["people"],
+            "days": a["days"],
+            "attended_days": a["attended_days"],
+        }
+        for a in report.get("agreements", [])
+    ]
+    tables.append(
+        Table(
+            "convenzioni",
+            _("Utilizzo per convenzione"),
+            [
+                Column("firm", _("Azienda o ente"), TEXT),
+                Column("title", _("Convenzione"), TEXT),
+                Column("comune", _("Comune"), TEXT),
+                Column("people", _("Persone")),
+                Column("days", _("Giornate prenotate")),
+                Column("attended_days", _("Giornate con check-in")),
+            ],
+            agreement_rows,
+            note=_("Prenotazioni coperte dalle convenzioni con aziende ed enti pubblici, per comune e per l'Unione."),
         )
     )
     _revenue(report, tables, charts)

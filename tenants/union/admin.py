@@ -10,6 +10,8 @@ from tenants.comuni.services import municipality_create, platform_domain
 from tenants.identity.admin_access import PolicyAdminSite, PolicyModelAdmin, PolicyTabularInline
 from tenants.identity.models import Role, User
 from tenants.identity.policy import Action
+from tenants.identity.second_factor import second_factor_reset
+from tenants.identity.sso import sessions_end_all
 
 
 class UnionAdminSite(PolicyAdminSite):
@@ -59,6 +61,10 @@ class MunicipalityAdmin(PolicyModelAdmin):
 class RoleInline(PolicyTabularInline):
     edit_action = Action.MANAGE_COMUNI
     model = Role
+    constraint_messages = {
+        "role_once_per_comune": _("Questa persona ha già questo ruolo in questo comune."),
+        "union_role_once": _("Questa persona ha già questo ruolo nell'Unione."),
+    }
     extra = 0
 
 
@@ -73,6 +79,7 @@ class PersonAdmin(AuditedAdmin, PolicyModelAdmin, UserAdmin):
     and revoked here and the passwords staff set (tenants/audit/)."""
 
     edit_action = Action.MANAGE_COMUNI
+    grammatical_gender = "f"  # la persona
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "home_municipality", "is_active"]
     search_fields = ["email", "first_name", "last_name", "fiscal_code", "fiscal_code_verified"]
@@ -101,6 +108,7 @@ class PersonAdmin(AuditedAdmin, PolicyModelAdmin, UserAdmin):
         ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
+    actions = ["second_factor_reset_action"]
     readonly_fields = [
         "date_joined",
         "last_login",
@@ -155,6 +163,22 @@ class PersonAdmin(AuditedAdmin, PolicyModelAdmin, UserAdmin):
             description=_("Password impostata o disattivata dal personale dell'Unione"),
         )
         return super(AuditedAdmin, self).log_change(request, obj, message)
+
+    @admin.action(description=_("Azzera il secondo fattore (telefono e codici di recupero persi)"))
+    def second_factor_reset_action(self, request, queryset):
+        # The app and the recovery codes are forgotten and every session ends: at the next
+        # sign-in the person sets a new app up (tenants/identity/second_factor.py).
+        for person in queryset:
+            second_factor_reset(user=person)
+            sessions_end_all(person)
+            audit_record(
+                request=request, action=AuditAction.CHANGE, target=person, description=_("Secondo fattore azzerato")
+            )
+        messages.success(
+            request,
+            _("Secondo fattore azzerato per %(count)d persone: al prossimo accesso ne attiveranno uno nuovo.")
+            % {"count": queryset.count()},
+        )
 
     def has_delete_permission(self, request, obj=None):
         # A person's bookings live in the comuni's schemas, out of reach of a delete

@@ -7,18 +7,24 @@ from django.utils import timezone
 
 from tenants.comuni.selectors import municipality_list
 from tenants.comuni.services import administrator_grant
-from tenants.identity.models import User
+from tenants.identity.models import Role, User
 from tenants.identity.oauth import app_client_register, app_client_summary
 
 CREDENTIALS_FILE = settings.BASE_DIR / ".data" / "demo-credentials.txt"
 CITIZEN_EMAIL = "cittadino@example.org"
+OPERATOR_EMAIL = "operatore.cesena@example.org"  # the cooperative's operator at Cesena's hub
+UNION_STAFF_EMAIL = "staff.unione@example.org"
 # The citizens' app, for trying the OAuth flow locally: its production redirect URI, and a
 # loopback one (any port, RFC 8252) where a browser shows the code in the address bar.
 APP_CLIENT_ID = "hub-app-demo"
 APP_REDIRECT_URIS = ["it.unionevallesavio.hub://oauth", "http://127.0.0.1/callback"]
+STAFF_NOTE = (
+    "Staff accounts (admin.*) set up an authenticator app on their first sign-in (a QR code or a key, "
+    "then ten recovery codes) and give its code at each sign-in: docs/security.md."
+)
 
 
-def _demo_account(email: str, lines: list[str], **fields) -> User:
+def _demo_account(email: str, lines: list[str], note: str = "", **fields) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         password = secrets.token_urlsafe(9)
@@ -26,7 +32,7 @@ def _demo_account(email: str, lines: list[str], **fields) -> User:
         user = User.objects.create_user(
             email=email, password=password, email_verified_address=email, email_verified_at=timezone.now(), **fields
         )
-        lines.append(f"{email}  {password}")
+        lines.append(f"{email}  {password}" + (f"  ({note})" if note else ""))
     return user
 
 
@@ -44,16 +50,41 @@ def demo_load(stdout) -> None:
     _demo_app_client(lines)
     for loader in demo_loaders():
         loader(comuni=comuni, stdout=stdout)
+    _demo_staff(cesena, lines)
+    # The cooperative that runs Cesena's and Sarsina's hubs (after the hubs: its contracts name them).
+    from tenants.operators.demo import load_operators
+
+    load_operators(comuni=comuni, account=_demo_account, lines=lines, stdout=stdout)
+    # Firms and agreements (public schema), with a mobility manager among the demo accounts.
+    from tenants.firms.demo import load_firms
+
+    load_firms(comuni=comuni, stdout=stdout, account=lambda email, **fields: _demo_account(email, lines, **fields))
 
     if lines:
         CREDENTIALS_FILE.parent.mkdir(exist_ok=True)
         with CREDENTIALS_FILE.open("a") as file:
-            file.write("\n".join(lines) + "\n")
+            file.write("\n".join([*lines, STAFF_NOTE]) + "\n")
         stdout.write("Demo accounts (shown once; also kept in .data/demo-credentials.txt):")
         for line in lines:
             stdout.write("  " + line)
+        stdout.write(STAFF_NOTE)
     else:
         stdout.write(f"Demo accounts already exist: see {CREDENTIALS_FILE.relative_to(settings.BASE_DIR)}")
+
+
+def _demo_staff(cesena, lines: list[str]) -> None:
+    """An operator of Cesena's hub and a member of the union's staff (after the hubs exist)."""
+    from src.hubs.demo import demo_operator_assign
+
+    staff = _demo_account(UNION_STAFF_EMAIL, lines, note="staff dell'Unione", first_name="Marco", last_name="Neri")
+    Role.objects.get_or_create(user=staff, kind=Role.Kind.UNION_STAFF, municipality=None)
+    if cesena is None:
+        return
+    operator = _demo_account(
+        OPERATOR_EMAIL, lines, note=f"operatore dell'hub di {cesena.name}", first_name="Sara", last_name="Fabbri"
+    )
+    Role.objects.get_or_create(user=operator, kind=Role.Kind.OPERATOR, municipality=cesena)
+    demo_operator_assign(municipality=cesena, user=operator)
 
 
 def _demo_app_client(lines: list[str]) -> None:

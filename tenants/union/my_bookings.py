@@ -38,6 +38,7 @@ class MyItem:
     state: str
     state_label: str
     url: str
+    covered_by: str = ""  # the firm whose agreement covers a booking
 
     @property
     def is_upcoming(self) -> bool:
@@ -47,19 +48,22 @@ class MyItem:
 # One comune's items, one branch per kind; {i} maps a row back to its comune.
 _BRANCHES = (
     """SELECT 'appointment' AS kind, {i} AS comune_index, a.code AS reference, d.name AS title,
-              h.name AS place, lower(a.period) AS starts_at, upper(a.period) AS ends_at, a.state
+              h.name AS place, lower(a.period) AS starts_at, upper(a.period) AS ends_at, a.state,
+              NULL::text AS covered_by
        FROM {s}.{table.appointment} a
        JOIN {s}.{table.service_desk} d ON d.id = a.desk_id
        JOIN {s}.{table.hub} h ON h.id = d.hub_id
        WHERE a.person_id = %(person)s""",
-    """SELECT 'event', {i}, e.id::text, e.title, h.name, e.starts_at, e.ends_at, r.state
+    """SELECT 'event', {i}, e.id::text, e.title, h.name, e.starts_at, e.ends_at, r.state, NULL::text
        FROM {s}.{table.event_registration} r
        JOIN {s}.{table.event} e ON e.id = r.event_id
        JOIN {s}.{table.hub} h ON h.id = e.hub_id
        WHERE r.person_id = %(person)s""",
     """SELECT 'booking', {i}, b.code,
               CASE WHEN seat.id IS NULL THEN sp.name ELSE sp.name || ' · ' || seat.label END,
-              h.name, lower(b.period), upper(b.period), b.state
+              h.name, lower(b.period), upper(b.period), b.state,
+              CASE WHEN b.{column.booking.agreement} IS NULL THEN NULL
+                   ELSE b.{column.booking.agreement_terms} ->> 'firm' END
        FROM {s}.{table.booking} b
        JOIN {s}.{table.space} sp ON sp.id = b.space_id
        LEFT JOIN {s}.{table.seat} seat ON seat.id = b.seat_id
@@ -114,6 +118,7 @@ def my_items(person, *, request=None) -> list[MyItem]:
             state=state,
             state_label=str(labels.get(kind, {}).get(state, state)),
             url=municipality_url(comuni[comune_index], _path(kind, reference), request=request),
+            covered_by=covered_by or "",
         )
-        for kind, comune_index, reference, title, place, starts_at, ends_at, state in rows
+        for kind, comune_index, reference, title, place, starts_at, ends_at, state, covered_by in rows
     ]

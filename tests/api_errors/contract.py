@@ -2,12 +2,14 @@
 
 from django.test import Client
 
+from tests.signin import sign_in
+
 
 def api_client(language: str, user=None, host: str = "cesena.localhost", **defaults) -> Client:
     """A client on a comune's (or the union's) host that asks for `language` (Accept-Language)."""
     client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE=language, **defaults)
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)  # staff with their second factor (tests/signin.py)
     return client
 
 

@@ -28,6 +28,9 @@ def assert_outage_page(reply):
     assert '<html lang="it">' in reply.text
     assert "Servizio momentaneamente non disponibile" in reply.text
     assert "bootstrap-italia" in reply.text  # the look of the other pages
+    # The same Content-Security-Policy as every page, with its own nonce.
+    assert "script-src 'self' 'nonce-" in reply.headers["content-security-policy"]
+    assert "unsafe-inline" not in reply.headers["content-security-policy"]
     for leak in ("Traceback", "OperationalError", "psycopg2", "127.0.0.1"):
         assert leak not in reply.text
 

@@ -18,6 +18,7 @@ from django.test import Client
 from tenants.identity.oauth import app_client_register
 from tests.bookings.conftest import build_hub, cowork, hub, in_cesena, seats, tomorrow  # noqa: F401
 from tests.fixtures import UserFactory
+from tests.signin import sign_in
 
 REDIRECT_URI = "it.unionevallesavio.hub://oauth"
 CLIENT_ID = "hub-app-test"
@@ -96,7 +97,7 @@ class Tokens:
 def app_sign_in(person, scope="read bookings") -> Tokens:
     """The whole flow for `person` (signed in on the union already): the app's tokens."""
     browser = Client(HTTP_HOST="localhost")
-    browser.force_login(person)
+    sign_in(browser, person)  # staff with their second factor (tests/signin.py)
     verifier, challenge = pkce_pair()
     code = consent(browser, scope, challenge)["code"]
     response = code_for_token(code, verifier)

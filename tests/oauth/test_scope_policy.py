@@ -9,6 +9,7 @@ SAFE = {"get", "head", "options"}
 
 OPEN_TO_APPS = {
     ("post", "/api/v1/bookings/", "bookings"),
+    ("post", "/api/v1/bookings/series/", "bookings"),
     ("post", "/api/v1/bookings/{code}/cancel/", "bookings"),
     ("post", "/api/v1/bookings/{code}/check-in/", "bookings"),
     ("post", "/api/v1/waitlist/", "bookings"),

@@ -3,10 +3,15 @@
 Shared with tests/browser (the live-server comune is filled with them).
 """
 
+import io
 from datetime import time
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from src.desks.models import DeskHours, ServiceDesk
 from src.hubs.models import Closure, Hub, HubPhoto, OpeningHours, Space
+from src.hubs.photos import photo_prepare
 
 # Open every day, all day: "aperto ora" whatever the time the test runs
 # (except the last second before midnight).
@@ -43,7 +48,21 @@ def add_space(hub, name="Sala coworking", *, kind=Space.Kind.COWORKING, capacity
     return Space.objects.create(hub=hub, name=name, kind=kind, capacity=capacity, **fields)
 
 
-def add_photo(hub, alt_text, image="site/img/hub-esempio.svg", order=0) -> HubPhoto:
+def image_upload(
+    name="sala.png", *, size=(1200, 800), image_format="PNG", colour=(46, 125, 160), exif=None
+) -> SimpleUploadedFile:
+    """A real image file as a browser uploads it (a gradient, so the encoder has work to do)."""
+    image = Image.new("RGB", size, colour)
+    image.paste((240, 200, 80), (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2))
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **({"exif": exif} if exif is not None else {}))
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[image_format]
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
+
+
+def add_photo(hub, alt_text, upload=None, order=0) -> HubPhoto:
+    """A photo uploaded to the platform: re-encoded and stored in the current comune's folder."""
+    image = photo_prepare(upload or image_upload())
     return HubPhoto.objects.create(hub=hub, image=image, alt_text=alt_text, order=order)
 
 

@@ -135,7 +135,8 @@ def test_people_by_category(report):
     assert (sarsina["residents"], sarsina["other_union"], sarsina["public_employees"]) == (1, 2, 1)
     union = people["union"]["current"]
     assert (union["people"], union["union_residents"], union["outside"]) == (7, 5, 2)
-    assert people["firm_employees_available"] is False
+    assert people["firm_employees_available"] is True
+    assert union["firm_employees"] == 0  # nobody booked under an agreement here (tests/firms/test_reports.py)
 
 
 def test_commuting_avoided(report):

@@ -94,7 +94,7 @@ def test_dcat_ap_it_metadata(db):
 def test_open_data_page_and_api(union_data):
     page = host_client("localhost").get("/statistiche/open-data/")
     assert page.status_code == 200
-    assert '<script type="application/ld+json">' in page.content.decode()
+    assert '<script type="application/ld+json" nonce="' in page.content.decode()  # the CSP's nonce
     api = host_client("localhost").get("/api/v1/reports/open-data/")
     assert api.status_code == 200
     assert any(row["hub"] == "Hub Mercato Saraceno" for row in api.json()["rows"])

@@ -9,6 +9,7 @@ from src.bookings.services.booking import (
 )
 from src.bookings.services.front_desk import person_for_email, walk_in_book
 from src.bookings.services.policy import policy_update
+from src.bookings.services.series import booking_series_create
 from src.bookings.services.waitlist import (
     waitlist_accept,
     waitlist_decline,
@@ -24,6 +25,7 @@ __all__ = [
     "booking_confirm",
     "booking_create",
     "booking_mark_no_show",
+    "booking_series_create",
     "person_for_email",
     "policy_update",
     "waitlist_accept",

@@ -20,6 +20,7 @@ from src.common.contention import run_retrying
 from src.common.errors import Conflict, DomainError, NotFound
 from src.common.time import hm, when
 from src.hubs.models import Hub, Seat, Space
+from tenants.identity.agreements import CoverRefused, agreement_cover_release, agreement_cover_take
 
 State = Booking.State
 Channel = Booking.Channel
@@ -48,7 +49,28 @@ def booking_move(
         setattr(booking, name, value)
     booking.save(update_fields=["state", *fields])
     transition_record(booking=booking, from_state=from_state, actor=actor, channel=channel, at=at, note=note)
+    if to_state == State.CANCELLED and booking.agreement_id is not None and from_state != State.CANCELLED:
+        # A cancelled booking gives its day back to the employee's allowance, in this transaction.
+        agreement_cover_release(booking_code=booking.code, now=at)
     return booking
+
+
+def _cover(booking: Booking, *, now: datetime, use_agreement: bool) -> None:
+    """Record the firm's agreement that covers the booking, taking a day of the allowance
+    (tenants/identity/agreements.py); refuse when the month's days are used up."""
+    try:
+        cover = agreement_cover_take(
+            person=booking.person,
+            hub_id=booking.hub_id,
+            day=local_day(booking.start),
+            booking_code=booking.code,
+            now=now,
+            use_agreement=use_agreement,
+        )
+    except CoverRefused as refusal:
+        raise Conflict(refusal.message, code=refusal.code) from None
+    booking.agreement_id = cover.agreement_id if cover else None
+    booking.agreement_terms = cover.terms if cover else None
 
 
 def _conflict_message(space: Space, seat: Seat | None) -> str:
@@ -133,8 +155,14 @@ def booking_create(
     hold_minutes: int | None = None,
     notify: bool = True,
     now: datetime | None = None,
+    use_agreement: bool = True,
 ) -> Booking:
     """Book `seat` (or the whole `space` when seat is None) for `period`, after every rule of the policy.
+
+    An employee enrolled with a firm whose agreement covers the hub books under it: the
+    booking records the agreement and takes a day of the month's allowance, or is refused
+    (409, `allowance_exhausted`) when the days are used up; `use_agreement=False` books at
+    the person's own cost.
 
     `hold=True` makes a held booking (a payment is open, or a waitlist offer)
     that lapses after `hold_minutes` (default: the policy's) unless confirmed.
@@ -180,6 +208,7 @@ def booking_create(
             # Lapsed holds stop blocking the moment they lapse, jobs or no jobs.
             holds_release(list(_lapsed_holds_on(space, seat, start, end, now).select_for_update(of=("self",))), now=now)
         rules.check_active_limit(policy=policy, person=person, now=now)
+        _cover(booking, now=now, use_agreement=use_agreement)
         # No savepoint around the insert: if PostgreSQL refuses it, this attempt's block
         # rolls back as a whole, and the cases below decide what to do.
         booking.save(force_insert=True)
@@ -261,7 +290,12 @@ def booking_confirm(
         from_state = booking.state
         booking.state = State.CONFIRMED
         booking.hold_expires_at = None
-        _save_converting_conflicts(booking, update_fields=["state", "hold_expires_at"])
+        fields = ["state", "hold_expires_at"]
+        if lapsed and booking.agreement_id is not None:
+            # The lapsed hold gave its day back: take it again (or book without the agreement).
+            _cover(booking, now=now, use_agreement=True)
+            fields += ["agreement", "agreement_terms"]
+        _save_converting_conflicts(booking, update_fields=fields)
         transition_record(booking=booking, from_state=from_state, actor=actor, channel=channel, at=now, note=note)
         notifications.booking_confirmed_later(booking)
     return booking

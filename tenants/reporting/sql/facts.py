@@ -96,11 +96,15 @@ PERSON_DAY = Fact(
         ("person_id", "bigint"),
         ("attended", "boolean"),
         ("first_attended", "timestamptz"),
+        ("agreement_id", "bigint"),
     ),
+    # agreement_id: the firm's agreement (public schema) that covered the person's booking that
+    # day, if any: "firm employee under an agreement" and "usage per agreement".
     template="""
 SELECT {lit}::text, b.hub_id, b.space_id, (lower(b.period) AT TIME ZONE {tz})::date, b.person_id,
        bool_or(b.state IN {booking.attended}),
-       min(lower(b.period)) FILTER (WHERE b.state IN {booking.attended})
+       min(lower(b.period)) FILTER (WHERE b.state IN {booking.attended}),
+       max(b.{column.booking.agreement})
 FROM {s}.{table.booking} b
 WHERE lower(b.period) >= %(w_start_ts)s AND lower(b.period) < %(w_end_ts)s
   AND b.state NOT IN {booking.not_people}

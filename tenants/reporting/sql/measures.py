@@ -156,7 +156,9 @@ ORDER BY day, comune, event_id
 
 
 def people_sql(source, *, start, prev_start, end, hub=None) -> tuple[str, dict]:
-    """Unique people by where they live, relative to the comune of the hub; public employees.
+    """Unique people by where they live, relative to the comune of the hub; public employees
+    (by their commute profile, or booking under a public employer's agreement); firm employees
+    (booking under a firm's agreement, tenants/firms).
 
     Only the id and home comune of a person are read (the reporting role can
     read nothing else of the people table).
@@ -168,14 +170,18 @@ SELECT period, comune, GROUPING(comune) AS whole_union,
        count(DISTINCT person_id) FILTER (WHERE home IS NOT NULL AND home <> comune) AS other_union,
        count(DISTINCT person_id) FILTER (WHERE home IS NOT NULL) AS union_residents,
        count(DISTINCT person_id) FILTER (WHERE home IS NULL) AS outside,
-       count(DISTINCT person_id) FILTER (WHERE public_employee) AS public_employees
+       count(DISTINCT person_id) FILTER (WHERE public_employee) AS public_employees,
+       count(DISTINCT person_id) FILTER (WHERE employer_kind = 'private') AS firm_employees
 FROM (
   SELECT {_period_tag("p.day")} AS period, p.comune, p.person_id, hm.schema_name::text AS home,
-         coalesce(cp.is_public_employee, false) AS public_employee
+         coalesce(cp.is_public_employee, false) OR coalesce(ff.kind = 'public', false) AS public_employee,
+         ff.kind AS employer_kind
   FROM {source.relation("person_day")} AS p
   JOIN public.identity_user u ON u.id = p.person_id
   LEFT JOIN public.comuni_municipality hm ON hm.id = u.home_municipality_id
   LEFT JOIN public.reporting_commuteprofile cp ON cp.user_id = p.person_id AND {CONSENTED}
+  LEFT JOIN public.firms_agreement fa ON fa.id = p.agreement_id
+  LEFT JOIN public.firms_firm ff ON ff.id = fa.firm_id
   WHERE p.day >= %(prev_start)s AND p.day < %(end)s AND {scope_filter(hub, "p")}
 ) t
 GROUP BY GROUPING SETS ((period), (period, comune))
@@ -238,6 +244,28 @@ GROUP BY GROUPING SETS ((period), (period, comune))
         "grams_per_km": grams_per_km,
     }
     return sql, params
+
+
+def agreements_sql(source, *, start, prev_start, end, hub=None) -> tuple[str, dict]:
+    """Usage per agreement (tenants/firms): people, days booked and days attended under it,
+    per comune and for the union."""
+    sql = f"""
+SELECT period, comune, GROUPING(comune) AS whole_union, agreement_id, title, firm, kind,
+       count(DISTINCT person_id) AS people,
+       count(DISTINCT (person_id, day)) AS days,
+       count(DISTINCT (person_id, day)) FILTER (WHERE attended) AS attended_days
+FROM (
+  SELECT {_period_tag("p.day")} AS period, p.comune, p.person_id, p.day, p.attended, p.agreement_id,
+         fa.title::text AS title, ff.name::text AS firm, ff.kind::text AS kind
+  FROM {source.relation("person_day")} AS p
+  JOIN public.firms_agreement fa ON fa.id = p.agreement_id
+  JOIN public.firms_firm ff ON ff.id = fa.firm_id
+  WHERE p.day >= %(prev_start)s AND p.day < %(end)s AND {scope_filter(hub, "p")}
+) t
+GROUP BY GROUPING SETS ((period, agreement_id, title, firm, kind), (period, comune, agreement_id, title, firm, kind))
+ORDER BY firm, title, comune NULLS FIRST
+"""
+    return sql, {**source.params(), **scope_params(hub), "start": start, "prev_start": prev_start, "end": end}
 
 
 def monthly_by_hub_sql(source, *, start, end) -> tuple[str, dict]:
