@@ -174,6 +174,8 @@ def booking_new(request, hub_slug):
         )
     except DomainError as error:
         quote_problem = error.message
+    if quote.needs_payment and quote.problem is not None and not agreement_enrolled(request.user):
+        quote_problem = str(quote.problem)  # an employee's agreement may still cover it
     grid = selectors.hub_availability(hub, selectors.local_day(start))
     return render(
         request,

@@ -31,9 +31,13 @@ class Quote:
     label: str = ""  # "Giornata intera · tariffa residenti", shown before the person confirms
     # The payment is open while the booking is held: at least this long (a provider's minimum).
     hold_minutes: int | None = None
-    # Covered by one of the person's carnets or memberships (no payment, one entry used).
+    # Covered by one of the person's carnets or memberships (one entry used), or by the firm's
+    # agreement the booking records (the firm pays, by the month's statement): no payment.
     covered_by: str = ""
     data: dict = field(default_factory=dict)  # the charging side's own details, handed back to booking_charge
+    # Why this payment could not go through (pagoPA needs a verified identity, say): raised by
+    # the booking only if, once any agreement is applied, there is still something to pay.
+    problem: Exception | None = None
 
     @property
     def needs_payment(self) -> bool:
@@ -65,9 +69,11 @@ _charging: dict[str, Callable] = {}
 _booking: dict[str, Callable] = {}
 
 
-def charging_register(*, quote: Callable, charge: Callable, cancelled: Callable, money: Callable) -> None:
+def charging_register(
+    *, quote: Callable, covered: Callable, charge: Callable, cancelled: Callable, money: Callable
+) -> None:
     """Called once by the payments app (src/payments/apps.py)."""
-    _charging.update(quote=quote, charge=charge, cancelled=cancelled, money=money)
+    _charging.update(quote=quote, covered=covered, charge=charge, cancelled=cancelled, money=money)
 
 
 def bookings_register(*, paid: Callable, hold_extend: Callable) -> None:
@@ -81,10 +87,18 @@ def bookings_register(*, paid: Callable, hold_extend: Callable) -> None:
 def booking_quote(*, person, space, seat, start: datetime, end: datetime, channel: str) -> Quote:
     """The price of `seat` (or the whole `space`) for `person` in that period; FREE without payments.
 
-    May raise a DomainError (pagoPA needs a verified identity, say) before anything is written."""
+    A payment that cannot go through is told in `problem`, not raised: an agreement may still cover it."""
     if "quote" not in _charging:
         return FREE
     return _charging["quote"](person=person, space=space, seat=seat, start=start, end=end, channel=channel)
+
+
+def booking_quote_covered(*, quote: Quote, terms: dict | None) -> Quote:
+    """The quote once the firm's agreement the booking records is applied (`terms` as recorded
+    on the booking: who pays, a discount): a firm that pays leaves nothing to pay now."""
+    if not terms or "covered" not in _charging:
+        return quote
+    return _charging["covered"](quote=quote, terms=terms)
 
 
 def booking_charge(*, booking, quote: Quote, now: datetime) -> None:

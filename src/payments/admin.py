@@ -2,6 +2,7 @@
 the rules about refunds. For the comune's administrators only (operators run the front desk,
 not the money); orders, payments and refunds are on the reconciliation page."""
 
+from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from src.hubs.admin import COMUNE_WIDE, HubScopedAdmin
 from src.payments.models import Creditor, PaymentSettings, Price, PriceReduction
 from src.payments.pricing import settings_get
 from tenants.identity.admin_access import PolicyTabularInline
+from tenants.identity.selectors import card_creditor_organisations
 from tenants.identity.policy import Action
 
 
@@ -20,7 +22,41 @@ class MoneyAdmin(HubScopedAdmin):
     hub_path = COMUNE_WIDE
 
 
+class CreditorForm(forms.ModelForm):
+    """A card creditor is a Stripe Connect account typed here, or the cooperative running the
+    comune's hubs under contract (its own account, kept in step with its record)."""
+
+    operator_id = forms.TypedChoiceField(
+        label=_("cooperativa di gestione"), required=False, coerce=int, empty_value=None
+    )
+
+    class Meta:
+        model = Creditor
+        fields = "__all__"
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = card_creditor_organisations(municipality) if municipality is not None else []
+        self.fields["operator_id"].choices = [("", "—")] + [
+            (pk, f"{name} ({account})") for pk, name, account in self.organisations
+        ]
+
+    def clean(self):
+        data = super().clean()
+        operator = data.get("operator_id")
+        if operator:
+            account = {pk: acct for pk, _name, acct in self.organisations}.get(operator)
+            if account is None:
+                raise forms.ValidationError(_("Questa cooperativa non ha un contratto attivo con il comune."))
+            data["kind"] = Creditor.Kind.CARD
+            data["stripe_account_id"] = account
+            self.instance.stripe_account_id = account
+            self.instance.kind = Creditor.Kind.CARD
+        return data
+
+
 class CreditorAdmin(MoneyAdmin):
+    form = CreditorForm
     list_display = ["name", "kind", "fiscal_code", "stripe_account_id", "charges_enabled", "is_active"]
     list_filter = ["kind", "is_active"]
     readonly_fields = ["charges_enabled"]
@@ -40,8 +76,18 @@ class CreditorAdmin(MoneyAdmin):
                 ]
             },
         ),
-        (_("Carta (Stripe Connect)"), {"fields": ["stripe_account_id", "charges_enabled"]}),
+        (_("Carta (Stripe Connect)"), {"fields": ["operator_id", "stripe_account_id", "charges_enabled"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        municipality = getattr(request, "municipality", None)
+
+        class WithComune(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, municipality=municipality, **inner)
+
+        return WithComune
 
     def has_delete_permission(self, request, obj=None):
         return False  # orders keep pointing at it: deactivate instead

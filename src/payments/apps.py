@@ -16,6 +16,7 @@ class PaymentsConfig(AppConfig):
 
         charging_register(
             quote=pricing.booking_quote,
+            covered=pricing.quote_covered,
             charge=services.booking_charge,
             cancelled=services.booking_cancelled,
             money=selectors.booking_money,

@@ -13,13 +13,14 @@ from django_tenants.utils import tenant_context
 
 from src.hubs.models import Hub, Space
 from src.payments.models import Category, Creditor, Price, PriceReduction, Product
+from tenants.identity.selectors import card_creditor_organisations
 
 COMUNE_FISCAL_CODE = "00143280402"  # Comune di Cesena
 DEMO_IBAN = "IT60X0542811101000000123456"
 COOPERATIVE_ACCOUNT = "acct_1DemoCoopValleSavio"
 
 
-def load_payments(comuni, stdout) -> None:
+def load_payments(*, comuni, stdout) -> None:
     cesena = next((m for m in comuni if m.slug == "cesena"), None)
     if cesena is None:
         return
@@ -39,11 +40,20 @@ def load_payments(comuni, stdout) -> None:
                 "key_name": "CESENA",
             },
         )
-        cooperative, _ = Creditor.objects.get_or_create(
-            kind=Creditor.Kind.CARD,
-            stripe_account_id=COOPERATIVE_ACCOUNT,
-            defaults={"name": "Cooperativa Valle del Savio (demo)"},
-        )
+        # The cooperative running the hub under contract, with its own Connect account.
+        organisation = next(iter(card_creditor_organisations(cesena)), None)
+        if organisation is not None:
+            cooperative, _ = Creditor.objects.get_or_create(
+                kind=Creditor.Kind.CARD,
+                operator_id=organisation[0],
+                defaults={"name": organisation[1], "stripe_account_id": organisation[2]},
+            )
+        else:
+            cooperative, _ = Creditor.objects.get_or_create(
+                kind=Creditor.Kind.CARD,
+                stripe_account_id=COOPERATIVE_ACCOUNT,
+                defaults={"name": "Cooperativa Valle del Savio (demo)"},
+            )
         cowork = Space.Kind.COWORKING
         half = Price.objects.create(creditor=comune, hub=hub, space_kind=cowork, product=Product.HALF_DAY, amount_cents=600)
         day = Price.objects.create(creditor=comune, hub=hub, space_kind=cowork, product=Product.DAY, amount_cents=1000)

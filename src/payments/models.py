@@ -111,6 +111,15 @@ class Creditor(models.Model):
     stripe_account_id = models.CharField(
         _("account Stripe Connect"), max_length=64, blank=True, validators=[STRIPE_ACCOUNT]
     )
+    # The cooperative that runs the comune's hubs (tenants/operators, public schema: its id, no
+    # foreign key from a comune's table into the operators' app): its own Connect account is
+    # the destination, read again from its record whenever an order is written.
+    operator_id = models.BigIntegerField(
+        _("cooperativa di gestione"),
+        null=True,
+        blank=True,
+        help_text=_("La cooperativa con contratto nel comune che incassa con carta; l'account è il suo."),
+    )
     charges_enabled = models.BooleanField(
         _("incassi attivi"), default=True, help_text=_("Aggiornato dagli eventi dell'account Stripe.")
     )
@@ -487,6 +496,53 @@ class PassUse(models.Model):
     class Meta:
         verbose_name = _("ingresso usato")
         verbose_name_plural = _("ingressi usati")
+
+
+class Statement(models.Model):
+    """A firm's monthly statement under an agreement, in this comune: its employees' days here
+    at the agreed price (or the monthly fee). Paid by the pagoPA notice of its order, or by bank
+    transfer, which the comune's staff mark. The agreement and firm live in the public schema
+    (tenants/firms): referred to by id, with what the statement shows copied at issue."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("emesso, da pagare")
+        PAID = "paid", _("pagato")
+
+    class Method(models.TextChoices):
+        PAGOPA = "pagopa", _("avviso pagoPA")
+        BANK_TRANSFER = "bank_transfer", _("bonifico")
+
+    agreement_id = models.BigIntegerField(_("convenzione"))
+    month = models.DateField(_("mese"))  # its first day
+    title = models.CharField(_("convenzione"), max_length=200)
+    firm_name = models.CharField(_("azienda"), max_length=200)
+    firm_tax_code = models.CharField(_("partita IVA o codice fiscale"), max_length=16)
+    terms = models.CharField(_("condizioni"), max_length=16)
+    price_per_day_cents = models.PositiveIntegerField(_("importo per giornata (centesimi)"), null=True, blank=True)
+    flat_month_cents = models.PositiveIntegerField(_("canone mensile (centesimi)"), null=True, blank=True)
+    days = models.PositiveIntegerField(_("giornate"))
+    employees = models.PositiveIntegerField(_("dipendenti"))
+    total_cents = models.PositiveIntegerField(_("totale (centesimi)"))
+    lines = models.JSONField(_("giornate per giorno"), default=list)
+    state = models.CharField(_("stato"), max_length=8, choices=State.choices, default=State.ISSUED)
+    method = models.CharField(_("pagato con"), max_length=16, choices=Method.choices, blank=True)
+    order = models.OneToOneField(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="statement", verbose_name=_("avviso")
+    )
+    issued_at = models.DateTimeField(_("emesso il"), default=timezone.now)
+    paid_at = models.DateTimeField(_("pagato il"), null=True, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rendiconto mensile di una convenzione")
+        verbose_name_plural = _("rendiconti mensili delle convenzioni")
+        ordering = ["-month", "firm_name"]
+        constraints = [models.UniqueConstraint(fields=["agreement_id", "month"], name="statement_once_a_month")]
+
+    def __str__(self):
+        return f"{self.firm_name} · {self.month:%m/%Y}"
 
 
 def euro(cents: int | None) -> str:

@@ -14,7 +14,7 @@ Categories are taken only from what the platform can trust:
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.db import connection
@@ -28,6 +28,7 @@ from src.hubs.models import Space
 from src.payments.models import Category, Creditor, Pass, PaymentSettings, Price, Product, euro
 from src.payments.providers import ProviderUnavailable, provider_for
 from tenants.comuni.models import Municipality
+from tenants.identity.selectors import card_creditor_organisations
 
 HOLD_MARGIN_MINUTES = 5
 
@@ -150,9 +151,29 @@ def pass_covering(*, person, space: Space, seat, day: date) -> Pass | None:
     return passes[0] if passes else None
 
 
+def creditor_destination(creditor: Creditor) -> str:
+    """Where the creditor's money lands now. For the cooperative, its own Connect account, read
+    again from its record (tenants/operators, through identity): while its contract with this
+    comune is in force and it takes card payments; otherwise nothing is charged."""
+    if creditor.kind != Creditor.Kind.CARD or not creditor.operator_id:
+        return creditor.destination
+    municipality = municipality_current()
+    accounts = {pk: account for pk, _name, account in card_creditor_organisations(municipality)} if municipality else {}
+    account = accounts.get(creditor.operator_id)
+    if not account:
+        raise ProviderUnavailable(
+            _("La cooperativa che incassa questo servizio non ha più un contratto attivo: riprova più tardi.")
+        )
+    if account != creditor.stripe_account_id:
+        creditor.stripe_account_id = account
+        Creditor.objects.filter(pk=creditor.pk).update(stripe_account_id=account)
+    return account
+
+
 def payer_check(creditor: Creditor, person) -> None:
     """Refuse, before anything is written, a payment that cannot go through."""
     provider = provider_for(creditor.provider)
+    creditor_destination(creditor)
     if creditor.kind == Creditor.Kind.PAGOPA and not getattr(person, "fiscal_code_verified", ""):
         raise DomainError(
             _(
@@ -184,7 +205,11 @@ def booking_quote(*, person, space, seat, start: datetime, end: datetime, channe
     if priced.final_cents == 0:
         return Quote(label=_("Gratuita (%(category)s)") % {"category": Category(priced.category).label})
     creditor = priced.price.creditor
-    payer_check(creditor, person)
+    problem = None
+    try:
+        payer_check(creditor, person)
+    except DomainError as error:
+        problem = error
     label = f"{priced.price.get_product_display().capitalize()}: {euro(priced.final_cents)}"
     if priced.category:
         label += " · " + _("tariffa %(category)s") % {"category": Category(priced.category).label}
@@ -200,4 +225,34 @@ def booking_quote(*, person, space, seat, start: datetime, end: datetime, channe
             "product": priced.product,
             "full_cents": priced.amount_cents,
         },
+        problem=problem,
+    )
+
+
+def quote_covered(*, quote: Quote, terms: dict) -> Quote:
+    """The charging side's `booking_quote_covered`: the agreement's terms applied to the quote.
+
+    - the firm pays (per day or a monthly fee): nothing to pay now; the day is on the firm's
+      monthly statement (src/payments/statements.py);
+    - a discount paid by the employee: the lower of the discount on the full price and any
+      other reduction the person has."""
+    if quote.amount_cents <= 0 and not quote.covered_by:
+        return quote
+    firm = terms.get("firm") or ""
+    if terms.get("payer") == "firm":
+        return Quote(label=_("Coperta dalla convenzione %(firm)s") % {"firm": firm}, covered_by="agreement")
+    percent = terms.get("discount_percent") or 0
+    if quote.covered_by or not percent or not quote.data.get("full_cents"):
+        return quote
+    discounted = math.ceil(quote.data["full_cents"] * (100 - percent) / 100)
+    if discounted >= quote.amount_cents:
+        return quote
+    if discounted == 0:
+        return Quote(label=_("Gratuita con la convenzione %(firm)s") % {"firm": firm}, covered_by="agreement")
+    label = f"{euro(discounted)} · " + _("sconto del %(percent)d%% della convenzione %(firm)s") % {
+        "percent": percent,
+        "firm": firm,
+    }
+    return replace(
+        quote, amount_cents=discounted, label=label, data={**quote.data, "category": Category.AGREEMENT}
     )

@@ -43,7 +43,7 @@ from src.payments.models import (
     Refund,
 )
 from src.payments.notices import notice_number_make
-from src.payments.pricing import settings_get
+from src.payments.pricing import creditor_destination, settings_get
 from src.payments.providers import ProviderUnavailable, RemoteState, provider_for
 from src.payments.providers.pagopa import iupd_for
 
@@ -83,7 +83,7 @@ def order_create(
         person=person,
         creditor=creditor,
         provider=creditor.provider,
-        destination=creditor.destination,
+        destination=creditor_destination(creditor),
         payer_fiscal_code=payer_fiscal_code,
         payer_name=payer_name[:140],
         payer_email=payer_email,
@@ -246,6 +246,10 @@ def payment_record(*, order: Order, remote, now: datetime) -> Payment | None:
             payment.save(update_fields=["late"])
     elif order.kind == Order.Kind.PASS:
         pass_create(order=order, now=now)
+    elif order.kind == Order.Kind.STATEMENT:
+        from src.payments.statements import statement_paid_by_notice
+
+        statement_paid_by_notice(order=order, now=now)
     return payment
 
 
@@ -407,6 +411,8 @@ def pass_consume(*, pass_id: int, booking_id: int, day, now: datetime) -> PassUs
 
 def booking_charge(*, booking, quote: charging.Quote, now: datetime) -> None:
     """Inside the booking's transaction: one entry of the pass, or the order the hold waits for."""
+    if quote.covered_by and "pass_id" not in quote.data:
+        return  # the firm's agreement: on its monthly statement
     if quote.covered_by:
         pass_consume(
             pass_id=quote.data["pass_id"], booking_id=booking.pk, day=booking.start.astimezone(ROME).date(), now=now
@@ -421,6 +427,8 @@ def booking_charge(*, booking, quote: charging.Quote, now: datetime) -> None:
         "place": booking.place_label,
         "day": when.strftime("%d/%m/%Y %H:%M"),
     }
+    if quote.problem is not None:
+        raise quote.problem  # e.g. pagoPA without a verified identity: nothing is written
     order_create(
         kind=Order.Kind.BOOKING,
         creditor=price.creditor,

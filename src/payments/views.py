@@ -21,9 +21,17 @@ from src.common.errors import DomainError
 from src.common.qr import qr_svg
 from src.common.time import ROME, local_today
 from src.payments import selectors, services
-from src.payments.models import Order, Price, Refund, euro
+from src.payments.models import Order, Price, Refund, Statement, euro
 from src.payments.notices import qr_string
 from src.payments.providers import ProviderUnavailable, provider_for
+from src.payments.statements import (
+    bills_for,
+    creditor_for_statements,
+    statement_csv,
+    statement_issue,
+    statement_mark_paid,
+    statements_for,
+)
 from tenants.audit.services import AuditAction, audit_record
 from tenants.identity.policy import Action, can
 
@@ -269,6 +277,92 @@ def _reconciliation_csv(rows, month: date) -> HttpResponse:
             ]
         )
     return response
+
+
+# --- monthly statements of the firms' agreements (staff) --------------------------------------------
+
+
+@never_cache
+def statements(request):
+    """Each agreement's month in this comune: issue the statement, mark it paid."""
+    if not _staff(request):
+        return redirect_to_login(request.get_full_path())
+    month = _month(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "paid":
+                statement = get_object_or_404(Statement, pk=request.POST.get("statement") or 0)
+                statement_mark_paid(statement=statement, method=Statement.Method.BANK_TRANSFER, actor=request.user)
+                messages.success(request, _("Rendiconto segnato come pagato con bonifico."))
+            else:
+                agreement_id = int(request.POST.get("agreement") or 0)
+                statement = statement_issue(agreement_id=agreement_id, month=month, actor=request.user)
+                messages.success(request, _("Rendiconto emesso: %(total)s.") % {"total": euro(statement.total_cents)})
+        except (ValueError, DomainError) as error:
+            messages.error(request, getattr(error, "message", _("Richiesta non valida.")))
+        return redirect(f"{request.path}?mese={month:%Y-%m}")
+    issued = {s.agreement_id: s for s in statements_for(month)}
+    bills = bills_for(month)
+    rows = [(bill, issued.pop(bill.agreement_id, None)) for bill in bills]
+    rows += [(None, statement) for statement in issued.values()]  # issued, with nothing left to bill now
+    next_month = (month + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "payments/statements.html",
+        {
+            "rows": rows,
+            "month": month,
+            "previous": (month - timedelta(days=1)).replace(day=1),
+            "next": next_month if next_month <= local_today() else None,
+            "creditor": creditor_for_statements(),
+        },
+    )
+
+
+def _statement(request, pk) -> Statement:
+    if not _staff(request):
+        raise PermissionDenied(_("I rendiconti sono per l'amministrazione del comune."))
+    return get_object_or_404(Statement.objects.select_related("order", "order__creditor"), pk=pk)
+
+
+@never_cache
+def statement_detail(request, pk):
+    """The printable statement, or its CSV."""
+    statement = _statement(request, pk)
+    audit_record(request=request, action=AuditAction.READ, target=statement, description="rendiconto convenzione")
+    if request.GET.get("formato") == "csv":
+        return statement_csv(statement)
+    creditor = statement.order.creditor if statement.order_id else creditor_for_statements()
+    return render(request, "payments/statement.html", {"statement": statement, "creditor": creditor})
+
+
+@never_cache
+def statement_notice(request, pk):
+    """The pagoPA notice of a statement, for the comune's staff to send to the firm."""
+    statement = _statement(request, pk)
+    order = statement.order
+    if order is None or not order.notice_number:
+        raise Http404(_("Questo rendiconto non ha un avviso pagoPA."))
+    if order.state == Order.State.OPEN:
+        try:
+            provider_for("pagopa").position_ensure(order)
+        except ProviderUnavailable as error:
+            messages.error(request, error.message)
+            return redirect("payments:statement", pk=statement.pk)
+    code = qr_string(
+        notice_number=order.notice_number, fiscal_code=order.creditor.fiscal_code, amount_cents=order.amount_cents
+    )
+    return render(
+        request,
+        "payments/notice.html",
+        {
+            "order": order,
+            "qr": qr_svg(code, scale=4),
+            "qr_text": code,
+            "notice_groups": _groups(order.notice_number),
+            "back_url": reverse("payments:statement", args=[statement.pk]),
+        },
+    )
 
 
 def price_list(request):

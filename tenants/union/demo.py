@@ -55,6 +55,11 @@ def demo_load(stdout) -> None:
     from tenants.operators.demo import load_operators
 
     load_operators(comuni=comuni, account=_demo_account, lines=lines, stdout=stdout)
+    # Prices in Cesena's hub (after the demo bookings, which stay free, and the cooperative,
+    # which takes the meeting room's card payments).
+    from src.payments.demo import load_payments
+
+    load_payments(comuni=comuni, stdout=stdout)
     # Firms and agreements (public schema), with a mobility manager among the demo accounts.
     from tenants.firms.demo import load_firms
 
@@ -105,7 +110,5 @@ def demo_loaders():
     from src.desks.demo import load_desks
     from src.events.demo import load_events
     from src.hubs.demo import load_hubs
-    from src.payments.demo import load_payments
 
-    # Prices last: the demo bookings are made free, as before.
-    return [load_hubs, load_desks, load_events, load_bookings, load_payments]  # desks and events go into the hubs, so hubs first
+    return [load_hubs, load_desks, load_events, load_bookings]  # desks and events go into the hubs, so hubs first

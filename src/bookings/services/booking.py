@@ -183,7 +183,8 @@ def booking_create(
     quote = charging.FREE
     if channel in CHARGED_CHANNELS and not hold:
         quote = charging.booking_quote(person=person, space=space, seat=seat, start=start, end=end, channel=channel)
-    if quote.needs_payment:
+    held_to_pay = quote.needs_payment and not hold
+    if held_to_pay:
         hold = True
         hold_minutes = max(hold_minutes or policy.hold_minutes, quote.hold_minutes or 0)
 
@@ -200,6 +201,7 @@ def booking_create(
         hold_expires_at=now + timedelta(minutes=hold_minutes or policy.hold_minutes) if hold else None,
         created_at=now,
     )
+    held_until = booking.hold_expires_at
 
     def write(release_lapsed: bool) -> Booking:
         booking.pk, booking.code = None, code_new()
@@ -209,12 +211,17 @@ def booking_create(
             holds_release(list(_lapsed_holds_on(space, seat, start, end, now).select_for_update(of=("self",))), now=now)
         rules.check_active_limit(policy=policy, person=person, now=now)
         _cover(booking, now=now, use_agreement=use_agreement)
+        # The firm's agreement may pay for it (then it is confirmed now) or lower the price.
+        charge = charging.booking_quote_covered(quote=quote, terms=booking.agreement_terms)
+        if held_to_pay:
+            booking.state = State.HELD if charge.needs_payment else State.CONFIRMED
+            booking.hold_expires_at = held_until if charge.needs_payment else None
         # No savepoint around the insert: if PostgreSQL refuses it, this attempt's block
         # rolls back as a whole, and the cases below decide what to do.
         booking.save(force_insert=True)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
         # Its order (or the carnet's entry) in the same transaction: never a held booking without one.
-        charging.booking_charge(booking=booking, quote=quote, now=now)
+        charging.booking_charge(booking=booking, quote=charge, now=now)
         if booking.state == State.CONFIRMED and notify:
             notifications.booking_confirmed_later(booking)
         return booking

@@ -147,6 +147,7 @@ def waitlist_accept(*, entry: WaitlistEntry, actor, channel: str, now: datetime 
             person=booking.person, space=booking.space, seat=booking.seat, start=booking.start, end=booking.end,
             channel=channel,
         )
+        quote = charging.booking_quote_covered(quote=quote, terms=booking.agreement_terms)
         if quote.needs_payment:
             until = now + timedelta(minutes=max(quote.hold_minutes or 0, policy_get().hold_minutes))
             charging.booking_hold_extend(booking_id=booking.pk, until=until)
