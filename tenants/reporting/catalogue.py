@@ -43,7 +43,7 @@ from src.hubs.models import (
     SpecialOpening,
 )
 from src.idempotency.models import IdempotencyRecord
-from src.payments.models import Creditor, Order, Pass, PassUse, Payment, Refund
+from src.payments.models import Creditor, Order, Pass, PassUse, Payment, Refund, Statement
 from tenants.comuni.sql import quote_ident, quote_literal
 
 # The tenant tables cross-schema SQL reads, by the name templates use: {table.<name>}.
@@ -77,6 +77,7 @@ MODELS = {
     "refund": Refund,
     "pass": Pass,
     "pass_use": PassUse,
+    "statement": Statement,
 }
 
 # The state types, for Python that reads what the SQL returns (labels, which items still stand).
