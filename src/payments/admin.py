@@ -12,8 +12,8 @@ from src.hubs.admin import COMUNE_WIDE, HubScopedAdmin
 from src.payments.models import Creditor, PaymentSettings, Price, PriceReduction
 from src.payments.pricing import settings_get
 from tenants.identity.admin_access import PolicyTabularInline
-from tenants.identity.selectors import card_creditor_organisations
 from tenants.identity.policy import Action
+from tenants.identity.selectors import card_creditor_organisations
 
 
 class MoneyAdmin(HubScopedAdmin):
@@ -32,7 +32,20 @@ class CreditorForm(forms.ModelForm):
 
     class Meta:
         model = Creditor
-        fields = "__all__"
+        fields = [
+            "name",
+            "kind",
+            "is_active",
+            "fiscal_code",
+            "iban",
+            "segregation_code",
+            "broker_fiscal_code",
+            "station_id",
+            "taxonomy",
+            "key_name",
+            "operator_id",
+            "stripe_account_id",
+        ]
 
     def __init__(self, *args, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,11 +8,10 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         # Providers are plug-ins: each registers itself when imported.
-        from src.payments.providers import pagopa, stripe  # noqa: F401
-
         # The charging side of src/common/charging.py: bookings ask through it, never importing us.
         from src.common.charging import charging_register
         from src.payments import pricing, selectors, services
+        from src.payments.providers import pagopa, stripe  # noqa: F401
 
         charging_register(
             quote=pricing.booking_quote,

@@ -55,7 +55,9 @@ def load_payments(*, comuni, stdout) -> None:
                 defaults={"name": "Cooperativa Valle del Savio (demo)"},
             )
         cowork = Space.Kind.COWORKING
-        half = Price.objects.create(creditor=comune, hub=hub, space_kind=cowork, product=Product.HALF_DAY, amount_cents=600)
+        half = Price.objects.create(
+            creditor=comune, hub=hub, space_kind=cowork, product=Product.HALF_DAY, amount_cents=600
+        )
         day = Price.objects.create(creditor=comune, hub=hub, space_kind=cowork, product=Product.DAY, amount_cents=1000)
         for price in (half, day):
             PriceReduction.objects.create(price=price, category=Category.RESIDENT, amount_cents=0)

@@ -78,7 +78,9 @@ class Creditor(models.Model):
     name = models.CharField(_("nome"), max_length=140, help_text=_("Come compare sulla ricevuta e sull'avviso."))
     kind = models.CharField(_("tipo"), max_length=8, choices=Kind.choices)
     # pagoPA: the creditor body (ente creditore) and its intermediary's station.
-    fiscal_code = models.CharField(_("codice fiscale dell'ente"), max_length=11, blank=True, validators=[FISCAL_CODE_11])
+    fiscal_code = models.CharField(
+        _("codice fiscale dell'ente"), max_length=11, blank=True, validators=[FISCAL_CODE_11]
+    )
     iban = models.CharField(_("IBAN di accredito"), max_length=34, blank=True, validators=[IBAN])
     segregation_code = models.CharField(
         _("codice di segregazione"),
@@ -496,6 +498,9 @@ class PassUse(models.Model):
     class Meta:
         verbose_name = _("ingresso usato")
         verbose_name_plural = _("ingressi usati")
+
+    def __str__(self):
+        return f"{self.pass_used_id}: {self.booking_id}"
 
 
 class Statement(models.Model):

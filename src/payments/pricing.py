@@ -253,6 +253,4 @@ def quote_covered(*, quote: Quote, terms: dict) -> Quote:
         "percent": percent,
         "firm": firm,
     }
-    return replace(
-        quote, amount_cents=discounted, label=label, data={**quote.data, "category": Category.AGREEMENT}
-    )
+    return replace(quote, amount_cents=discounted, label=label, data={**quote.data, "category": Category.AGREEMENT})

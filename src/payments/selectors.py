@@ -134,7 +134,9 @@ def reconciliation(*, start: datetime, end: datetime, only_problems: bool = Fals
         payments = list(order.payments.all())
         for payment in payments:
             if payment.destination != order.destination:
-                problems.append(_("accreditato a %(dest)s, non al beneficiario dell'ordine") % {"dest": payment.destination})
+                problems.append(
+                    _("accreditato a %(dest)s, non al beneficiario dell'ordine") % {"dest": payment.destination}
+                )
             if payment.amount_cents != order.amount_cents:
                 problems.append(
                     _("pagato %(paid)s invece di %(due)s")
@@ -142,7 +144,9 @@ def reconciliation(*, start: datetime, end: datetime, only_problems: bool = Fals
                 )
             for refund in payment.refunds.all():
                 if refund.state == Refund.State.MANUAL:
-                    problems.append(_("rimborso di %(amount)s da fare con bonifico") % {"amount": euro(refund.amount_cents)})
+                    problems.append(
+                        _("rimborso di %(amount)s da fare con bonifico") % {"amount": euro(refund.amount_cents)}
+                    )
                 elif refund.state in (Refund.State.PENDING, Refund.State.FAILED):
                     problems.append(
                         _("rimborso di %(amount)s %(state)s")

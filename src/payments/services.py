@@ -237,9 +237,7 @@ def payment_record(*, order: Order, remote, now: datetime) -> Payment | None:
             # or its time is over): the money goes back at once, all of it.
             payment.late = True
             payment.save(update_fields=["late"])
-            refund_create(
-                payment=payment, amount_cents=payment.amount_cents, reason=Refund.Reason.PLACE_TAKEN, now=now
-            )
+            refund_create(payment=payment, amount_cents=payment.amount_cents, reason=Refund.Reason.PLACE_TAKEN, now=now)
             return payment
         if revived or was != State.OPEN:
             payment.late = True

@@ -52,7 +52,9 @@ def statement_issue(*, agreement_id: int, month: date, actor=None, now: datetime
     month = month_of(month)
     bill = next((b for b in bills_for(month) if b.agreement_id == agreement_id), None)
     if bill is None:
-        raise DomainError(_("Nessuna giornata da rendicontare per questa convenzione nel mese."), code="nothing_to_bill")
+        raise DomainError(
+            _("Nessuna giornata da rendicontare per questa convenzione nel mese."), code="nothing_to_bill"
+        )
     with transaction.atomic():
         statement = Statement.objects.select_for_update().filter(agreement_id=agreement_id, month=month).first()
         if statement is not None and statement.state == Statement.State.PAID:

@@ -471,9 +471,7 @@ def report_revenue(query: ReportQuery, timings: Timings | None = None) -> dict:
         for name, found in (("current", current), ("previous", previous)):
             for k, v in found.items():
                 totals[name][k] += v
-        result.append(
-            {k: v for k, v in entry.items() if k != "rows"} | compared(current, previous)
-        )
+        result.append({k: v for k, v in entry.items() if k != "rows"} | compared(current, previous))
     return {"creditors": result, "union": compared(totals["current"], totals["previous"])}
 
 

@@ -92,7 +92,9 @@ def price_list(hub) -> dict:
     carnet = Price.objects.create(
         creditor=comune, hub=hub, space_kind=cowork, product=Product.CARNET, amount_cents=4000, entries=5
     )
-    monthly = Price.objects.create(creditor=comune, hub=hub, space_kind=cowork, product=Product.MONTHLY, amount_cents=9000)
+    monthly = Price.objects.create(
+        creditor=comune, hub=hub, space_kind=cowork, product=Product.MONTHLY, amount_cents=9000
+    )
     return {
         "comune": comune,
         "cooperative": cooperative,

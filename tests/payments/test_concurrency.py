@@ -54,7 +54,10 @@ def montiano(django_db_setup, django_db_blocker):
                 name="Cooperativa", kind=Creditor.Kind.CARD, stripe_account_id=COOPERATIVE_ACCOUNT
             )
             Price.objects.create(
-                creditor=cooperative, hub=hub, space_kind=Space.Kind.COWORKING, product=Product.HALF_DAY,
+                creditor=cooperative,
+                hub=hub,
+                space_kind=Space.Kind.COWORKING,
+                product=Product.HALF_DAY,
                 amount_cents=700,
             )
         connection.set_schema_to_public()
@@ -116,7 +119,12 @@ def _all_at_once(work, n: int) -> list:
 def test_thirty_payers_for_the_last_seat_one_pays(committed, fake_stripe):
     municipality, space, seat, users = committed
     day = local_today() + timedelta(days=2)
-    body = {"space": space.pk, "seat": seat.pk, "start": at(day, "10:00").isoformat(), "end": at(day, "12:00").isoformat()}
+    body = {
+        "space": space.pk,
+        "seat": seat.pk,
+        "start": at(day, "10:00").isoformat(),
+        "end": at(day, "12:00").isoformat(),
+    }
     host = f"{municipality.slug}.localhost"
 
     def book_and_pay(i, client):
@@ -142,7 +150,9 @@ def test_thirty_payers_for_the_last_seat_one_pays(committed, fake_stripe):
     event = FakeStripe.event("checkout.session.completed", session)
     payload = json.dumps(event)
     response = _client("localhost").post(
-        "/pagamenti/stripe/webhook/", data=payload, content_type="application/json",
+        "/pagamenti/stripe/webhook/",
+        data=payload,
+        content_type="application/json",
         HTTP_STRIPE_SIGNATURE=FakeStripe.sign(payload, WEBHOOK_SECRET),
     )
     assert response.status_code == 200, response.content
@@ -177,7 +187,9 @@ def test_thirty_late_payments_for_one_seat_one_keeps_it_the_others_are_refunded(
         if client is None:
             return _client("localhost")
         response = client.post(
-            "/pagamenti/stripe/webhook/", data=events[i], content_type="application/json",
+            "/pagamenti/stripe/webhook/",
+            data=events[i],
+            content_type="application/json",
             HTTP_STRIPE_SIGNATURE=FakeStripe.sign(events[i], WEBHOOK_SECRET),
         )
         return (response.status_code, response.json().get("outcome"))

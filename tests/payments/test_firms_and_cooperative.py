@@ -132,7 +132,9 @@ def test_statements_are_staff_only_and_each_comunes_own(firm_world, cowork, seat
 def test_a_discount_agreement_lowers_what_the_employee_pays(prices, cowork, seats, cesena, payer, month_days):
     connection.set_schema_to_public()
     firm = make_firm("Savio Logistica S.p.A.", VAT_A, municipality=cesena)
-    make_agreement(firm, municipality=cesena, terms=Agreement.Terms.DISCOUNT, discount_percent=50, price_per_day_cents=None)
+    make_agreement(
+        firm, municipality=cesena, terms=Agreement.Terms.DISCOUNT, discount_percent=50, price_per_day_cents=None
+    )
     enrol(firm, payer)
     connection.set_tenant(cesena)
     _first, days = month_days
@@ -145,7 +147,9 @@ def test_a_discount_agreement_lowers_what_the_employee_pays(prices, cowork, seat
 def cooperative(cesena, cesena_admin, hub):
     connection.set_schema_to_public()
     organisation = OperatorOrganisation.objects.create(
-        name="Cooperativa Sociale Prova", vat_number="02345670406", email="info@coop.example.org",
+        name="Cooperativa Sociale Prova",
+        vat_number="02345670406",
+        email="info@coop.example.org",
         payments_account_id="acct_1CoopUnderContract",
     )
     contract = operator_services.contract_create(

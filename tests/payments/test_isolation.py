@@ -18,8 +18,12 @@ def cesena_order(prices, meeting, payer, day, fake_stripe):
     booking = booking_create(person=payer, space=meeting, seat=None, period=period(day), channel="web")
     order = Order.objects.get(booking_id=booking.pk)
     payment = Payment.objects.create(
-        order=order, provider="stripe", external_id="pi_isolation", amount_cents=3000,
-        destination=order.destination, received_at=order.created_at,
+        order=order,
+        provider="stripe",
+        external_id="pi_isolation",
+        amount_cents=3000,
+        destination=order.destination,
+        received_at=order.created_at,
     )
     refund = Refund.objects.create(payment=payment, amount_cents=3000, reason="staff", state=Refund.State.MANUAL)
     connection.set_schema_to_public()
@@ -30,8 +34,10 @@ def test_another_comunes_host_does_not_know_the_order(cesena_order, payer, sarsi
     order, _refund = cesena_order
     client = host_client("sarsina.localhost", payer)
     for path in ("", "paga/", "esito/", "avviso/"):
-        response = client.post(f"/pagamenti/{order.reference}/{path}") if path == "paga/" else client.get(
-            f"/pagamenti/{order.reference}/{path}"
+        response = (
+            client.post(f"/pagamenti/{order.reference}/{path}")
+            if path == "paga/"
+            else client.get(f"/pagamenti/{order.reference}/{path}")
         )
         assert response.status_code == 404, path
     assert order.reference not in page_text(client.get("/pagamenti/carnet-e-abbonamenti/"))

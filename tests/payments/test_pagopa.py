@@ -42,7 +42,9 @@ def test_notice_numbers_carry_the_check_digits_of_the_specification():
 def seat_booking(prices, cowork, seats, payer, day):
     """A coworking seat for a day (four hours count as a day here): 10 € to the Comune di Cesena through pagoPA."""
     PaymentSettings.objects.update_or_create(pk=1, defaults={"half_day_max_hours": 3})
-    booking = booking_create(person=payer, space=cowork, seat=seats[0], period=period(day, "09:00", "13:00"), channel="web")
+    booking = booking_create(
+        person=payer, space=cowork, seat=seats[0], period=period(day, "09:00", "13:00"), channel="web"
+    )
     return booking, Order.objects.get(booking_id=booking.pk)
 
 

@@ -73,27 +73,45 @@ def test_a_hubs_own_price_wins_over_the_comunes(prices, cowork, seats, payer, da
 
 def _bought_carnet(prices, person, entries=2) -> Pass:
     order = Order.objects.create(
-        reference="CARNET01", kind=Order.Kind.PASS, creditor=prices["comune"], provider="pagopa",
-        destination=prices["comune"].fiscal_code, payer_fiscal_code=person.fiscal_code_verified,
-        description="carnet", amount_cents=4000, state=Order.State.PAID, price=prices["carnet"],
+        reference="CARNET01",
+        kind=Order.Kind.PASS,
+        creditor=prices["comune"],
+        provider="pagopa",
+        destination=prices["comune"].fiscal_code,
+        payer_fiscal_code=person.fiscal_code_verified,
+        description="carnet",
+        amount_cents=4000,
+        state=Order.State.PAID,
+        price=prices["carnet"],
     )
     today = timezone.localdate()
     return Pass.objects.create(
-        person=person, order=order, product=Product.CARNET, hub=prices["carnet"].hub, space_kind="coworking",
-        entries_total=entries, entries_left=entries, valid_from=today, valid_until=today + timedelta(days=365),
+        person=person,
+        order=order,
+        product=Product.CARNET,
+        hub=prices["carnet"].hub,
+        space_kind="coworking",
+        entries_total=entries,
+        entries_left=entries,
+        valid_from=today,
+        valid_until=today + timedelta(days=365),
     )
 
 
 def test_a_carnet_covers_seats_entry_by_entry_and_cancelling_in_time_gives_it_back(prices, cowork, seats, payer, day):
     carnet = _bought_carnet(prices, payer)
     first = booking_create(person=payer, space=cowork, seat=seats[0], period=period(day), channel="web")
-    second = booking_create(person=payer, space=cowork, seat=seats[0], period=period(day + timedelta(days=1)), channel="web")
+    second = booking_create(
+        person=payer, space=cowork, seat=seats[0], period=period(day + timedelta(days=1)), channel="web"
+    )
     assert first.state == second.state == Booking.State.CONFIRMED
     assert not Order.objects.filter(kind=Order.Kind.BOOKING).exists()
     carnet.refresh_from_db()
     assert carnet.entries_left == 0
     # Used up: the next one is paid again.
-    third = booking_create(person=payer, space=cowork, seat=seats[1], period=period(day + timedelta(days=2)), channel="web")
+    third = booking_create(
+        person=payer, space=cowork, seat=seats[1], period=period(day + timedelta(days=2)), channel="web"
+    )
     assert third.state == Booking.State.HELD and Order.objects.filter(booking_id=third.pk).exists()
     booking_cancel(booking=first, actor=payer, channel="web")
     carnet.refresh_from_db()

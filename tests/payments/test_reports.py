@@ -80,11 +80,17 @@ def test_revenue_is_payments_less_refunds_per_creditor(money):
     by_name = {(c["comune"], c["creditor_name"]): c["current"] for c in revenue["creditors"]}
     # Comune di Cesena: 10 + 10 paid in March, 10 owed back by bank transfer (February's 7 € is not March's).
     assert by_name[("cesena", "Comune di Cesena")] == {
-        "payments": 2, "paid_cents": 2000, "refunded_cents": 1000, "revenue_cents": 1000
+        "payments": 2,
+        "paid_cents": 2000,
+        "refunded_cents": 1000,
+        "revenue_cents": 1000,
     }
     # The cooperative in Cesena: 30 + 45 paid, 15 refunded; a failed refund attempt refunds nothing.
     assert by_name[("cesena", "Cooperativa Valle del Savio")] == {
-        "payments": 2, "paid_cents": 7500, "refunded_cents": 1500, "revenue_cents": 6000
+        "payments": 2,
+        "paid_cents": 7500,
+        "refunded_cents": 1500,
+        "revenue_cents": 6000,
     }
     assert by_name[("sarsina", "Coop Sarsina")]["revenue_cents"] == 2000
     # The union's total is the sum of every payment less every refund, straight from the tables.

@@ -93,7 +93,9 @@ def test_completed_after_expired_reconfirms_when_the_place_is_still_free(held, f
     # The customer paid at the last second; Stripe's events arrive out of order: the stale
     # "expired" first, then "completed". Each is read again from Stripe: paid.
     session = fake_stripe.complete(order.external_id)
-    expired = fake_stripe.event("checkout.session.expired", {**session, "status": "expired", "payment_status": "unpaid"})
+    expired = fake_stripe.event(
+        "checkout.session.expired", {**session, "status": "expired", "payment_status": "unpaid"}
+    )
     completed = fake_stripe.event("checkout.session.completed", session)
     union = host_client("localhost")
     assert stripe_event_post(union, expired).status_code == 200
@@ -110,7 +112,10 @@ def test_completed_after_expired_refunds_when_the_place_was_taken(
     booking, order = held
     _lapse(booking)
     other = booking_create(
-        person=UserFactory(home_municipality_id=None), space=meeting, seat=None, period=period(day, "11:00", "12:00"),
+        person=UserFactory(home_municipality_id=None),
+        space=meeting,
+        seat=None,
+        period=period(day, "11:00", "12:00"),
         channel="front_desk",
     )
     session = fake_stripe.complete(order.external_id)
@@ -159,6 +164,8 @@ def test_connected_account_events_are_routed_by_their_account(held, fake_stripe,
 def test_an_event_for_an_unknown_comune_or_order_is_acknowledged_and_ignored(fake_stripe, db):
     union = host_client("localhost")
     ghost = {"id": "cs_test_x", "object": "checkout.session", "metadata": {"comune": "atlantide", "order": "AAAAAAAA"}}
-    assert stripe_event_post(union, fake_stripe.event("checkout.session.completed", ghost)).json()["outcome"] == "ignored"
+    assert (
+        stripe_event_post(union, fake_stripe.event("checkout.session.completed", ghost)).json()["outcome"] == "ignored"
+    )
     bad = stripe_event_post(union, {"id": "evt_1", "type": "x"})
     assert bad.status_code == 400 and bad.json()["code"] == "bad_event"

@@ -438,9 +438,7 @@ def booking_paid(*, booking_id: int, now: datetime, note: str = "") -> bool:
         raise charging.PlaceTaken(_("La prenotazione pagata non esiste più."))
     lapsed = booking.state == State.CANCELLED
     try:
-        booking_confirm(
-            booking=booking, actor=None, channel=Channel.SYSTEM, now=now, note=note or "pagamento ricevuto"
-        )
+        booking_confirm(booking=booking, actor=None, channel=Channel.SYSTEM, now=now, note=note or "pagamento ricevuto")
     except DomainError as error:
         if isinstance(error, charging.PlaceTaken):
             raise

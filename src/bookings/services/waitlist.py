@@ -144,7 +144,11 @@ def waitlist_accept(*, entry: WaitlistEntry, actor, channel: str, now: datetime 
         # A place with a price: accepting opens its payment (the booking stays held until it
         # arrives, src/common/charging.py); a carnet or membership covers it at once.
         quote = charging.booking_quote(
-            person=booking.person, space=booking.space, seat=booking.seat, start=booking.start, end=booking.end,
+            person=booking.person,
+            space=booking.space,
+            seat=booking.seat,
+            start=booking.start,
+            end=booking.end,
             channel=channel,
         )
         quote = charging.booking_quote_covered(quote=quote, terms=booking.agreement_terms)

@@ -8,307 +8,841 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hubs', '0003_hub_photos_uploaded'),
+        ("hubs", "0003_hub_photos_uploaded"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Creditor',
+            name="Creditor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="Come compare sulla ricevuta e sull'avviso.", max_length=140, verbose_name='nome')),
-                ('kind', models.CharField(choices=[('pagopa', 'pagoPA (ente creditore)'), ('card', 'carta (Stripe Connect)')], max_length=8, verbose_name='tipo')),
-                ('fiscal_code', models.CharField(blank=True, max_length=11, validators=[django.core.validators.RegexValidator('^\\d{11}$', 'Il codice fiscale di un ente è di 11 cifre.')], verbose_name="codice fiscale dell'ente")),
-                ('iban', models.CharField(blank=True, max_length=34, validators=[django.core.validators.RegexValidator('^[A-Z]{2}\\d{2}[A-Z0-9]{11,30}$', 'IBAN non valido (lettere maiuscole, senza spazi).')], verbose_name='IBAN di accredito')),
-                ('segregation_code', models.CharField(blank=True, help_text="La stazione dell'intermediario (aux digit 3): le prime due cifre dello IUV.", max_length=2, validators=[django.core.validators.RegexValidator('^\\d{2}$', 'Il codice di segregazione è di 2 cifre.')], verbose_name='codice di segregazione')),
-                ('broker_fiscal_code', models.CharField(blank=True, max_length=11, validators=[django.core.validators.RegexValidator('^\\d{11}$', 'Il codice fiscale di un ente è di 11 cifre.')], verbose_name="codice fiscale dell'intermediario")),
-                ('station_id', models.CharField(blank=True, max_length=35, verbose_name="stazione dell'intermediario")),
-                ('taxonomy', models.CharField(blank=True, default='9/0101108TS/', help_text='La categoria del versamento nella tassonomia pagoPA.', max_length=140, verbose_name='codice di tassonomia')),
-                ('key_name', models.CharField(blank=True, help_text="Le chiavi delle API pagoPA si leggono dall'ambiente: PAGOPA_<NOME>_GPD_KEY e PAGOPA_<NOME>_CHECKOUT_KEY.", max_length=40, validators=[django.core.validators.RegexValidator('^[A-Z0-9_]{1,40}$', 'Solo lettere maiuscole, cifre e trattini bassi.')], verbose_name='nome delle chiavi')),
-                ('stripe_account_id', models.CharField(blank=True, max_length=64, validators=[django.core.validators.RegexValidator('^acct_[A-Za-z0-9]{6,}$', 'Un account Stripe Connect inizia con «acct_».')], verbose_name='account Stripe Connect')),
-                ('operator_id', models.BigIntegerField(blank=True, help_text="La cooperativa con contratto nel comune che incassa con carta; l'account è il suo.", null=True, verbose_name='cooperativa di gestione')),
-                ('charges_enabled', models.BooleanField(default=True, help_text="Aggiornato dagli eventi dell'account Stripe.", verbose_name='incassi attivi')),
-                ('is_active', models.BooleanField(default=True, verbose_name='attivo')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Come compare sulla ricevuta e sull'avviso.", max_length=140, verbose_name="nome"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pagopa", "pagoPA (ente creditore)"), ("card", "carta (Stripe Connect)")],
+                        max_length=8,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "fiscal_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{11}$", "Il codice fiscale di un ente è di 11 cifre."
+                            )
+                        ],
+                        verbose_name="codice fiscale dell'ente",
+                    ),
+                ),
+                (
+                    "iban",
+                    models.CharField(
+                        blank=True,
+                        max_length=34,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}\\d{2}[A-Z0-9]{11,30}$", "IBAN non valido (lettere maiuscole, senza spazi)."
+                            )
+                        ],
+                        verbose_name="IBAN di accredito",
+                    ),
+                ),
+                (
+                    "segregation_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="La stazione dell'intermediario (aux digit 3): le prime due cifre dello IUV.",
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator("^\\d{2}$", "Il codice di segregazione è di 2 cifre.")
+                        ],
+                        verbose_name="codice di segregazione",
+                    ),
+                ),
+                (
+                    "broker_fiscal_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{11}$", "Il codice fiscale di un ente è di 11 cifre."
+                            )
+                        ],
+                        verbose_name="codice fiscale dell'intermediario",
+                    ),
+                ),
+                ("station_id", models.CharField(blank=True, max_length=35, verbose_name="stazione dell'intermediario")),
+                (
+                    "taxonomy",
+                    models.CharField(
+                        blank=True,
+                        default="9/0101108TS/",
+                        help_text="La categoria del versamento nella tassonomia pagoPA.",
+                        max_length=140,
+                        verbose_name="codice di tassonomia",
+                    ),
+                ),
+                (
+                    "key_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Le chiavi delle API pagoPA si leggono dall'ambiente: PAGOPA_<NOME>_GPD_KEY e PAGOPA_<NOME>_CHECKOUT_KEY.",
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9_]{1,40}$", "Solo lettere maiuscole, cifre e trattini bassi."
+                            )
+                        ],
+                        verbose_name="nome delle chiavi",
+                    ),
+                ),
+                (
+                    "stripe_account_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^acct_[A-Za-z0-9]{6,}$", "Un account Stripe Connect inizia con «acct_»."
+                            )
+                        ],
+                        verbose_name="account Stripe Connect",
+                    ),
+                ),
+                (
+                    "operator_id",
+                    models.BigIntegerField(
+                        blank=True,
+                        help_text="La cooperativa con contratto nel comune che incassa con carta; l'account è il suo.",
+                        null=True,
+                        verbose_name="cooperativa di gestione",
+                    ),
+                ),
+                (
+                    "charges_enabled",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Aggiornato dagli eventi dell'account Stripe.",
+                        verbose_name="incassi attivi",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="attivo")),
             ],
             options={
-                'verbose_name': 'beneficiario dei pagamenti',
-                'verbose_name_plural': 'beneficiari dei pagamenti',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'pagopa'), _negated=True), models.Q(('fiscal_code__regex', '^\\d{11}$'), ('segregation_code__regex', '^\\d{2}$'), models.Q(('iban', ''), _negated=True), ('stripe_account_id', '')), _connector='OR'), name='creditor_pagopa_complete'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'card'), _negated=True), ('stripe_account_id__regex', '^acct_'), _connector='OR'), name='creditor_card_has_account')],
+                "verbose_name": "beneficiario dei pagamenti",
+                "verbose_name_plural": "beneficiari dei pagamenti",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "pagopa"), _negated=True),
+                            models.Q(
+                                ("fiscal_code__regex", "^\\d{11}$"),
+                                ("segregation_code__regex", "^\\d{2}$"),
+                                models.Q(("iban", ""), _negated=True),
+                                ("stripe_account_id", ""),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="creditor_pagopa_complete",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "card"), _negated=True),
+                            ("stripe_account_id__regex", "^acct_"),
+                            _connector="OR",
+                        ),
+                        name="creditor_card_has_account",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=8, unique=True, verbose_name='riferimento')),
-                ('kind', models.CharField(choices=[('booking', 'prenotazione'), ('pass', 'carnet o abbonamento'), ('statement', 'rendiconto di una convenzione')], max_length=10, verbose_name='tipo')),
-                ('provider', models.CharField(choices=[('stripe', 'carta (Stripe)'), ('pagopa', 'pagoPA')], max_length=8, verbose_name='canale di pagamento')),
-                ('destination', models.CharField(max_length=64, verbose_name='destinazione')),
-                ('payer_fiscal_code', models.CharField(blank=True, max_length=16, verbose_name='codice fiscale del pagatore')),
-                ('payer_name', models.CharField(blank=True, max_length=140, verbose_name='pagatore')),
-                ('payer_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail del pagatore')),
-                ('description', models.CharField(max_length=140, verbose_name='causale')),
-                ('amount_cents', models.PositiveIntegerField(verbose_name='importo (centesimi)')),
-                ('category', models.CharField(blank=True, choices=[('resident', 'residenti nel comune'), ('under_35', 'under 35'), ('public_employee', 'dipendenti pubblici'), ('agreement', 'coperti da una convenzione')], max_length=20, verbose_name='categoria')),
-                ('product', models.CharField(blank=True, choices=[('hourly', 'tariffa oraria'), ('half_day', 'mezza giornata'), ('day', 'giornata intera'), ('carnet', 'carnet di ingressi'), ('monthly', 'abbonamento mensile')], max_length=10, verbose_name='prodotto')),
-                ('booking_id', models.BigIntegerField(blank=True, editable=False, null=True, verbose_name='prenotazione')),
-                ('state', models.CharField(choices=[('open', 'da pagare'), ('paid', 'pagato'), ('expired', 'scaduto'), ('cancelled', 'annullato')], default='open', max_length=10, verbose_name='stato')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='creato il')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='da pagare entro')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='pagato il')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='chiuso il')),
-                ('external_id', models.CharField(blank=True, max_length=80, verbose_name='riferimento del canale')),
-                ('payment_url', models.URLField(blank=True, max_length=500, verbose_name='indirizzo di pagamento')),
-                ('iuv', models.CharField(blank=True, max_length=17, verbose_name='IUV')),
-                ('notice_number', models.CharField(blank=True, max_length=18, verbose_name='codice avviso')),
-                ('creditor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.creditor', verbose_name='beneficiario')),
-                ('hub', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hubs.hub')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(editable=False, max_length=8, unique=True, verbose_name="riferimento")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("booking", "prenotazione"),
+                            ("pass", "carnet o abbonamento"),
+                            ("statement", "rendiconto di una convenzione"),
+                        ],
+                        max_length=10,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[("stripe", "carta (Stripe)"), ("pagopa", "pagoPA")],
+                        max_length=8,
+                        verbose_name="canale di pagamento",
+                    ),
+                ),
+                ("destination", models.CharField(max_length=64, verbose_name="destinazione")),
+                (
+                    "payer_fiscal_code",
+                    models.CharField(blank=True, max_length=16, verbose_name="codice fiscale del pagatore"),
+                ),
+                ("payer_name", models.CharField(blank=True, max_length=140, verbose_name="pagatore")),
+                ("payer_email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail del pagatore")),
+                ("description", models.CharField(max_length=140, verbose_name="causale")),
+                ("amount_cents", models.PositiveIntegerField(verbose_name="importo (centesimi)")),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("resident", "residenti nel comune"),
+                            ("under_35", "under 35"),
+                            ("public_employee", "dipendenti pubblici"),
+                            ("agreement", "coperti da una convenzione"),
+                        ],
+                        max_length=20,
+                        verbose_name="categoria",
+                    ),
+                ),
+                (
+                    "product",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("hourly", "tariffa oraria"),
+                            ("half_day", "mezza giornata"),
+                            ("day", "giornata intera"),
+                            ("carnet", "carnet di ingressi"),
+                            ("monthly", "abbonamento mensile"),
+                        ],
+                        max_length=10,
+                        verbose_name="prodotto",
+                    ),
+                ),
+                (
+                    "booking_id",
+                    models.BigIntegerField(blank=True, editable=False, null=True, verbose_name="prenotazione"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "da pagare"),
+                            ("paid", "pagato"),
+                            ("expired", "scaduto"),
+                            ("cancelled", "annullato"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="creato il")),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="da pagare entro")),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="pagato il")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="chiuso il")),
+                ("external_id", models.CharField(blank=True, max_length=80, verbose_name="riferimento del canale")),
+                ("payment_url", models.URLField(blank=True, max_length=500, verbose_name="indirizzo di pagamento")),
+                ("iuv", models.CharField(blank=True, max_length=17, verbose_name="IUV")),
+                ("notice_number", models.CharField(blank=True, max_length=18, verbose_name="codice avviso")),
+                (
+                    "creditor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="payments.creditor",
+                        verbose_name="beneficiario",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="hubs.hub",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ordine',
-                'verbose_name_plural': 'ordini',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "ordine",
+                "verbose_name_plural": "ordini",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Pass',
+            name="Pass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product', models.CharField(choices=[('hourly', 'tariffa oraria'), ('half_day', 'mezza giornata'), ('day', 'giornata intera'), ('carnet', 'carnet di ingressi'), ('monthly', 'abbonamento mensile')], max_length=10, verbose_name='prodotto')),
-                ('space_kind', models.CharField(blank=True, choices=[('coworking', 'sala coworking'), ('meeting', 'sala riunioni'), ('phone_booth', 'cabina telefonica'), ('event', 'sala eventi'), ('reading_room', 'sala lettura')], max_length=20)),
-                ('entries_total', models.PositiveIntegerField(blank=True, null=True)),
-                ('entries_left', models.PositiveIntegerField(blank=True, null=True)),
-                ('valid_from', models.DateField(verbose_name='valido dal')),
-                ('valid_until', models.DateField(verbose_name='valido fino al')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('hub', models.ForeignKey(blank=True, help_text='Vuoto: ogni hub.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='hubs.hub')),
-                ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pass_bought', to='payments.order')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "product",
+                    models.CharField(
+                        choices=[
+                            ("hourly", "tariffa oraria"),
+                            ("half_day", "mezza giornata"),
+                            ("day", "giornata intera"),
+                            ("carnet", "carnet di ingressi"),
+                            ("monthly", "abbonamento mensile"),
+                        ],
+                        max_length=10,
+                        verbose_name="prodotto",
+                    ),
+                ),
+                (
+                    "space_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("coworking", "sala coworking"),
+                            ("meeting", "sala riunioni"),
+                            ("phone_booth", "cabina telefonica"),
+                            ("event", "sala eventi"),
+                            ("reading_room", "sala lettura"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("entries_total", models.PositiveIntegerField(blank=True, null=True)),
+                ("entries_left", models.PositiveIntegerField(blank=True, null=True)),
+                ("valid_from", models.DateField(verbose_name="valido dal")),
+                ("valid_until", models.DateField(verbose_name="valido fino al")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vuoto: ogni hub.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="hubs.hub",
+                    ),
+                ),
+                (
+                    "order",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="pass_bought", to="payments.order"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'carnet o abbonamento',
-                'verbose_name_plural': 'carnet e abbonamenti',
-                'ordering': ['valid_until', 'id'],
+                "verbose_name": "carnet o abbonamento",
+                "verbose_name_plural": "carnet e abbonamenti",
+                "ordering": ["valid_until", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PassUse',
+            name="PassUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('booking_id', models.BigIntegerField(unique=True)),
-                ('used_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('returned_at', models.DateTimeField(blank=True, null=True)),
-                ('pass_used', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='payments.pass')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("booking_id", models.BigIntegerField(unique=True)),
+                ("used_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("returned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "pass_used",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="uses", to="payments.pass"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ingresso usato',
-                'verbose_name_plural': 'ingressi usati',
+                "verbose_name": "ingresso usato",
+                "verbose_name_plural": "ingressi usati",
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('stripe', 'carta (Stripe)'), ('pagopa', 'pagoPA')], max_length=8)),
-                ('external_id', models.CharField(max_length=80, verbose_name='riferimento del pagamento')),
-                ('amount_cents', models.PositiveIntegerField(verbose_name='importo (centesimi)')),
-                ('destination', models.CharField(max_length=64, verbose_name='accreditato a')),
-                ('received_at', models.DateTimeField(verbose_name='ricevuto il')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registrato il')),
-                ('late', models.BooleanField(default=False, verbose_name='arrivato dopo la scadenza')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='payments.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "provider",
+                    models.CharField(choices=[("stripe", "carta (Stripe)"), ("pagopa", "pagoPA")], max_length=8),
+                ),
+                ("external_id", models.CharField(max_length=80, verbose_name="riferimento del pagamento")),
+                ("amount_cents", models.PositiveIntegerField(verbose_name="importo (centesimi)")),
+                ("destination", models.CharField(max_length=64, verbose_name="accreditato a")),
+                ("received_at", models.DateTimeField(verbose_name="ricevuto il")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="registrato il")),
+                ("late", models.BooleanField(default=False, verbose_name="arrivato dopo la scadenza")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="payments", to="payments.order"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pagamento',
-                'verbose_name_plural': 'pagamenti',
-                'ordering': ['-received_at'],
+                "verbose_name": "pagamento",
+                "verbose_name_plural": "pagamenti",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentSettings',
+            name="PaymentSettings",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('half_day_max_hours', models.PositiveIntegerField(default=5, help_text='Una prenotazione di una postazione fino a queste ore paga la mezza giornata, oltre la giornata.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='mezza giornata: fino a quante ore')),
-                ('refund_full_hours', models.PositiveIntegerField(default=48, validators=[django.core.validators.MaxValueValidator(720)], verbose_name='rimborso totale se si annulla almeno (ore prima)')),
-                ('refund_partial_hours', models.PositiveIntegerField(default=2, validators=[django.core.validators.MaxValueValidator(720)], verbose_name='rimborso parziale se si annulla almeno (ore prima)')),
-                ('refund_partial_percent', models.PositiveIntegerField(default=50, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='percentuale del rimborso parziale')),
+                ("id", models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
+                (
+                    "half_day_max_hours",
+                    models.PositiveIntegerField(
+                        default=5,
+                        help_text="Una prenotazione di una postazione fino a queste ore paga la mezza giornata, oltre la giornata.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="mezza giornata: fino a quante ore",
+                    ),
+                ),
+                (
+                    "refund_full_hours",
+                    models.PositiveIntegerField(
+                        default=48,
+                        validators=[django.core.validators.MaxValueValidator(720)],
+                        verbose_name="rimborso totale se si annulla almeno (ore prima)",
+                    ),
+                ),
+                (
+                    "refund_partial_hours",
+                    models.PositiveIntegerField(
+                        default=2,
+                        validators=[django.core.validators.MaxValueValidator(720)],
+                        verbose_name="rimborso parziale se si annulla almeno (ore prima)",
+                    ),
+                ),
+                (
+                    "refund_partial_percent",
+                    models.PositiveIntegerField(
+                        default=50,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="percentuale del rimborso parziale",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'regole dei pagamenti',
-                'verbose_name_plural': 'regole dei pagamenti',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='payment_settings_single_row'), models.CheckConstraint(condition=models.Q(('refund_partial_hours__lte', models.F('refund_full_hours'))), name='payment_settings_partial_before_full')],
+                "verbose_name": "regole dei pagamenti",
+                "verbose_name_plural": "regole dei pagamenti",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="payment_settings_single_row"),
+                    models.CheckConstraint(
+                        condition=models.Q(("refund_partial_hours__lte", models.F("refund_full_hours"))),
+                        name="payment_settings_partial_before_full",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Price',
+            name="Price",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('space_kind', models.CharField(blank=True, choices=[('coworking', 'sala coworking'), ('meeting', 'sala riunioni'), ('phone_booth', 'cabina telefonica'), ('event', 'sala eventi'), ('reading_room', 'sala lettura')], help_text='Vuoto: ogni tipo.', max_length=20, verbose_name='tipo di spazio')),
-                ('product', models.CharField(choices=[('hourly', 'tariffa oraria'), ('half_day', 'mezza giornata'), ('day', 'giornata intera'), ('carnet', 'carnet di ingressi'), ('monthly', 'abbonamento mensile')], max_length=10, verbose_name='prodotto')),
-                ('amount_cents', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='importo (centesimi)')),
-                ('entries', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(100)], verbose_name='ingressi del carnet')),
-                ('is_active', models.BooleanField(default=True, verbose_name='in vigore')),
-                ('creditor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='prices', to='payments.creditor', verbose_name='beneficiario')),
-                ('hub', models.ForeignKey(blank=True, help_text='Vuoto: tutti gli hub del comune.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='prices', to='hubs.hub', verbose_name='hub')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "space_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("coworking", "sala coworking"),
+                            ("meeting", "sala riunioni"),
+                            ("phone_booth", "cabina telefonica"),
+                            ("event", "sala eventi"),
+                            ("reading_room", "sala lettura"),
+                        ],
+                        help_text="Vuoto: ogni tipo.",
+                        max_length=20,
+                        verbose_name="tipo di spazio",
+                    ),
+                ),
+                (
+                    "product",
+                    models.CharField(
+                        choices=[
+                            ("hourly", "tariffa oraria"),
+                            ("half_day", "mezza giornata"),
+                            ("day", "giornata intera"),
+                            ("carnet", "carnet di ingressi"),
+                            ("monthly", "abbonamento mensile"),
+                        ],
+                        max_length=10,
+                        verbose_name="prodotto",
+                    ),
+                ),
+                (
+                    "amount_cents",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="importo (centesimi)"
+                    ),
+                ),
+                (
+                    "entries",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="ingressi del carnet",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="in vigore")),
+                (
+                    "creditor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="prices",
+                        to="payments.creditor",
+                        verbose_name="beneficiario",
+                    ),
+                ),
+                (
+                    "hub",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vuoto: tutti gli hub del comune.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prices",
+                        to="hubs.hub",
+                        verbose_name="hub",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tariffa',
-                'verbose_name_plural': 'tariffe',
-                'ordering': ['hub', 'space_kind', 'product'],
+                "verbose_name": "tariffa",
+                "verbose_name_plural": "tariffe",
+                "ordering": ["hub", "space_kind", "product"],
             },
         ),
         migrations.AddField(
-            model_name='order',
-            name='price',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='payments.price'),
+            model_name="order",
+            name="price",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="payments.price",
+            ),
         ),
         migrations.CreateModel(
-            name='PriceReduction',
+            name="PriceReduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('resident', 'residenti nel comune'), ('under_35', 'under 35'), ('public_employee', 'dipendenti pubblici'), ('agreement', 'coperti da una convenzione')], max_length=20, verbose_name='categoria')),
-                ('amount_cents', models.PositiveIntegerField(help_text='0: gratuito.', verbose_name='importo ridotto (centesimi)')),
-                ('price', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reductions', to='payments.price')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("resident", "residenti nel comune"),
+                            ("under_35", "under 35"),
+                            ("public_employee", "dipendenti pubblici"),
+                            ("agreement", "coperti da una convenzione"),
+                        ],
+                        max_length=20,
+                        verbose_name="categoria",
+                    ),
+                ),
+                (
+                    "amount_cents",
+                    models.PositiveIntegerField(help_text="0: gratuito.", verbose_name="importo ridotto (centesimi)"),
+                ),
+                (
+                    "price",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reductions", to="payments.price"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'riduzione',
-                'verbose_name_plural': 'riduzioni',
+                "verbose_name": "riduzione",
+                "verbose_name_plural": "riduzioni",
             },
         ),
         migrations.CreateModel(
-            name='ProviderEvent',
+            name="ProviderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('stripe', 'carta (Stripe)'), ('pagopa', 'pagoPA')], max_length=8)),
-                ('event_id', models.CharField(max_length=80)),
-                ('type', models.CharField(max_length=80)),
-                ('account', models.CharField(blank=True, max_length=64)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='payments.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "provider",
+                    models.CharField(choices=[("stripe", "carta (Stripe)"), ("pagopa", "pagoPA")], max_length=8),
+                ),
+                ("event_id", models.CharField(max_length=80)),
+                ("type", models.CharField(max_length=80)),
+                ("account", models.CharField(blank=True, max_length=64)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="payments.order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evento di un canale di pagamento',
-                'verbose_name_plural': 'eventi dei canali di pagamento',
+                "verbose_name": "evento di un canale di pagamento",
+                "verbose_name_plural": "eventi dei canali di pagamento",
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_cents', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='importo (centesimi)')),
-                ('reason', models.CharField(choices=[('cancelled', 'prenotazione annullata'), ('place_taken', 'pagamento arrivato dopo la scadenza, posto non più libero'), ('duplicate', 'pagamento doppio'), ('staff', 'deciso dal comune')], max_length=12, verbose_name='motivo')),
-                ('state', models.CharField(choices=[('pending', 'in corso'), ('done', 'rimborsato'), ('manual', 'da restituire con bonifico'), ('failed', 'non riuscito')], default='pending', max_length=8, verbose_name='stato')),
-                ('external_id', models.CharField(blank=True, max_length=80, verbose_name='riferimento del rimborso')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='chiesto il')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='fatto il')),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='payments.payment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "amount_cents",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)], verbose_name="importo (centesimi)"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("cancelled", "prenotazione annullata"),
+                            ("place_taken", "pagamento arrivato dopo la scadenza, posto non più libero"),
+                            ("duplicate", "pagamento doppio"),
+                            ("staff", "deciso dal comune"),
+                        ],
+                        max_length=12,
+                        verbose_name="motivo",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "in corso"),
+                            ("done", "rimborsato"),
+                            ("manual", "da restituire con bonifico"),
+                            ("failed", "non riuscito"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="stato",
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=80, verbose_name="riferimento del rimborso")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="chiesto il")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="fatto il")),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="refunds", to="payments.payment"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rimborso',
-                'verbose_name_plural': 'rimborsi',
-                'ordering': ['-created_at'],
+                "verbose_name": "rimborso",
+                "verbose_name_plural": "rimborsi",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreement_id', models.BigIntegerField(verbose_name='convenzione')),
-                ('month', models.DateField(verbose_name='mese')),
-                ('title', models.CharField(max_length=200, verbose_name='convenzione')),
-                ('firm_name', models.CharField(max_length=200, verbose_name='azienda')),
-                ('firm_tax_code', models.CharField(max_length=16, verbose_name='partita IVA o codice fiscale')),
-                ('terms', models.CharField(max_length=16, verbose_name='condizioni')),
-                ('price_per_day_cents', models.PositiveIntegerField(blank=True, null=True, verbose_name='importo per giornata (centesimi)')),
-                ('flat_month_cents', models.PositiveIntegerField(blank=True, null=True, verbose_name='canone mensile (centesimi)')),
-                ('days', models.PositiveIntegerField(verbose_name='giornate')),
-                ('employees', models.PositiveIntegerField(verbose_name='dipendenti')),
-                ('total_cents', models.PositiveIntegerField(verbose_name='totale (centesimi)')),
-                ('lines', models.JSONField(default=list, verbose_name='giornate per giorno')),
-                ('state', models.CharField(choices=[('issued', 'emesso, da pagare'), ('paid', 'pagato')], default='issued', max_length=8, verbose_name='stato')),
-                ('method', models.CharField(blank=True, choices=[('pagopa', 'avviso pagoPA'), ('bank_transfer', 'bonifico')], max_length=16, verbose_name='pagato con')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='emesso il')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='pagato il')),
-                ('marked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statement', to='payments.order', verbose_name='avviso')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("agreement_id", models.BigIntegerField(verbose_name="convenzione")),
+                ("month", models.DateField(verbose_name="mese")),
+                ("title", models.CharField(max_length=200, verbose_name="convenzione")),
+                ("firm_name", models.CharField(max_length=200, verbose_name="azienda")),
+                ("firm_tax_code", models.CharField(max_length=16, verbose_name="partita IVA o codice fiscale")),
+                ("terms", models.CharField(max_length=16, verbose_name="condizioni")),
+                (
+                    "price_per_day_cents",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="importo per giornata (centesimi)"),
+                ),
+                (
+                    "flat_month_cents",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="canone mensile (centesimi)"),
+                ),
+                ("days", models.PositiveIntegerField(verbose_name="giornate")),
+                ("employees", models.PositiveIntegerField(verbose_name="dipendenti")),
+                ("total_cents", models.PositiveIntegerField(verbose_name="totale (centesimi)")),
+                ("lines", models.JSONField(default=list, verbose_name="giornate per giorno")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("issued", "emesso, da pagare"), ("paid", "pagato")],
+                        default="issued",
+                        max_length=8,
+                        verbose_name="stato",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[("pagopa", "avviso pagoPA"), ("bank_transfer", "bonifico")],
+                        max_length=16,
+                        verbose_name="pagato con",
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="emesso il")),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="pagato il")),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statement",
+                        to="payments.order",
+                        verbose_name="avviso",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rendiconto mensile di una convenzione',
-                'verbose_name_plural': 'rendiconti mensili delle convenzioni',
-                'ordering': ['-month', 'firm_name'],
+                "verbose_name": "rendiconto mensile di una convenzione",
+                "verbose_name_plural": "rendiconti mensili delle convenzioni",
+                "ordering": ["-month", "firm_name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='pass',
-            constraint=models.CheckConstraint(condition=models.Q(('entries_left__isnull', True), ('entries_left__lte', models.F('entries_total')), _connector='OR'), name='pass_entries_within_total'),
+            model_name="pass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("entries_left__isnull", True), ("entries_left__lte", models.F("entries_total")), _connector="OR"
+                ),
+                name="pass_entries_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(fields=('provider', 'external_id'), name='payment_once'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(fields=("provider", "external_id"), name="payment_once"),
         ),
         migrations.AddConstraint(
-            model_name='price',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('hub', 'space_kind', 'product'), name='price_one_active_per_scope', nulls_distinct=False),
+            model_name="price",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("hub", "space_kind", "product"),
+                name="price_one_active_per_scope",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='price',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('product', 'carnet'), ('entries__gte', 2)), models.Q(models.Q(('product', 'carnet'), _negated=True), ('entries__isnull', True)), _connector='OR'), name='price_carnet_has_entries'),
+            model_name="price",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("product", "carnet"), ("entries__gte", 2)),
+                    models.Q(models.Q(("product", "carnet"), _negated=True), ("entries__isnull", True)),
+                    _connector="OR",
+                ),
+                name="price_carnet_has_entries",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='price',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gte', 1)), name='price_positive'),
+            model_name="price",
+            constraint=models.CheckConstraint(condition=models.Q(("amount_cents__gte", 1)), name="price_positive"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['person', 'state'], name='order_person_state'),
+            model_name="order",
+            index=models.Index(fields=["person", "state"], name="order_person_state"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['state', 'expires_at'], name='order_state_expiry'),
+            model_name="order",
+            index=models.Index(fields=["state", "expires_at"], name="order_state_expiry"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gte', 1)), name='order_positive'),
+            model_name="order",
+            constraint=models.CheckConstraint(condition=models.Q(("amount_cents__gte", 1)), name="order_positive"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('booking_id',), name='order_one_per_booking'),
+            model_name="order",
+            constraint=models.UniqueConstraint(fields=("booking_id",), name="order_one_per_booking"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(condition=models.Q(('iuv', ''), _negated=True), fields=('iuv',), name='order_iuv_unique'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("iuv", ""), _negated=True), fields=("iuv",), name="order_iuv_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'booking'), _negated=True), ('booking_id__isnull', False), _connector='OR'), name='order_booking'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "booking"), _negated=True), ("booking_id__isnull", False), _connector="OR"
+                ),
+                name="order_booking",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('provider', 'pagopa'), _negated=True), ('payer_fiscal_code__regex', '^[A-Z0-9]{11,16}$'), _connector='OR'), name='order_pagopa_has_payer'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("provider", "pagopa"), _negated=True),
+                    ("payer_fiscal_code__regex", "^[A-Z0-9]{11,16}$"),
+                    _connector="OR",
+                ),
+                name="order_pagopa_has_payer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricereduction',
-            constraint=models.UniqueConstraint(fields=('price', 'category'), name='reduction_once_per_category'),
+            model_name="pricereduction",
+            constraint=models.UniqueConstraint(fields=("price", "category"), name="reduction_once_per_category"),
         ),
         migrations.AddConstraint(
-            model_name='providerevent',
-            constraint=models.UniqueConstraint(fields=('provider', 'event_id'), name='provider_event_once'),
+            model_name="providerevent",
+            constraint=models.UniqueConstraint(fields=("provider", "event_id"), name="provider_event_once"),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gte', 1)), name='refund_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(condition=models.Q(("amount_cents__gte", 1)), name="refund_positive"),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(fields=('agreement_id', 'month'), name='statement_once_a_month'),
+            model_name="statement",
+            constraint=models.UniqueConstraint(fields=("agreement_id", "month"), name="statement_once_a_month"),
         ),
     ]

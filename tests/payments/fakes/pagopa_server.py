@@ -196,7 +196,9 @@ class FakePagoPA(FakeServer):
             return _problem(409, "Conflict: duplicate debt position found")
         for option in body.get("paymentOption", []):
             if any(
-                o["iuv"] == option["iuv"] for (org, _i), p in self.positions.items() if org == organization
+                o["iuv"] == option["iuv"]
+                for (org, _i), p in self.positions.items()
+                if org == organization
                 for o in p.get("paymentOption", [])
             ):
                 return _problem(409, "Conflict: duplicate IUV")
@@ -242,11 +244,7 @@ class FakePagoPA(FakeServer):
 
     def _op_getOrganizationReceipts(self, params, query, body) -> Response:
         organization = params["organizationfiscalcode"]
-        results = [
-            {"organizationFiscalCode": org, "iuv": iuv}
-            for (org, iuv) in self.receipts
-            if org == organization
-        ]
+        results = [{"organizationFiscalCode": org, "iuv": iuv} for (org, iuv) in self.receipts if org == organization]
         return Response(200, {"currentPageNumber": 0, "length": len(results), "totalPages": 1, "results": results})
 
     # --- Checkout ------------------------------------------------------------------------------------
@@ -258,7 +256,9 @@ class FakePagoPA(FakeServer):
                 return _problem(400, f"Notice {notice['noticeNumber']} is not payable")
         cart = {"id": secrets.token_hex(8), **body}
         self.carts.append(cart)
-        return Response(302, b"", {"Location": f"https://checkout.pagopa.test/c/{cart['id']}"}, content_type="text/plain")
+        return Response(
+            302, b"", {"Location": f"https://checkout.pagopa.test/c/{cart['id']}"}, content_type="text/plain"
+        )
 
     # --- the payer, and time --------------------------------------------------------------------------
 

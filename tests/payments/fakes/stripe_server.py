@@ -27,7 +27,7 @@ def _nested(pairs) -> dict:
     for key, value in pairs:
         parts = re.findall(r"[^\[\]]+", key)
         node = root
-        for part, following in zip(parts, parts[1:]):
+        for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
     return _lists(root)
@@ -105,7 +105,7 @@ class FakeStripe(FakeServer):
                 return _error(404, f"No such checkout.session: '{match.group(1)}'", param="session")
             if match.group(2) and method == "POST":
                 if session["status"] != "open":
-                    return _error(400, f"Only Checkout Sessions with a status in [open] can be expired.")
+                    return _error(400, "Only Checkout Sessions with a status in [open] can be expired.")
                 session["status"] = "expired"
                 return Response(200, self._session_out(session, []))
             if method == "GET":
@@ -134,12 +134,16 @@ class FakeStripe(FakeServer):
             amount += int(data["unit_amount"]) * int(item.get("quantity", 1))
         destination = ((params.get("payment_intent_data") or {}).get("transfer_data") or {}).get("destination")
         if destination is not None and not str(destination).startswith("acct_"):
-            return _error(400, f"No such destination: '{destination}'", param="payment_intent_data[transfer_data][destination]")
+            return _error(
+                400, f"No such destination: '{destination}'", param="payment_intent_data[transfer_data][destination]"
+            )
         now = int(time.time())
         expires_at = int(params.get("expires_at") or now + 24 * 3600)
         if not (now + 30 * 60 - 5 <= expires_at <= now + 24 * 3600):
             return _error(
-                400, "The `expires_at` timestamp must be between 30 minutes and 24 hours from creation.", param="expires_at"
+                400,
+                "The `expires_at` timestamp must be between 30 minutes and 24 hours from creation.",
+                param="expires_at",
             )
         session_id = _id("cs_test")
         session = {
