@@ -49,19 +49,31 @@ def money(browser_comune, browser_user, django_db_blocker, pagopa):
     from src.payments.models import Category, Creditor, Order, Price, PriceReduction, Product
     from src.payments.services import order_create
 
-    person = browser_user(email="paga.browser@example.org", first_name="Giulia", fiscal_code_verified="RSSMRA60A01H199H")
+    person = browser_user(
+        email="paga.browser@example.org", first_name="Giulia", fiscal_code_verified="RSSMRA60A01H199H"
+    )
     with committed(django_db_blocker, browser_comune.municipality):
         hub = Hub.objects.get(slug=browser_comune.hub_slug)
         creditor = Creditor.objects.create(
-            name="Comune di Montiano", kind=Creditor.Kind.PAGOPA, fiscal_code="00607610406",
-            iban="IT60X0542811101000000123456", segregation_code="02",
+            name="Comune di Montiano",
+            kind=Creditor.Kind.PAGOPA,
+            fiscal_code="00607610406",
+            iban="IT60X0542811101000000123456",
+            segregation_code="02",
         )
         day = Price.objects.create(creditor=creditor, hub=hub, space_kind="", product=Product.DAY, amount_cents=1000)
         PriceReduction.objects.create(price=day, category=Category.RESIDENT, amount_cents=0)
         carnet = Price.objects.create(creditor=creditor, hub=hub, product=Product.CARNET, amount_cents=4000, entries=5)
         order = order_create(
-            kind=Order.Kind.PASS, creditor=creditor, amount_cents=4000, description=f"{carnet.label} · {hub.name}",
-            now=timezone.now(), expires_at=timezone.now() + timedelta(hours=2), person=person, hub=hub, price=carnet,
+            kind=Order.Kind.PASS,
+            creditor=creditor,
+            amount_cents=4000,
+            description=f"{carnet.label} · {hub.name}",
+            now=timezone.now(),
+            expires_at=timezone.now() + timedelta(hours=2),
+            person=person,
+            hub=hub,
+            price=carnet,
             product=Product.CARNET,
         )
     yield person, order
