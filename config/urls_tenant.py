@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("src.sensors.urls")),  # the kiosk screen, /hub/<slug>/aria/
     path("", include("src.portal.hub_urls")),
     path("", include("src.appointments.urls")),
     path("", include("src.bookings.urls")),
