@@ -248,9 +248,10 @@ class Ingestor:
             try:
                 message = parse(raw, now=now)
             except Refused as refused:
-                result.refused[refused.reason] += 1
-                if refused.comune:
+                if refused.comune:  # counted with the comune's batch below
                     refused_by_comune[refused.comune][refused.reason] += 1
+                else:
+                    result.refused[refused.reason] += 1
                 continue
             by_comune[message.comune].append(message)
         for slug in sorted(set(by_comune) | set(refused_by_comune)):
@@ -258,6 +259,7 @@ class Ingestor:
             schema = self._with_retry(lambda slug=slug: self._schema_of(slug))
             if schema is None:  # no such comune: nothing of ours to write to
                 result.refused[Rejection.UNKNOWN_DEVICE] += len(messages)
+                result.refused.update(refused)
                 continue
             accepted, refused_here = self._with_retry(lambda s=schema, m=messages, r=refused: self._store(s, m, r, now))
             result.accepted += accepted
