@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("src.appointments.api_urls")),
     path("", include("src.bookings.api_urls")),
     path("", include("src.events.api_urls")),
+    path("", include("src.sensors.api_urls")),  # OGC SensorThings-shaped read API of the air aggregates
 ]

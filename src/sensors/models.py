@@ -86,6 +86,9 @@ class Reading(models.Model):
     class Meta:
         indexes = [BrinIndex(fields=["time"], name="sensors_reading_time_brin")]
 
+    def __str__(self):
+        return f"{self.sensor_id} {self.time:%Y-%m-%d %H:%M:%S} {self.value}"
+
 
 class HourlyAggregate(models.Model):
     """A sensor's readings in one hour (UTC hour start), kept for good. Rolled up as the
@@ -101,6 +104,9 @@ class HourlyAggregate(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sensor", "hour"], name="sensors_hourly_once")]
+
+    def __str__(self):
+        return f"{self.sensor_id} {self.hour:%Y-%m-%d %H}h"
 
     @property
     def mean(self) -> float:
@@ -121,8 +127,13 @@ class AirAlert(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["sensor"], condition=Q(ended_at__isnull=True), name="sensors_one_open_alert")
+            models.UniqueConstraint(
+                fields=["sensor"], condition=Q(ended_at__isnull=True), name="sensors_one_open_alert"
+            )
         ]
+
+    def __str__(self):
+        return f"{self.sensor_id} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class Rejection(models.TextChoices):

@@ -77,19 +77,25 @@ def hub_air_quality(hub: Hub, *, now: datetime | None = None) -> list[SpaceAir]:
     """Per space of `hub` that has sensors: the latest value of each kind, the CO2 category, and
     the hourly means of the last 24 hours. Three queries, whatever the number of sensors."""
     now = now or timezone.now()
-    sensors = list(Sensor.objects.filter(space__hub=hub, is_active=True).select_related("space").order_by("space__name", "kind"))
+    sensors = list(
+        Sensor.objects.filter(space__hub=hub, is_active=True).select_related("space").order_by("space__name", "kind")
+    )
     if not sensors:
         return []
     slots = hour_slots(now)
     index = {slot: i for i, slot in enumerate(slots)}
-    aggregates = HourlyAggregate.objects.filter(sensor__in=[s.pk for s in sensors], hour__gte=slots[0], hour__lte=slots[-1])
+    aggregates = HourlyAggregate.objects.filter(
+        sensor__in=[s.pk for s in sensors], hour__gte=slots[0], hour__lte=slots[-1]
+    )
     means: dict[int, list[float | None]] = {s.pk: [None] * len(slots) for s in sensors}
     for row in aggregates.values_list("sensor_id", "hour", "count", "total"):
         sensor_id, hour, count, total = row
         if count:
             means[sensor_id][index[hour]] = total / count
     open_alerts = set(
-        AirAlert.objects.filter(sensor__in=[s.pk for s in sensors], ended_at__isnull=True).values_list("sensor_id", flat=True)
+        AirAlert.objects.filter(sensor__in=[s.pk for s in sensors], ended_at__isnull=True).values_list(
+            "sensor_id", flat=True
+        )
     )
     cutoff = recent_cutoff(now)
     spaces: dict[int, SpaceAir] = {}

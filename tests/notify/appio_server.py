@@ -70,7 +70,9 @@ class FakeAppIO:
                 data = json.dumps(body).encode() if body is not None else b""
                 self.send_response(status)
                 if body is not None:
-                    self.send_header("Content-Type", "application/problem+json" if status >= 400 else "application/json")
+                    self.send_header(
+                        "Content-Type", "application/problem+json" if status >= 400 else "application/json"
+                    )
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -33,7 +33,9 @@ def vapid_keys() -> tuple[str, str]:
     """(private key as base64url raw, public key as base64url uncompressed point), as the env holds them."""
     key = ec.generate_private_key(ec.SECP256R1())
     private = b64url(key.private_numbers().private_value.to_bytes(32, "big"))
-    public = b64url(key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+    public = b64url(
+        key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
     return private, public
 
 
@@ -48,7 +50,9 @@ class Browser:
     @property
     def p256dh(self) -> str:
         return b64url(
-            self.key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+            self.key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
         )
 
     @property

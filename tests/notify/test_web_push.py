@@ -2,6 +2,7 @@
 VAPID key and encrypted for that browser only; no subscription means e-mail."""
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from django.core import mail
 
 from src.outbox.channels import Notice, notice_deliver
@@ -57,7 +58,7 @@ def test_a_notice_reaches_the_subscribed_browser_encrypted_for_it(cesena, citize
         "url": "https://cesena.example.org/prenotazioni/ABC123/",
     }
     assert Browser(phone.endpoint).key != phone.key  # another browser could not read it
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidTag):
         Browser(phone.endpoint).decrypt(body)
 
 

@@ -89,7 +89,9 @@ def test_cesenas_sensor_never_writes_into_sarsinas_schema_even_with_a_forged_top
         f"cesena/{cesena_air.slug}/{cesena_air.space.pk}/{sarsina_air.co2.device_id}", value=1500, at=now, seq=1
     )
     # Cesena's device with the right comune but another space: refused as well.
-    publisher.reading(f"cesena/{cesena_air.slug}/{sarsina_air.space.pk + 100000}/{cesena_device}", value=900, at=now, seq=2)
+    publisher.reading(
+        f"cesena/{cesena_air.slug}/{sarsina_air.space.pk + 100000}/{cesena_device}", value=900, at=now, seq=2
+    )
     # And the real thing, to show the pipe works.
     publisher.reading(cesena_air.topic("co2"), value=777, at=now, seq=3)
     ingestor.pump_until(4)

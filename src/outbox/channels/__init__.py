@@ -47,7 +47,9 @@ def notice_deliver(*, person, municipality, notice: Notice) -> str:
     from src.outbox.channels import appio, webpush
 
     choice = personal_settings_get(person).channel
-    if choice == NotificationChannel.APP_IO and appio.appio_send(person=person, municipality=municipality, notice=notice):
+    if choice == NotificationChannel.APP_IO and appio.appio_send(
+        person=person, municipality=municipality, notice=notice
+    ):
         return NotificationChannel.APP_IO
     if choice == NotificationChannel.WEB_PUSH and webpush.webpush_send(person=person, notice=notice):
         return NotificationChannel.WEB_PUSH

@@ -117,7 +117,9 @@ def appio_send(*, person, municipality, notice: Notice) -> bool:
         return False
     if not appio_profile_allows(fiscal_code=fiscal_code, key=key):
         return False
-    response = _post("/messages", key=key, body=message_body(fiscal_code=fiscal_code, notice=notice, municipality=municipality))
+    response = _post(
+        "/messages", key=key, body=message_body(fiscal_code=fiscal_code, notice=notice, municipality=municipality)
+    )
     if response.status_code == 201:
         return True
     if response.status_code in (401, 403):

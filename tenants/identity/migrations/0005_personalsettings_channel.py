@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0004_personal_settings'),
+        ("identity", "0004_personal_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='personalsettings',
-            name='channel',
-            field=models.CharField(choices=[('email', 'e-mail'), ('app_io', 'app IO'), ('web_push', 'notifiche del browser (web push)')], default='email', max_length=16, verbose_name='canale preferito'),
+            model_name="personalsettings",
+            name="channel",
+            field=models.CharField(
+                choices=[("email", "e-mail"), ("app_io", "app IO"), ("web_push", "notifiche del browser (web push)")],
+                default="email",
+                max_length=16,
+                verbose_name="canale preferito",
+            ),
         ),
     ]
