@@ -43,9 +43,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Ingesting {ingestor.topic} (batches of {ingestor.batch_size}); Ctrl-C to stop.")
 
         def progress(total, rate, counters):
-            refused = ", ".join(f"{k} {v}" for k, v in sorted(counters.items()) if k != "accepted") or "none"
+            refused = (
+                ", ".join(f"{k} {v}" for k, v in sorted(counters.items()) if k not in ("accepted", "database_retries"))
+                or "none"
+            )
             self.stdout.write(
-                f"{total} messages, {rate:.0f}/s; accepted {counters.get('accepted', 0)}; refused: {refused}"
+                f"{total} messages, {rate:.0f}/s; accepted {counters.get('accepted', 0)}; refused: {refused}; "
+                f"database retries {counters.get('database_retries', 0)}"
             )
 
         try:
