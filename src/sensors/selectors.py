@@ -162,3 +162,44 @@ def ingest_counters() -> dict[str, int]:
 def sensors_of(hub: Hub | None = None):
     queryset = Sensor.objects.select_related("space__hub").filter(is_active=True, space__hub__is_published=True)
     return queryset.filter(space__hub=hub) if hub else queryset
+
+
+@dataclass(frozen=True)
+class BrokerAccount:
+    comune: str
+    device_id: str
+    credential_hash: str
+    topic: str
+
+
+def broker_accounts() -> list[BrokerAccount]:
+    """Every comune's active devices with their topic, in one SQL statement across the schemas."""
+    from tenants.comuni.models import Municipality
+    from tenants.comuni.sql import quote_ident, union_all
+
+    comuni = dict(
+        Municipality.objects.exclude(
+            schema_name__in=[settings.PUBLIC_SCHEMA_NAME, settings.TENANT_BASE_SCHEMA]
+        ).values_list("schema_name", "slug")
+    )
+    if not comuni:
+        return []
+    template = (
+        "SELECT {lit}::text AS schema, se.device_id::text, se.credential_hash::text, h.slug::text, sp.id "
+        "FROM {s}.{sensor} se JOIN {s}.{space} sp ON sp.id = se.space_id JOIN {s}.{hub} h ON h.id = sp.hub_id "
+        "WHERE se.is_active"
+    )
+    sql = union_all(
+        template,
+        sorted(comuni),
+        sensor=quote_ident(Sensor._meta.db_table),
+        space=quote_ident(Space._meta.db_table),
+        hub=quote_ident(Hub._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY 1, 2")
+        rows = cursor.fetchall()
+    return [
+        BrokerAccount(schema, device, credential, f"{comuni[schema]}/{hub}/{space}/{device}")
+        for schema, device, credential, hub, space in rows
+    ]

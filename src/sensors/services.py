@@ -2,18 +2,22 @@
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from src.common.errors import Conflict, DomainError
 from src.hubs.models import Space
 from src.outbox.services import outbox_enqueue
 from src.sensors.models import AirAlert, Kind, Reading, Sensor
 
 CO2_ALERT = "sensors.co2_alert"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 # Mosquitto's own password-file hash ("$7$"): PBKDF2-SHA512 with a 12-byte salt. 101 rounds is
 # mosquitto_passwd's default; the secret is 32 random bytes, so the rounds are not what protects it.
 MOSQUITTO_ROUNDS = 101
@@ -45,8 +49,29 @@ def sensor_topic(sensor: Sensor, *, comune_slug: str) -> str:
     return f"{comune_slug}/{sensor.space.hub.slug}/{sensor.space_id}/{sensor.device_id}"
 
 
+class DeviceIdRefused(DomainError):
+    code = "device_id_refused"
+
+
+class DeviceIdTaken(Conflict):
+    code = "device_id_taken"
+
+
 def sensor_register(*, space: Space, kind: str, device_id: str, comune_slug: str) -> Registered:
-    """A new device in `space`, with a fresh broker credential (returned once, stored hashed)."""
+    """A new device in `space`, with a fresh broker credential (returned once, stored hashed).
+
+    The device id is the device's user name on the one broker of the union, so it starts with
+    the comune's slug: two comuni can never hand out the same name."""
+    if not device_id.startswith(f"{comune_slug}-") or not SLUG.match(device_id):
+        raise DeviceIdRefused(
+            _(
+                "L'identificativo del dispositivo deve iniziare con «%(prefix)s» e contenere solo lettere minuscole, cifre e trattini."
+            )
+            % {"prefix": f"{comune_slug}-"},
+            field="device_id",
+        )
+    if Sensor.objects.filter(device_id=device_id).exists():
+        raise DeviceIdTaken(_("Esiste già un sensore con questo identificativo."), field="device_id")
     secret = secrets.token_urlsafe(32)
     sensor = Sensor.objects.create(
         space=space, kind=Kind(kind), device_id=device_id, credential_hash=mosquitto_hash(secret)

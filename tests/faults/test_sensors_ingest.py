@@ -36,7 +36,10 @@ def air_sensor(fault_comune):
     with tenant_context(fault_comune):
         hub = make_hub(slug=slug)
         registered = sensor_register(
-            space=make_space(hub), kind="co2", device_id=f"co2-{slug}", comune_slug=fault_comune.slug
+            space=make_space(hub),
+            kind="co2",
+            device_id=f"{fault_comune.slug}-co2-{slug}",
+            comune_slug=fault_comune.slug,
         )
     yield slug, registered
     with tenant_context(fault_comune):

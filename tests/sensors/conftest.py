@@ -114,12 +114,12 @@ def hub_slug():
 
 @pytest.fixture
 def cesena_air(cesena, hub_slug):
-    return build_air_hub(cesena, hub_slug, prefix="ces")
+    return build_air_hub(cesena, hub_slug, prefix="cesena")
 
 
 @pytest.fixture
 def sarsina_air(sarsina, hub_slug):
-    return build_air_hub(sarsina, hub_slug, prefix="sar")
+    return build_air_hub(sarsina, hub_slug, prefix="sarsina")
 
 
 @pytest.fixture
