@@ -125,6 +125,8 @@ class AirAlert(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("episodio di CO₂ alta")
+        verbose_name_plural = _("episodi di CO₂ alta")
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(

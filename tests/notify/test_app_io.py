@@ -154,3 +154,16 @@ def test_subjects_and_bodies_are_fitted_to_the_specs_limits(cesena, app_io, subj
         municipality=cesena,
     )
     assert list(app_io.message_validator.iter_errors(body)) == []
+
+
+def test_the_personal_area_saves_the_chosen_channel_and_refuses_an_unknown_one(citizen):
+    from tests.conftest import host_client, page_text
+
+    client = host_client("cesena.localhost", citizen)
+    page = page_text(client.get("/account/notifiche/"))
+    assert "Dove vuoi ricevere promemoria e avvisi" in page and "app IO" in page
+    assert client.post("/account/notifiche/", {"booking_reminders": "on", "channel": "app_io"}).status_code == 302
+    assert PersonalSettings.objects.get(user=citizen).channel == NotificationChannel.APP_IO
+    refused = client.post("/account/notifiche/", {"booking_reminders": "on", "channel": "piccione"})
+    assert refused.status_code == 400 and "Scegli un'opzione valida" in page_text(refused)
+    assert PersonalSettings.objects.get(user=citizen).channel == NotificationChannel.APP_IO
