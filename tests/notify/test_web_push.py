@@ -2,8 +2,8 @@
 VAPID key and encrypted for that browser only; no subscription means e-mail."""
 
 import pytest
-from cryptography.exceptions import InvalidTag
 from django.core import mail
+from http_ece import ECEException
 
 from src.outbox.channels import Notice, notice_deliver
 from src.outbox.channels.webpush import Subscription, subscription_source_set
@@ -58,7 +58,7 @@ def test_a_notice_reaches_the_subscribed_browser_encrypted_for_it(cesena, citize
         "url": "https://cesena.example.org/prenotazioni/ABC123/",
     }
     assert Browser(phone.endpoint).key != phone.key  # another browser could not read it
-    with pytest.raises(InvalidTag):
+    with pytest.raises(ECEException):
         Browser(phone.endpoint).decrypt(body)
 
 

@@ -18,6 +18,7 @@ KINDS = [
     "events.promotion",
     "events.registration",
     "events.reminder",
+    "sensors.co2_alert",
 ]
 
 
