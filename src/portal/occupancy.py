@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from src.bookings.selectors import hub_booked_now
 from src.hubs.models import Hub
 from src.hubs.permissions import can_operate_hub
-from src.sensors.selectors import people_counted
+from src.sensors.selectors import ingest_counters, people_counted
 
 
 def space_occupancy(hub: Hub, *, now=None) -> list[dict]:
@@ -49,6 +49,7 @@ def occupancy(request, hub_slug):
         {
             "hub": hub,
             "rows": space_occupancy(hub),
+            "counters": ingest_counters(),
             "breadcrumbs": [
                 (_("Home"), "/"),
                 (_("Accoglienza"), reverse("bookings:front_desk", args=[hub.slug])),

@@ -92,6 +92,7 @@ def test_staff_see_people_counted_beside_seats_booked(cesena, make_user):
     assert page.status_code == 200
     text = page_text(page)
     assert "Sala grande 1 3 0 2" in text  # 1 person counted, 3 booked, none checked in: 2 possible ghosts
+    assert "Misure accettate: 0." in text  # the comune's ingestion counters
     refused = sign_in_staff(host_client("cesena.localhost"), other).get(f"/accoglienza/{hub.slug}/presenze/")
     assert refused.status_code == 403
 
