@@ -92,7 +92,13 @@ def parse(raw: Raw, *, now: datetime) -> Parsed:
     if not isinstance(data, dict):
         raise Refused(Rejection.MALFORMED, comune)
     value, unit, when, seq = data.get("value"), data.get("unit"), data.get("time"), data.get("seq")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Refused(Rejection.MALFORMED, comune)
+    try:
+        value = float(value)  # an integer too large for a float overflows here
+    except OverflowError:
+        raise Refused(Rejection.OUT_OF_RANGE, comune)
+    if not math.isfinite(value):
         raise Refused(Rejection.MALFORMED, comune)
     if not isinstance(unit, str) or not isinstance(when, str) or isinstance(seq, bool) or not isinstance(seq, int):
         raise Refused(Rejection.MALFORMED, comune)
@@ -107,7 +113,7 @@ def parse(raw: Raw, *, now: datetime) -> Parsed:
         raise Refused(Rejection.MALFORMED, comune)
     if moment > now + timedelta(minutes=5) or moment < now - timedelta(hours=settings.SENSORS_MAX_AGE_HOURS):
         raise Refused(Rejection.OUT_OF_RANGE, comune)
-    return Parsed(comune, parts[1], parts[2], parts[3], float(value), unit.strip().lower(), moment, seq)
+    return Parsed(comune, parts[1], parts[2], parts[3], value, unit.strip().lower(), moment, seq)
 
 
 @dataclass
@@ -273,7 +279,17 @@ class Ingestor:
                 result.refused[Rejection.UNKNOWN_DEVICE] += len(messages)
                 result.refused.update(refused)
                 continue
-            accepted, refused_here = self._with_retry(lambda s=schema, m=messages, r=refused: self._store(s, m, r, now))
+            try:
+                accepted, refused_here = self._with_retry(
+                    lambda s=schema, m=messages, r=refused: self._store(s, m, r, now)
+                )
+            except DB_ERRORS:
+                raise  # inside a caller's transaction (see _with_retry)
+            except Exception:
+                # A message that trips a bug must not take the others down with it: one at a time,
+                # and whichever still fails is counted as malformed and dropped.
+                logger.exception("Batch for %s failed; storing its messages one at a time", slug)
+                accepted, refused_here = self._one_by_one(schema, messages, refused, now)
             result.accepted += accepted
             result.refused.update(refused_here)
         self.received += len(batch)
@@ -298,6 +314,24 @@ class Ingestor:
                     pass
                 clock.sleep(delay)
                 delay = min(delay * 2, 30.0)
+
+    def _one_by_one(self, schema: str, messages: list[Parsed], refused: Counter, now: datetime) -> tuple[int, Counter]:
+        accepted, total = 0, Counter(refused)
+        if refused:
+            self._with_retry(lambda: self._store(schema, [], refused, now))
+        for message in messages:
+            try:
+                ok, refused_here = self._with_retry(lambda m=message: self._store(schema, [m], Counter(), now))
+            except DB_ERRORS:
+                raise
+            except Exception:
+                logger.exception("A message for %s could not be stored: dropped", schema)
+                self._with_retry(lambda: _count_in(schema, Counter({Rejection.MALFORMED: 1}), now))
+                total[Rejection.MALFORMED] += 1
+                continue
+            accepted += ok
+            total.update(refused_here)
+        return accepted, total
 
     def _store(self, schema: str, messages: list[Parsed], refused: Counter, now: datetime) -> tuple[int, Counter]:
         refused = Counter(refused)
@@ -405,6 +439,11 @@ def _sensors_update(sensors) -> None:
             template="(%s, %s::bigint, %s::timestamptz, %s::float8, %s::timestamptz)",
             page_size=1000,
         )
+
+
+def _count_in(schema: str, counts: Counter, now: datetime) -> None:
+    with schema_context(schema), transaction.atomic():
+        _count(counts, now)
 
 
 def _count(counts: Counter, now: datetime) -> None:

@@ -149,3 +149,35 @@ def test_co2_above_the_line_for_ten_minutes_reaches_the_hubs_operators_once_per_
     # The ingestion of one more batch repeats nothing.
     drain_outbox(cesena)
     assert len(mail.outbox) == 2
+
+
+def test_a_message_that_trips_a_bug_is_dropped_alone_and_the_batch_goes_on(cesena, cesena_air, monkeypatch):
+    """No broker needed: the batch is handed to the ingestion as paho would queue it."""
+    import json
+
+    from src.sensors import ingest as ingestion
+    from src.sensors.ingest import Ingestor, Raw
+
+    real_step = ingestion.sensor_alerts_step
+
+    def buggy(*, sensor, value, at):
+        if value == 4242:
+            raise RuntimeError("a bug met by one message only")
+        real_step(sensor=sensor, value=value, at=at)
+
+    monkeypatch.setattr(ingestion, "sensor_alerts_step", buggy)
+    now = timezone.now()
+    topic = cesena_air.topic("co2")
+
+    def raw(value, seq):
+        body = {"value": value, "unit": "ppm", "time": (now - timedelta(seconds=60 - seq)).isoformat(), "seq": seq}
+        return Raw(topic, json.dumps(body).encode())
+
+    huge = Raw(
+        topic, b'{"value": 1' + b"0" * 400 + b', "unit": "ppm", "time": "' + now.isoformat().encode() + b'", "seq": 9}'
+    )
+    result = Ingestor(url="mqtt://unused").process([raw(700, 1), raw(4242, 2), raw(720, 3), huge])
+    assert result.accepted == 2
+    assert result.refused == {"malformed": 1, "out_of_range": 1}
+    with tenant_context(cesena):
+        assert sorted(Reading.objects.filter(sensor=cesena_air.co2).values_list("value", flat=True)) == [700, 720]
