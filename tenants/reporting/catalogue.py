@@ -43,6 +43,8 @@ from src.hubs.models import (
     SpecialOpening,
 )
 from src.idempotency.models import IdempotencyRecord
+from src.sensors.models import HourlyAggregate, Sensor
+from src.sensors.models import Kind as SensorKind
 from tenants.comuni.sql import quote_ident, quote_literal
 
 # The tenant tables cross-schema SQL reads, by the name templates use: {table.<name>}.
@@ -69,6 +71,9 @@ MODELS = {
     "hub_operator": HubOperator,
     "idempotency_record": IdempotencyRecord,
     "admin_log": LogEntry,
+    # Air quality (tenants/reporting/air.py): reports and open data read the hourly aggregates only.
+    "sensor": Sensor,
+    "sensor_hourly": HourlyAggregate,
 }
 
 # The state types, for Python that reads what the SQL returns (labels, which items still stand).
@@ -147,6 +152,7 @@ SQL = {
     "registration": _states(RegistrationState, seated=EventRegistration.SEATED_STATES),
     "waitlist": _states(WaitlistState, live=(WaitlistState.WAITING, WaitlistState.OFFERED)),
     "channel": _states(Booking.Channel),  # one enum for every app (src/common/channels.py)
+    "sensor_kind": _states(SensorKind),
 }
 
 

@@ -105,5 +105,12 @@ def demo_loaders():
     from src.desks.demo import load_desks
     from src.events.demo import load_events
     from src.hubs.demo import load_hubs
+    from src.sensors.demo import load_sensors
 
-    return [load_hubs, load_desks, load_events, load_bookings]  # desks and events go into the hubs, so hubs first
+    return [
+        load_hubs,
+        load_desks,
+        load_events,
+        load_bookings,
+        load_sensors,
+    ]  # desks and events go into the hubs, so hubs first

@@ -233,6 +233,7 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "event_places_refilled",
         "appointments_anonymised",
         "walk_ins_anonymised",
+        "sensor_readings_purge",
     }
 
 

@@ -19,6 +19,7 @@ KINDS = [
     "events.registration",
     "events.reminder",
     "firms.invited",
+    "sensors.co2_alert",
 ]
 
 
