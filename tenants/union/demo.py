@@ -19,8 +19,9 @@ UNION_STAFF_EMAIL = "staff.unione@example.org"
 APP_CLIENT_ID = "hub-app-demo"
 APP_REDIRECT_URIS = ["it.unionevallesavio.hub://oauth", "http://127.0.0.1/callback"]
 STAFF_NOTE = (
-    "Staff accounts (admin.*) set up an authenticator app on their first sign-in (a QR code or a key, "
-    "then ten recovery codes) and give its code at each sign-in: docs/security.md."
+    "Staff accounts (administrators, operators, union staff, the cooperative's staff, the mobility manager) "
+    "set up an authenticator app on their first sign-in (a QR code or a key, then ten recovery codes) "
+    "and give its code at each sign-in: docs/security.md."
 )
 
 
