@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("src.bookings.api_urls")),
     path("", include("src.events.api_urls")),
     path("push/", include("tenants.webpush.urls")),  # web push: VAPID key, browser subscriptions
+    path("", include("src.sensors.api_urls")),  # OGC SensorThings-shaped read API of the air aggregates
 ]

@@ -97,6 +97,7 @@ TENANT_APPS = [
     "src.bookings",
     "src.events",
     "src.payments",
+    "src.sensors",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -384,6 +385,38 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Sensors (src/sensors): readings over MQTT, ingested by `manage.py sensors_ingest` ---
+# The broker; user and password in the URL for the ingestion's own account (deploy/mosquitto/).
+MQTT_URL = env("MQTT_URL", default="mqtt://127.0.0.1:1883")
+SENSORS_TOPIC = env("SENSORS_TOPIC", default="+/+/+/+")  # <comune>/<hub>/<space>/<device>
+SENSORS_RAW_RETENTION_DAYS = env.int("SENSORS_RAW_RETENTION_DAYS", default=30)
+# EN 16798-1 puts 1000 ppm between categories I/II and III; above it for this long, operators are told.
+SENSORS_CO2_ALERT_PPM = env.float("SENSORS_CO2_ALERT_PPM", default=1000.0)
+SENSORS_ALERT_MINUTES = env.int("SENSORS_ALERT_MINUTES", default=10)
+# A reading older than the newest by more than this, or this far in the future, is dropped as out of range.
+SENSORS_MAX_AGE_HOURS = env.int("SENSORS_MAX_AGE_HOURS", default=48)
+SENSORS_RECENT_MINUTES = env.int("SENSORS_RECENT_MINUTES", default=15)  # newer than this is "adesso"
+
+# --- Notification channels (src/outbox/channels/): e-mail, App IO, web push ---
+APP_IO_URL = env("APP_IO_URL", default="https://api.io.pagopa.it/api/v1").rstrip("/")
+APP_IO_TIMEOUT = env.float("APP_IO_TIMEOUT", default=10.0)
+# One service key per comune, from the environment only: APP_IO_KEY__CESENA=..., never committed.
+APP_IO_KEYS = {
+    name.removeprefix("APP_IO_KEY__").lower().replace("_", "-"): value
+    for name, value in sorted(env.ENVIRON.items())
+    if name.startswith("APP_IO_KEY__") and value
+}
+# The comune's fiscal code as pagoPA payee, per comune: APP_IO_PAYEE__CESENA=00143280402.
+APP_IO_PAYEES = {
+    name.removeprefix("APP_IO_PAYEE__").lower().replace("_", "-"): value
+    for name, value in sorted(env.ENVIRON.items())
+    if name.startswith("APP_IO_PAYEE__") and value
+}
+# Web push (VAPID, RFC 8292): the private key (PEM or base64url raw) and the contact.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default=f"mailto:hub@{UNION_DOMAIN}")
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -622,6 +655,6 @@ if env("REPORTING_DATABASE_URL", default=""):
     DATABASES["reporting"] = env.db("REPORTING_DATABASE_URL")
     DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
 
-# Web push (VAPID, RFC 8292): the public key browsers subscribe with. The private key, for sending,
-# comes with the sending channel; without the public key no page offers push notifications.
-WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+# Web push: the public key browsers subscribe with is the sending channel's VAPID_PUBLIC_KEY (above);
+# without it no page offers push notifications.
+WEBPUSH_VAPID_PUBLIC_KEY = VAPID_PUBLIC_KEY

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file (?script), not inline: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("src.sensors.urls")),  # the kiosk screen, /hub/<slug>/aria/
     path("", include("src.portal.hub_urls")),
     path("", include("src.appointments.urls")),
     path("", include("src.bookings.urls")),

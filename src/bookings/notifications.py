@@ -18,6 +18,7 @@ from src.bookings.ics import booking_ics
 from src.bookings.models import Booking, WaitlistEntry
 from src.common.qr import qr_png
 from src.common.time import span, when
+from src.outbox.channels import Notice, notice_deliver
 from src.outbox.services import outbox_enqueue, outbox_handler
 from tenants.comuni.selectors import municipality_url
 
@@ -96,14 +97,27 @@ def booking_confirmed(message, municipality) -> None:
 
 @outbox_handler(REMINDER)
 def booking_reminder(message, municipality) -> None:
+    # Through the person's channel (App IO, web push), e-mail when it cannot carry it.
     booking = _fresh(message.obj_id)
     with translation.override(booking.person.language or "it"):
-        _send(
+        context = _context(booking, municipality)
+        subject = _("Promemoria: %(hub)s, %(when)s") % {"hub": booking.hub.name, "when": when(booking.start)}
+        notice_deliver(
             person=booking.person,
-            subject=_("Promemoria: %(hub)s, %(when)s") % {"hub": booking.hub.name, "when": when(booking.start)},
-            template="reminder",
-            context=_context(booking, municipality),
-            qr_code=booking.code,
+            municipality=municipality,
+            notice=Notice(
+                subject=subject,
+                markdown=render_to_string("bookings/appio/reminder.md", context),
+                url=context["detail_url"],
+                due_date=booking.start,
+                send_email=lambda: _send(
+                    person=booking.person,
+                    subject=subject,
+                    template="reminder",
+                    context=context,
+                    qr_code=booking.code,
+                ),
+            ),
         )
 
 

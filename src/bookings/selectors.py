@@ -536,3 +536,26 @@ __all__ = [
     "spaces_on",
     "waitlist_for_person",
 ]
+
+
+@dataclass
+class SpaceBookedNow:
+    booked: int  # people's bookings holding a seat (or the whole room) at this moment
+    checked_in: int
+
+
+def hub_booked_now(hub: Hub, *, now: datetime | None = None) -> dict[int, SpaceBookedNow]:
+    """Per space of `hub`: the people's bookings in progress now and how many have checked in
+    (rooms held for events left out). Beside the people the sensors count, it shows ghost bookings."""
+    now = now or timezone.now()
+    rows = (
+        Booking.objects.occupying(now)
+        .filter(hub=hub, event_id__isnull=True, period__contains=now)
+        .values_list("space_id", "state")
+    )
+    booked: dict[int, SpaceBookedNow] = {}
+    for space_id, state in rows:
+        entry = booked.setdefault(space_id, SpaceBookedNow(0, 0))
+        entry.booked += 1
+        entry.checked_in += state == Booking.State.CHECKED_IN
+    return booked

@@ -11,6 +11,8 @@ from src.common.time import local_today
 from src.desks.selectors import hub_desks_prefetch
 from src.hubs.selectors import hub_closures_ahead, hub_get, hub_is_open, hub_list, hub_week_hours
 from src.portal.summaries import desk_today, hub_today
+from src.sensors.selectors import hub_has_sensors
+from src.sensors.views import air_section_context
 
 
 def hub_index(request):
@@ -30,6 +32,7 @@ def hub_detail(request, slug):
     )  # published only: a draft hub does not exist for citizens
     if hub is None:
         raise Http404(_("Questo hub non esiste o non è pubblicato."))
+    has_air = hub_has_sensors(hub)
     return render(
         request,
         "hubs/detail.html",
@@ -41,6 +44,9 @@ def hub_detail(request, slug):
             "closures": hub_closures_ahead(hub, today),
             "spaces": hub.spaces.all(),
             "desks": [desk_today(desk, today=today) for desk in hub.desks.all()],
+            # "Qualità dell'aria adesso", when the hub has sensors (src/sensors).
+            "has_air": has_air,
+            **(air_section_context(hub) if has_air else {}),
             "breadcrumbs": [(_("Home"), "/"), (_("Hub di comunità"), reverse("hubs:index")), (hub.name, None)],
         },
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tenants.comuni.selectors import municipality_list
-from tenants.identity.models import PersonalSettings, User
+from tenants.identity.models import NotificationChannel, PersonalSettings, User
 from tenants.reporting.models import CommuteProfile
 
 
@@ -74,12 +74,26 @@ class CommuteForm(forms.ModelForm):
 class NotificationsForm(forms.ModelForm):
     class Meta:
         model = PersonalSettings
-        fields = ["booking_reminders", "appointment_reminders", "event_reminders"]
+        fields = ["booking_reminders", "appointment_reminders", "event_reminders", "channel"]
+        help_texts = {
+            "channel": _(
+                "L'app IO richiede l'accesso con SPID o CIE; se non sei su IO, o non hai attivato le notifiche "
+                "del browser, i messaggi arrivano per e-mail."
+            )
+        }
         labels = {
+            "channel": _("Dove vuoi ricevere promemoria e avvisi"),
             "booking_reminders": _("Promemoria delle prenotazioni di postazioni e sale"),
             "appointment_reminders": _("Promemoria degli appuntamenti agli sportelli, il giorno prima"),
             "event_reminders": _("Promemoria degli eventi, il giorno prima"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].required = False  # left out: e-mail, as before the choice existed
+
+    def clean_channel(self):
+        return self.cleaned_data.get("channel") or NotificationChannel.EMAIL
 
 
 class ErasureForm(forms.Form):

@@ -94,6 +94,11 @@ class StaffSessionMiddleware:
         "/healthz",
         "/readyz",
         "/favicon.ico",
+        # The installable app's own files: a service worker or manifest behind a redirect is refused
+        # by the browser (src/portal/pwa.py); they carry no personal data.
+        "/sw.js",
+        "/manifest.webmanifest",
+        "/senza-connessione/",
     )
     # After an idle sign-out these go on as anybody's request (a silent sign-on check never shows a page).
     ANONYMOUS_AFTER_IDLE = ("/api/", "/account/sso/")

@@ -206,6 +206,15 @@ class Reminder(models.TextChoices):
     EVENT = "event_reminders", _("promemoria degli eventi")
 
 
+class NotificationChannel(models.TextChoices):
+    """Where a person wants their notices. E-mail is always the fallback: a notice that cannot
+    go where the person asked (not on App IO, no browser subscribed to push) goes by e-mail."""
+
+    EMAIL = "email", _("e-mail")
+    APP_IO = "app_io", _("app IO")
+    WEB_PUSH = "web_push", _("notifiche del browser (web push)")
+
+
 class PersonalSettings(models.Model):
     """What a person chose in their personal area, for every comune: which reminders they
     want by e-mail, and the version of their private calendar-feed link (renewing the link
@@ -226,6 +235,9 @@ class PersonalSettings(models.Model):
     appointment_reminders = models.BooleanField(Reminder.APPOINTMENT.label, default=True)
     event_reminders = models.BooleanField(Reminder.EVENT.label, default=True)
     calendar_feed_version = models.PositiveIntegerField(_("versione del link del calendario"), default=0)
+    channel = models.CharField(
+        _("canale preferito"), max_length=16, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL
+    )
     updated_at = models.DateTimeField(_("aggiornate il"), auto_now=True)
 
     class Meta:

@@ -44,6 +44,8 @@ from src.hubs.models import (
 )
 from src.idempotency.models import IdempotencyRecord
 from src.payments.models import Creditor, Order, Pass, PassUse, Payment, Refund, Statement
+from src.sensors.models import HourlyAggregate, Sensor
+from src.sensors.models import Kind as SensorKind
 from tenants.comuni.sql import quote_ident, quote_literal
 
 # The tenant tables cross-schema SQL reads, by the name templates use: {table.<name>}.
@@ -78,6 +80,9 @@ MODELS = {
     "pass": Pass,
     "pass_use": PassUse,
     "statement": Statement,
+    # Air quality (tenants/reporting/air.py): reports and open data read the hourly aggregates only.
+    "sensor": Sensor,
+    "sensor_hourly": HourlyAggregate,
 }
 
 # The state types, for Python that reads what the SQL returns (labels, which items still stand).
@@ -157,6 +162,7 @@ SQL = {
     "waitlist": _states(WaitlistState, live=(WaitlistState.WAITING, WaitlistState.OFFERED)),
     "channel": _states(Booking.Channel),  # one enum for every app (src/common/channels.py)
     "refund": _states(Refund.State),
+    "sensor_kind": _states(SensorKind),
 }
 
 

@@ -14,4 +14,6 @@ urlpatterns = [
     path(
         f"open-data/{opendata_views.DATASET_SLUG}.jsonld", opendata_views.open_data_metadata, name="open_data_metadata"
     ),
+    path(f"open-data/{opendata_views.AIR_SLUG}.csv", opendata_views.air_csv, name="air_csv"),
+    path(f"open-data/{opendata_views.AIR_SLUG}.jsonld", opendata_views.air_metadata, name="air_metadata"),
 ]

@@ -4,6 +4,7 @@ The comune dashboard (src/portal/reports.py) uses `dashboard_response` and
 `table_csv_response` with its own comune as the only one allowed.
 """
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tenants.audit.services import AuditAction, audit_record
 from tenants.comuni.selectors import union_url
+from tenants.reporting import air
 from tenants.reporting.access import comuni_visible_to, union_dashboard_allowed
 from tenants.reporting.csv_export import SafeWriter
 from tenants.reporting.filters import filters_from
@@ -48,6 +50,11 @@ def dashboard_response(request, *, allowed, comune_filter: bool, title: str, csv
         "chart_tables": {chart.table for chart in charts},
         "csv_url": csv_url,
         "timings": timings,
+        # Air quality (sensors): hours above the CO2 line per hub and month in the period.
+        "air_rows": air.air_chart_rows(
+            air.hours_above_by_hub_month(filters.query.comuni, filters.query.period.start, filters.query.period.end)
+        ),
+        "air_line": int(settings.SENSORS_CO2_ALERT_PPM),
     }
     return render(request, "reporting/dashboard.html", context)
 

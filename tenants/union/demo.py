@@ -19,8 +19,9 @@ UNION_STAFF_EMAIL = "staff.unione@example.org"
 APP_CLIENT_ID = "hub-app-demo"
 APP_REDIRECT_URIS = ["it.unionevallesavio.hub://oauth", "http://127.0.0.1/callback"]
 STAFF_NOTE = (
-    "Staff accounts (admin.*) set up an authenticator app on their first sign-in (a QR code or a key, "
-    "then ten recovery codes) and give its code at each sign-in: docs/security.md."
+    "Staff accounts (administrators, operators, union staff, the cooperative's staff, the mobility manager) "
+    "set up an authenticator app on their first sign-in (a QR code or a key, then ten recovery codes) "
+    "and give its code at each sign-in: docs/security.md."
 )
 
 
@@ -110,5 +111,12 @@ def demo_loaders():
     from src.desks.demo import load_desks
     from src.events.demo import load_events
     from src.hubs.demo import load_hubs
+    from src.sensors.demo import load_sensors
 
-    return [load_hubs, load_desks, load_events, load_bookings]  # desks and events go into the hubs, so hubs first
+    return [
+        load_hubs,
+        load_desks,
+        load_events,
+        load_bookings,
+        load_sensors,
+    ]  # desks and events go into the hubs, so hubs first

@@ -235,6 +235,7 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "walk_ins_anonymised",
         "payments_reconciled",
         "refunds_sent",
+        "sensor_readings_purge",
     }
 
 

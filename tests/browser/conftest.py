@@ -287,7 +287,9 @@ def _is_local(url: str) -> bool:
 
 @pytest.fixture
 def browser_page(browser):
-    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    # The service worker (the installable app) would serve navigations itself, out of the page's
+    # sight: tests that watch requests see them only with it blocked; tests/browser/test_pwa_offline.py allows it.
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900}, service_workers="block")
     page = context.new_page()
     page.external_requests = []
     page.console_errors = []

@@ -21,6 +21,7 @@ KINDS = [
     "firms.invited",
     "payments.received",
     "payments.refund",
+    "sensors.co2_alert",
 ]
 
 

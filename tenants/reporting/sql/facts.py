@@ -341,4 +341,7 @@ FACTS = {
 
 def tenant_tables() -> list[str]:
     """Every comune table the reporting role may read (and nothing else)."""
-    return sorted({table for fact in FACTS.values() for table in fact.tables})
+    from tenants.reporting.air import AIR_TEMPLATES
+
+    tables = {table for fact in FACTS.values() for table in fact.tables}
+    return sorted(tables | {table for template in AIR_TEMPLATES for table in tables_read(template)})
