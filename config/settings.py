@@ -96,6 +96,7 @@ TENANT_APPS = [
     "src.appointments",
     "src.bookings",
     "src.events",
+    "src.payments",
     "src.sensors",
 ]
 
@@ -624,6 +625,25 @@ if SENTRY_DSN:
         "SENTRY_TRACES_SAMPLE_RATE", default={"production": 0.05, "staging": 0.5}.get(SENTRY_ENVIRONMENT, 0.0)
     )
     init_sentry(SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+
+# Payments (src/payments, docs/payments.md). Stripe: destination charges to each creditor's
+# Connect account; one webhook endpoint on the union's site for the platform's and the
+# connected accounts' events, each with its own signing secret. STRIPE_API_BASE points the
+# SDK elsewhere (tests' local server); empty is Stripe's own.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_CONNECT_WEBHOOK_SECRET = env("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# pagoPA: GPD (debt positions), GPD payments (receipts), Checkout v2 (cart). Each creditor's
+# subscription keys come from PAGOPA_<KEY NAME>_GPD_KEY and PAGOPA_<KEY NAME>_CHECKOUT_KEY
+# (the creditor's "nome delle chiavi"), else PAGOPA_GPD_KEY and PAGOPA_CHECKOUT_KEY.
+PAGOPA_GPD_URL = env("PAGOPA_GPD_URL", default="https://api.platform.pagopa.it/gpd/debt-positions-service/v1")
+PAGOPA_GPD_PAYMENTS_URL = env(
+    "PAGOPA_GPD_PAYMENTS_URL", default="https://api.platform.pagopa.it/gpd/payments-receipts-service/v1"
+)
+PAGOPA_CHECKOUT_URL = env("PAGOPA_CHECKOUT_URL", default="https://api.platform.pagopa.it/checkout/ec/v2")
+PAGOPA_TIMEOUT = env.float("PAGOPA_TIMEOUT", default=10.0)
 
 # Union-wide reporting (tenants/reporting): queries run as the read-only role
 # "hub_reporting"; "auto" reads live SQL across the comuni's schemas for a few

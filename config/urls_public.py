@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth
 
+from src.payments.webhooks import stripe_webhook
 from src.portal import pwa
 from src.portal.legal import legal
 from tenants.account import api as account_api
@@ -49,6 +50,8 @@ urlpatterns = [
     path("", include(oauth_patterns)),
     path("api/v1/reports/", include("tenants.reporting.api_urls")),
     path("api/v1/me/export/", account_api.MyDataExportView.as_view(), name="api_me_export"),
+    # One Stripe webhook endpoint for the platform and the connected accounts (src/payments/webhooks.py).
+    path("pagamenti/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("api/v1/firms/", firms_api.FirmListView.as_view(), name="api_firms"),
     path("api/v1/firms/<int:firm_id>/people/", firms_api.FirmPeopleView.as_view(), name="api_firm_people"),
     path("api/v1/firms/<int:firm_id>/pscl/", firms_api.FirmPsclView.as_view(), name="api_firm_pscl"),

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("src.appointments.urls")),
     path("", include("src.bookings.urls")),
     path("", include("src.events.urls")),
+    path("", include("src.payments.urls")),
     # Hub photos in development and tests (SERVE_MEDIA); nginx serves them in production.
     re_path(r"^media/(?P<path>.+)$", media, name="media"),
 ]

@@ -100,7 +100,7 @@ class BookingListCreateView(APIView):
             channel=API,
             use_agreement=v["use_agreement"],
         )
-        return Response(BookingOut(booking).data, status=status.HTTP_201_CREATED)
+        return Response(BookingOut(booking, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class BookingSeriesView(APIView):

@@ -28,3 +28,9 @@ class BookingsConfig(AppConfig):
             hold=occupancy.space_hold_for_event,
             release=occupancy.space_release_for_event,
         )
+
+        # Payments confirm a held booking through src.common.charging; bookings never import them.
+        from src.bookings.services.booking import booking_hold_extend, booking_paid
+        from src.common.charging import bookings_register
+
+        bookings_register(paid=booking_paid, hold_extend=booking_hold_extend)

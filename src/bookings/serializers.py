@@ -1,10 +1,12 @@
 """API shapes of bookings. Input serializers check types and existence; services check the rules."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from src.bookings.models import Booking, BookingPolicy, WaitlistEntry
 from src.bookings.services.policy import EDITABLE
+from src.common import charging
 from src.common.fields import AwareDateTimeField, DayField, RelatedIdField
 from src.hubs.models import Hub, Seat, Space
 
@@ -66,6 +68,16 @@ class AvailabilityQuery(serializers.Serializer):
     date = DayField(required=False, help_text=_("Giorno (AAAA-MM-GG); oggi se assente."))
 
 
+class PaymentOut(serializers.Serializer):
+    """What a booking paid or owes (src/common/charging.py); open `pay_url` in a browser to pay."""
+
+    label = serializers.CharField()
+    paid_cents = serializers.IntegerField()
+    owed_cents = serializers.IntegerField()
+    refunded_cents = serializers.IntegerField()
+    pay_url = serializers.CharField()
+
+
 class BookingOut(serializers.ModelSerializer):
     start = serializers.DateTimeField(source="period.lower")
     end = serializers.DateTimeField(source="period.upper")
@@ -73,6 +85,7 @@ class BookingOut(serializers.ModelSerializer):
     space_name = serializers.CharField(source="space.name")
     seat_label = serializers.CharField(source="seat.label", allow_null=True, default=None)
     state_label = serializers.CharField(source="get_state_display")
+    payment = serializers.SerializerMethodField(help_text="Pagato, da pagare, rimborsato; null se gratuita.")
     agreement = serializers.IntegerField(
         source="agreement_id", allow_null=True, read_only=True, help_text=_("La convenzione che la copre, se c'è.")
     )
@@ -98,9 +111,25 @@ class BookingOut(serializers.ModelSerializer):
             "created_at",
             "checked_in_at",
             "hold_expires_at",
+            "payment",
             "agreement",
             "agreement_firm",
         ]
+
+    @extend_schema_field(PaymentOut(allow_null=True))
+    def get_payment(self, booking):
+        money = charging.booking_money([booking.pk]).get(booking.pk)
+        if money is None:
+            return None
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request is not None else (lambda url: url)
+        return {
+            "label": money.label,
+            "paid_cents": money.paid_cents,
+            "owed_cents": money.owed_cents,
+            "refunded_cents": money.refunded_cents,
+            "pay_url": absolute(money.pay_url) if money.pay_url else "",
+        }
 
 
 class FrontDeskBookingOut(BookingOut):

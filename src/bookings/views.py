@@ -17,6 +17,7 @@ from src.bookings.forms import PlaceForm, RepeatForm
 from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.services.rules import check_in_window
+from src.common import charging
 from src.common.accounts import ensure_can_book
 from src.common.errors import DomainError
 from src.common.ics import calendar
@@ -149,8 +150,32 @@ def booking_new(request, hub_slug):
         except DomainError as error:
             messages.error(request, error.message)
         else:
+            if booking.state == Booking.State.HELD:
+                # A place with a price: held while the person pays (src/common/charging.py).
+                money = charging.booking_money([booking.pk]).get(booking.pk)
+                if money is not None and money.pay_url:
+                    messages.info(
+                        request,
+                        _("Il posto è riservato per te fino alle %(until)s: completa il pagamento per confermarlo.")
+                        % {"until": timezone.localtime(booking.hold_expires_at).strftime("%H:%M")},
+                    )
+                    return redirect(money.pay_url)
             messages.success(request, _("Prenotazione confermata. Ti abbiamo inviato un'e-mail con il codice."))
             return redirect("bookings:detail", code=booking.code)
+    quote, quote_problem = charging.FREE, ""
+    try:
+        quote = charging.booking_quote(
+            person=request.user,
+            space=form.cleaned_data["space"],
+            seat=form.cleaned_data["seat"],
+            start=start,
+            end=form.cleaned_data["end"],
+            channel=WEB,
+        )
+    except DomainError as error:
+        quote_problem = error.message
+    if quote.needs_payment and quote.problem is not None and not agreement_enrolled(request.user):
+        quote_problem = str(quote.problem)  # an employee's agreement may still cover it
     grid = selectors.hub_availability(hub, selectors.local_day(start))
     return render(
         request,
@@ -165,6 +190,8 @@ def booking_new(request, hub_slug):
             "end": form.cleaned_data["end"],
             "end_choices": _end_choices(grid, start),
             "policy": grid.policy,
+            "quote": quote,
+            "quote_problem": quote_problem,
             "step": 4,
             "agreement_offered": agreement_enrolled(request.user),
         },
@@ -183,6 +210,7 @@ def detail(request, code):
     booking = _own(request, code)
     policy = selectors.policy_get()
     opens, closes = check_in_window(booking, policy)
+    booking.money = charging.booking_money([booking.pk]).get(booking.pk)
     return render(
         request,
         "bookings/detail.html",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from src.appointments.models import Appointment
 from src.appointments.selectors import appointments_for_person
 from src.bookings import selectors as bookings
+from src.common import charging
 from src.events.models import EventRegistration
 from src.events.selectors import registrations_for_person
 from tenants.identity.calendar_feed import calendar_feed_token
@@ -74,6 +75,11 @@ def _booking_items(person, now) -> list[MyItem]:
                 cancel=bookings.booking_cancel_check(booking, policy=policy, now=now),
             )
         )
+    # What each booking paid, owes or got back (src/common/charging.py: payments answer).
+    money = charging.booking_money([item.booking.pk for item in items])
+    for item in items:
+        if item.booking.pk in money:
+            item.extra["money"] = money[item.booking.pk]
     return items
 
 

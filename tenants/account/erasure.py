@@ -58,6 +58,10 @@ HANDLED = {
     ("registration_transition", "by"),
     ("hub_operator", "user"),
     ("admin_log", "user"),
+    ("payment_order", "person"),
+    ("pass", "person"),
+    ("refund", "done_by"),
+    ("statement", "marked_by"),
 }
 
 # What a person's future active booking means: still holding its place, not over yet.
@@ -158,6 +162,27 @@ r{i} AS (
 o{i} AS (
   DELETE FROM {s}.{table.hub_operator} o WHERE o.{column.hub_operator.user} = %(person)s RETURNING 1
 )""",
+    # Orders, payments and refunds are accounting records the comune must keep (GDPR art. 17(3)(b)):
+    # they point at "utente cancellato" and lose the e-mail address; the payer's name and fiscal
+    # code stay on the order, as on the pagoPA position and the receipt issued in that name.
+    "payments": """
+po{i} AS (
+  UPDATE {s}.{table.payment_order} o SET
+    {column.payment_order.person} = %(erased)s,
+    {column.payment_order.payer_email} = ''
+  WHERE o.{column.payment_order.person} = %(person)s
+  RETURNING 1
+), pp{i} AS (
+  UPDATE {s}.{table.pass} p SET {column.pass.person} = %(erased)s WHERE p.{column.pass.person} = %(person)s
+  RETURNING 1
+), pr{i} AS (
+  UPDATE {s}.{table.refund} r SET {column.refund.done_by} = NULL WHERE r.{column.refund.done_by} = %(person)s
+  RETURNING 1
+), ps{i} AS (
+  UPDATE {s}.{table.statement} st SET {column.statement.marked_by} = NULL
+  WHERE st.{column.statement.marked_by} = %(person)s
+  RETURNING 1
+)""",
     "idempotency": """
 k{i} AS (
   -- The scope src/idempotency/api.py gives a signed-in caller's keys.
@@ -184,6 +209,7 @@ _COUNTED = {
     "appointments": "a",
     "registrations": "r",
     "hub_operators": "o",
+    "payments": "po",
     "idempotency": "k",
     "admin_log": "l",
 }

@@ -67,6 +67,23 @@ COMUNE_DATASETS = (
         "JOIN {s}.{table.event_registration} r ON r.id = t.{column.registration_transition.registration}",
     ),
     Dataset("hub_come_operatore", "hub_operator", "o", "o.{column.hub_operator.user} = %(person)s"),
+    Dataset("pagamenti_ordini", "payment_order", "o", "o.{column.payment_order.person} = %(person)s"),
+    Dataset(
+        "pagamenti_ricevuti",
+        "payment",
+        "p",
+        "o.{column.payment_order.person} = %(person)s",
+        "JOIN {s}.{table.payment_order} o ON o.id = p.{column.payment.order}",
+    ),
+    Dataset(
+        "pagamenti_rimborsi",
+        "refund",
+        "r",
+        "o.{column.payment_order.person} = %(person)s",
+        "JOIN {s}.{table.payment} p ON p.id = r.{column.refund.payment}"
+        " JOIN {s}.{table.payment_order} o ON o.id = p.{column.payment.order}",
+    ),
+    Dataset("carnet_e_abbonamenti", "pass", "c", "c.{column.pass.person} = %(person)s"),
 )
 
 

@@ -13,3 +13,9 @@ class FirmsConfig(AppConfig):
         from tenants.identity.agreements import agreements_register
 
         agreements_register(take=coverage.cover_take, release=coverage.cover_release, enrolled=coverage.enrolled)
+
+        # What firms owe each comune for a month (src/payments draws the monthly statements).
+        from tenants.firms import billing
+        from tenants.identity.agreements import agreement_bills_register
+
+        agreement_bills_register(bills=billing.bills)

@@ -80,3 +80,44 @@ def agreement_cover_release(*, booking_code: str, now: datetime) -> None:
     release = _implementation.get("release")
     if release is not None:
         release(schema=connection.schema_name, booking_code=booking_code, now=now)
+
+
+# --- What a firm owes a comune for a month (src/payments: the monthly statement) ------------------
+
+
+@dataclass(frozen=True)
+class BillLine:
+    day: date
+    days: int  # employees' days taken from the allowance that day
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class AgreementBill:
+    """One agreement's month in one comune, as the firm pays it: days its employees used here
+    (each counted once per employee and day) at the agreed price, or the monthly fee."""
+
+    agreement_id: int
+    title: str
+    firm_name: str
+    firm_tax_code: str
+    terms: str
+    price_per_day_cents: int | None
+    flat_month_cents: int | None
+    days: int
+    employees: int
+    total_cents: int
+    lines: tuple[BillLine, ...] = ()
+
+
+def agreement_bills(*, month: date) -> list[AgreementBill]:
+    """The agreements paid by their firm that have something to bill in the current comune for
+    `month` (its first day); empty without the firms app."""
+    bills = _implementation.get("bills")
+    if bills is None:
+        return []
+    return bills(schema=connection.schema_name, month=month)
+
+
+def agreement_bills_register(*, bills: Callable) -> None:
+    _implementation.update(bills=bills)

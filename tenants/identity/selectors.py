@@ -98,3 +98,10 @@ def is_operator_organisation_staff(user) -> bool:
     """Whether `user` is a member of an operator organisation (a cooperative): the header then
     leads them to the cooperative's console on the union's site."""
     return operators_access.is_organisation_staff(user)
+
+
+def card_creditor_organisations(municipality) -> list[tuple[int, str, str]]:
+    """(id, name, Stripe Connect account) of the cooperatives running hubs of `municipality` under
+    an approved contract in force that take card payments: a comune's price may name one as the
+    creditor of its card payments (src/payments). The rule is tenants/operators/access.py."""
+    return operators_access.payment_organisations(municipality)

@@ -73,3 +73,14 @@ def contracted_hub_ids(user, municipality, *, day: date | None = None) -> set[in
 
 def is_organisation_staff(user) -> bool:
     return bool(memberships(user))
+
+
+def payment_organisations(municipality, *, day: date | None = None) -> list[tuple[int, str, str]]:
+    """(id, name, Stripe Connect account) of the active organisations with an approved contract
+    in force in `municipality` that take card payments: who a comune's price may pay by card."""
+    day = day or local_today()
+    contracts = ServiceContract.objects.active_on(day).filter(
+        municipality_id=municipality.pk, organisation__payments_account_id__isnull=False
+    )
+    rows = contracts.values_list("organisation_id", "organisation__name", "organisation__payments_account_id")
+    return sorted(set(rows), key=lambda row: row[1])

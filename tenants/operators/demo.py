@@ -22,6 +22,8 @@ def load_operators(*, comuni, account, lines: list[str], stdout) -> None:
             "phone": "0547 000000",
             "address": "Via dell'Esempio 1, 47521 Cesena FC",
             "contact_name": "Marta Neri",
+            # Takes the card payments of the meeting room in Cesena's hub (src/payments/demo.py).
+            "payments_account_id": "acct_1DemoCoopValleSavio",
         },
     )
     new_account = not User.objects.filter(email=STAFF_EMAIL).exists()

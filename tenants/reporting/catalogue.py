@@ -43,6 +43,7 @@ from src.hubs.models import (
     SpecialOpening,
 )
 from src.idempotency.models import IdempotencyRecord
+from src.payments.models import Creditor, Order, Pass, PassUse, Payment, Refund, Statement
 from src.sensors.models import HourlyAggregate, Sensor
 from src.sensors.models import Kind as SensorKind
 from tenants.comuni.sql import quote_ident, quote_literal
@@ -71,6 +72,14 @@ MODELS = {
     "hub_operator": HubOperator,
     "idempotency_record": IdempotencyRecord,
     "admin_log": LogEntry,
+    # Money (src/payments): revenue per creditor in the reports; a person's orders in their data export.
+    "creditor": Creditor,
+    "payment_order": Order,
+    "payment": Payment,
+    "refund": Refund,
+    "pass": Pass,
+    "pass_use": PassUse,
+    "statement": Statement,
     # Air quality (tenants/reporting/air.py): reports and open data read the hourly aggregates only.
     "sensor": Sensor,
     "sensor_hourly": HourlyAggregate,
@@ -152,6 +161,7 @@ SQL = {
     "registration": _states(RegistrationState, seated=EventRegistration.SEATED_STATES),
     "waitlist": _states(WaitlistState, live=(WaitlistState.WAITING, WaitlistState.OFFERED)),
     "channel": _states(Booking.Channel),  # one enum for every app (src/common/channels.py)
+    "refund": _states(Refund.State),
     "sensor_kind": _states(SensorKind),
 }
 

@@ -436,6 +436,45 @@ def report_commuting(query: ReportQuery, timings: Timings | None = None) -> dict
     }
 
 
+def report_revenue(query: ReportQuery, timings: Timings | None = None) -> dict:
+    """Money per creditor (src/payments): payments, refunds and revenue = paid - refunded, in cents."""
+    source = source_for(query, query.previous.start, query.period.end)
+    rows = run(*measures.revenue_sql(source, hub=query.hub, **query.bounds()), timings, "revenue")
+    comuni = _names(query)
+    keys = ("payments", "paid_cents", "refunded_cents")
+    empty = dict.fromkeys(keys, 0)
+
+    def figures(row):
+        found = {k: int(row[k] or 0) for k in keys} if row else dict(empty)
+        found["revenue_cents"] = found["paid_cents"] - found["refunded_cents"]
+        return found
+
+    creditors: dict = {}
+    for row in rows:
+        key = (row["comune"], row["creditor_id"])
+        entry = creditors.setdefault(
+            key,
+            {
+                "comune": comuni[row["comune"]].slug,
+                "comune_name": comuni[row["comune"]].name,
+                "creditor_id": row["creditor_id"],
+                "creditor_name": row["creditor_name"],
+                "creditor_kind": row["creditor_kind"],
+                "rows": {},
+            },
+        )
+        entry["rows"][row["period"]] = row
+    result = []
+    totals = {"current": figures(None), "previous": figures(None)}
+    for entry in sorted(creditors.values(), key=lambda e: (e["comune_name"], e["creditor_name"])):
+        current, previous = figures(entry["rows"].get("current")), figures(entry["rows"].get("previous"))
+        for name, found in (("current", current), ("previous", previous)):
+            for k, v in found.items():
+                totals[name][k] += v
+        result.append({k: v for k, v in entry.items() if k != "rows"} | compared(current, previous))
+    return {"creditors": result, "union": compared(totals["current"], totals["previous"])}
+
+
 def report_build(query: ReportQuery, timings: Timings | None = None) -> dict:
     """Everything a dashboard shows: one statement per measure."""
     timings = timings if timings is not None else Timings()
@@ -448,6 +487,7 @@ def report_build(query: ReportQuery, timings: Timings | None = None) -> dict:
         "events": report_events(query, dims, timings),
         "people": report_people(query, timings),
         "commuting": report_commuting(query, timings),
+        "revenue": report_revenue(query, timings),
         "agreements": report_agreements(query, timings),
     }
     comuni = _names(query)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 # Column kinds: how a value is shown (the CSV keeps raw numbers).
-INT, NUM, PCT, CHANGE, POINTS, TEXT = "int", "num", "pct", "change", "points", "text"
+INT, NUM, PCT, CHANGE, POINTS, TEXT, EUR = "int", "num", "pct", "change", "points", "text", "eur"
 
 
 def weekday_names() -> list[str]:
@@ -464,4 +464,82 @@ def build_tables(report: dict) -> tuple[list[Table], list[Chart]]:
             note=_("Prenotazioni coperte dalle convenzioni con aziende ed enti pubblici, per comune e per l'Unione."),
         )
     )
+    _revenue(report, tables, charts)
     return tables, charts
+
+
+def _eur(cents) -> float:
+    return round((cents or 0) / 100, 2)
+
+
+def _revenue(report: dict, tables: list, charts: list) -> None:
+    """Money per creditor: what came in, what went back, what stays (src/payments)."""
+    revenue = report.get("revenue")
+    if revenue is None:
+        return
+    kinds = {"pagopa": _("pagoPA"), "card": _("carta")}
+    rows = []
+    for entry in revenue["creditors"]:
+        current, previous = entry["current"], entry["previous"]
+        rows.append(
+            {
+                "comune": entry["comune_name"],
+                "creditor": entry["creditor_name"],
+                "kind": kinds.get(entry["creditor_kind"], entry["creditor_kind"]),
+                "payments": current["payments"],
+                "paid": _eur(current["paid_cents"]),
+                "refunded": _eur(current["refunded_cents"]),
+                "revenue": _eur(current["revenue_cents"]),
+                "revenue_previous": _eur(previous["revenue_cents"]),
+                "revenue_change": entry["change"]["revenue_cents"],
+            }
+        )
+    total = revenue["union"]
+    chart_rows = list(rows)
+    rows.append(
+        {
+            "comune": _("Totale"),
+            "creditor": "",
+            "kind": "",
+            "payments": total["current"]["payments"],
+            "paid": _eur(total["current"]["paid_cents"]),
+            "refunded": _eur(total["current"]["refunded_cents"]),
+            "revenue": _eur(total["current"]["revenue_cents"]),
+            "revenue_previous": _eur(total["previous"]["revenue_cents"]),
+            "revenue_change": total["change"]["revenue_cents"],
+        }
+    )
+    tables.append(
+        Table(
+            "incassi",
+            _("Incassi per beneficiario"),
+            [
+                Column("comune", _("Comune"), TEXT),
+                Column("creditor", _("Beneficiario"), TEXT),
+                Column("kind", _("Canale"), TEXT),
+                Column("payments", _("Pagamenti")),
+                Column("paid", _("Incassato (€)"), EUR),
+                Column("refunded", _("Rimborsato (€)"), EUR),
+                Column("revenue", _("Entrate nette (€)"), EUR),
+                Column("revenue_previous", _("Entrate nette periodo precedente (€)"), EUR),
+                Column("revenue_change", _("Variazione %"), CHANGE),
+            ],
+            rows,
+            note=_(
+                "Entrate nette: pagamenti ricevuti nel periodo meno i rimborsi decisi nel periodo (fatti, o da "
+                "fare con bonifico per pagoPA). Ogni beneficiario riceve solo i pagamenti delle proprie tariffe."
+            ),
+        )
+    )
+    if chart_rows:
+        charts.append(
+            Chart(
+                "incassi",
+                _("Entrate nette per beneficiario"),
+                "bar",
+                [f"{r['creditor']} ({r['comune']})" for r in chart_rows],
+                [{"label": _("Entrate nette (€)"), "data": [r["revenue"] for r in chart_rows]}],
+                "incassi",
+                unit="€",
+            )
+        )

@@ -56,6 +56,11 @@ def demo_load(stdout) -> None:
     from tenants.operators.demo import load_operators
 
     load_operators(comuni=comuni, account=_demo_account, lines=lines, stdout=stdout)
+    # Prices in Cesena's hub (after the demo bookings, which stay free, and the cooperative,
+    # which takes the meeting room's card payments).
+    from src.payments.demo import load_payments
+
+    load_payments(comuni=comuni, stdout=stdout)
     # Firms and agreements (public schema), with a mobility manager among the demo accounts.
     from tenants.firms.demo import load_firms
 

@@ -233,6 +233,8 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "event_places_refilled",
         "appointments_anonymised",
         "walk_ins_anonymised",
+        "payments_reconciled",
+        "refunds_sent",
         "sensor_readings_purge",
     }
 

@@ -19,6 +19,8 @@ KINDS = [
     "events.registration",
     "events.reminder",
     "firms.invited",
+    "payments.received",
+    "payments.refund",
     "sensors.co2_alert",
 ]
 

@@ -14,6 +14,7 @@ from src.bookings import notifications
 from src.bookings.models import Booking, BookingTransition
 from src.bookings.selectors import local_day, policy_get
 from src.bookings.services import rules
+from src.common import charging
 from src.common.codes import code_new, code_normalize
 from src.common.contention import run_retrying
 from src.common.errors import Conflict, DomainError, NotFound
@@ -23,6 +24,8 @@ from tenants.identity.agreements import CoverRefused, agreement_cover_release, a
 
 State = Booking.State
 Channel = Booking.Channel
+# Who books for themselves pays online; the front desk collects at the desk.
+CHARGED_CHANNELS = (Channel.WEB, Channel.API)
 
 
 def transition_record(*, booking: Booking, from_state: str, actor, channel: str, at: datetime, note: str = "") -> None:
@@ -174,6 +177,16 @@ def booking_create(
         policy=policy, space=space, start=start, end=end, now=now, front_desk=channel == Channel.FRONT_DESK
     )
     rules.check_place(space, seat, local_day(start))
+    # A place with a price (src/common/charging.py): the person booking for themselves is held
+    # while the payment is open; a carnet or membership covers it at once. Front-desk bookings
+    # are settled at the desk, and the waitlist's offers are priced when accepted.
+    quote = charging.FREE
+    if channel in CHARGED_CHANNELS and not hold:
+        quote = charging.booking_quote(person=person, space=space, seat=seat, start=start, end=end, channel=channel)
+    held_to_pay = quote.needs_payment and not hold
+    if held_to_pay:
+        hold = True
+        hold_minutes = max(hold_minutes or policy.hold_minutes, quote.hold_minutes or 0)
 
     booking = Booking(
         person=person,
@@ -188,6 +201,7 @@ def booking_create(
         hold_expires_at=now + timedelta(minutes=hold_minutes or policy.hold_minutes) if hold else None,
         created_at=now,
     )
+    held_until = booking.hold_expires_at
 
     def write(release_lapsed: bool) -> Booking:
         booking.pk, booking.code = None, code_new()
@@ -197,10 +211,17 @@ def booking_create(
             holds_release(list(_lapsed_holds_on(space, seat, start, end, now).select_for_update(of=("self",))), now=now)
         rules.check_active_limit(policy=policy, person=person, now=now)
         _cover(booking, now=now, use_agreement=use_agreement)
+        # The firm's agreement may pay for it (then it is confirmed now) or lower the price.
+        charge = charging.booking_quote_covered(quote=quote, terms=booking.agreement_terms)
+        if held_to_pay:
+            booking.state = State.HELD if charge.needs_payment else State.CONFIRMED
+            booking.hold_expires_at = held_until if charge.needs_payment else None
         # No savepoint around the insert: if PostgreSQL refuses it, this attempt's block
         # rolls back as a whole, and the cases below decide what to do.
         booking.save(force_insert=True)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
+        # Its order (or the carnet's entry) in the same transaction: never a held booking without one.
+        charging.booking_charge(booking=booking, quote=charge, now=now)
         if booking.state == State.CONFIRMED and notify:
             notifications.booking_confirmed_later(booking)
         return booking
@@ -315,6 +336,8 @@ def booking_cancel(
         was_confirmed = booking.state == State.CONFIRMED
         # An explicit cancel is final: clearing the hold means a late payment will not revive it.
         booking_move(booking, State.CANCELLED, actor=actor, channel=channel, at=now, note=note, hold_expires_at=None)
+        # What was paid comes back as the payments' policy says, in this transaction.
+        charging.booking_cancelled(booking=booking, now=now, by_staff=by_staff)
         if was_confirmed:
             notifications.booking_cancelled_later(booking)
         _offer_freed_place(booking, now)
@@ -401,3 +424,28 @@ def _offer_freed_place(booking: Booking, now: datetime) -> None:
 
     if booking.end > now:
         waitlist_offer_next(space=booking.space, now=now)
+
+
+# --- The booking side of src/common/charging.py (registered in src/bookings/apps.py) ----------
+
+
+def booking_paid(*, booking_id: int, now: datetime, note: str = "") -> bool:
+    """The payment of a held booking arrived: confirm it. A hold that lapsed is confirmed again
+    when the place is still free (returns True); otherwise (taken, cancelled by the person,
+    period over) PlaceTaken tells the payments app to refund."""
+    booking = Booking.objects.filter(pk=booking_id).first()
+    if booking is None:
+        raise charging.PlaceTaken(_("La prenotazione pagata non esiste più."))
+    lapsed = booking.state == State.CANCELLED
+    try:
+        booking_confirm(booking=booking, actor=None, channel=Channel.SYSTEM, now=now, note=note or "pagamento ricevuto")
+    except DomainError as error:
+        if isinstance(error, charging.PlaceTaken):
+            raise
+        raise charging.PlaceTaken(error.message) from error
+    return lapsed
+
+
+def booking_hold_extend(*, booking_id: int, until: datetime) -> None:
+    """A held booking waits for its payment until `until` (never shorter than it was)."""
+    Booking.objects.filter(pk=booking_id, state=State.HELD, hold_expires_at__lt=until).update(hold_expires_at=until)

@@ -21,6 +21,7 @@ from src.bookings.selectors import (
 )
 from src.bookings.services import rules
 from src.bookings.services.booking import booking_cancel, booking_confirm, booking_create
+from src.common import charging
 from src.common.errors import Conflict, DomainError
 from src.common.time import hm
 from src.hubs.models import Seat, Space
@@ -140,7 +141,24 @@ def waitlist_accept(*, entry: WaitlistEntry, actor, channel: str, now: datetime 
             raise DomainError(
                 _("L'offerta è scaduta alle %(at)s.") % {"at": hm(booking.hold_expires_at or now)}, code="offer_expired"
             )
-        booking = booking_confirm(booking=booking, actor=actor, channel=channel, now=now, note="lista d'attesa")
+        # A place with a price: accepting opens its payment (the booking stays held until it
+        # arrives, src/common/charging.py); a carnet or membership covers it at once.
+        quote = charging.booking_quote(
+            person=booking.person,
+            space=booking.space,
+            seat=booking.seat,
+            start=booking.start,
+            end=booking.end,
+            channel=channel,
+        )
+        quote = charging.booking_quote_covered(quote=quote, terms=booking.agreement_terms)
+        if quote.needs_payment:
+            until = now + timedelta(minutes=max(quote.hold_minutes or 0, policy_get().hold_minutes))
+            charging.booking_hold_extend(booking_id=booking.pk, until=until)
+            booking.refresh_from_db()
+        charging.booking_charge(booking=booking, quote=quote, now=now)
+        if not quote.needs_payment:
+            booking = booking_confirm(booking=booking, actor=actor, channel=channel, now=now, note="lista d'attesa")
         entry.state = Entry.ACCEPTED
         entry.save(update_fields=["state"])
     return booking

@@ -285,6 +285,43 @@ DESK_DIM = Fact(
     windowed=False,
 )
 
+# Money per creditor and local day (src/payments): payments by the day they were received,
+# refunds (made, or owed by bank transfer: every one but a failed attempt) by the day they were
+# decided. Revenue = paid - refunded.
+REVENUE_DAY = Fact(
+    name="revenue_day",
+    columns=(
+        ("comune", "text"),
+        ("hub_id", "bigint"),
+        ("creditor_id", "bigint"),
+        ("creditor_name", "text"),
+        ("creditor_kind", "text"),
+        ("day", "date"),
+        ("payments", "bigint"),
+        ("paid_cents", "bigint"),
+        ("refunded_cents", "bigint"),
+    ),
+    template="""
+SELECT {lit}::text, m.hub_id, c.id, c.name::text, c.kind::text, m.day,
+       sum(m.payments)::bigint, sum(m.paid)::bigint, sum(m.refunded)::bigint
+FROM (
+  SELECT o.hub_id, o.creditor_id, (p.received_at AT TIME ZONE {tz})::date AS day,
+         1 AS payments, p.amount_cents AS paid, 0 AS refunded
+  FROM {s}.{table.payment} p JOIN {s}.{table.payment_order} o ON o.id = p.order_id
+  WHERE p.received_at >= %(w_start_ts)s AND p.received_at < %(w_end_ts)s
+  UNION ALL
+  SELECT o.hub_id, o.creditor_id, (r.created_at AT TIME ZONE {tz})::date, 0, 0, r.amount_cents
+  FROM {s}.{table.refund} r
+  JOIN {s}.{table.payment} p ON p.id = r.payment_id
+  JOIN {s}.{table.payment_order} o ON o.id = p.order_id
+  WHERE r.state <> {refund.failed} AND r.created_at >= %(w_start_ts)s AND r.created_at < %(w_end_ts)s
+) m
+JOIN {s}.{table.creditor} c ON c.id = m.creditor_id
+GROUP BY m.hub_id, c.id, m.day
+""",
+    index=("creditor_id",),
+)
+
 FACTS = {
     fact.name: fact
     for fact in (
@@ -297,6 +334,7 @@ FACTS = {
         HUB_DIM,
         SPACE_DIM,
         DESK_DIM,
+        REVENUE_DAY,
     )
 }
 

@@ -316,3 +316,17 @@ UNION ALL
 SELECT 'desk', comune, desk_id, hub_id, name, kind FROM {source.relation("desk_dim")} AS d WHERE comune = ANY(%(comuni)s)
 """
     return sql, source.params()
+
+
+def revenue_sql(source, *, start, prev_start, end, hub=None) -> tuple[str, dict]:
+    """Paid, refunded and revenue (paid less refunded) per creditor of each comune, both periods."""
+    sql = f"""
+SELECT {_period_tag()} AS period, comune, creditor_id, max(creditor_name) AS creditor_name,
+       max(creditor_kind) AS creditor_kind, sum(payments) AS payments,
+       sum(paid_cents) AS paid_cents, sum(refunded_cents) AS refunded_cents
+FROM {source.relation("revenue_day")} AS r
+WHERE day >= %(prev_start)s AND day < %(end)s AND {scope_filter(hub)}
+GROUP BY 1, comune, creditor_id
+ORDER BY comune, creditor_id
+"""
+    return sql, {**source.params(), **scope_params(hub), "start": start, "prev_start": prev_start, "end": end}

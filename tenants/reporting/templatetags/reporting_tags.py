@@ -4,7 +4,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from tenants.reporting.tables import CHANGE, INT, NUM, PCT, POINTS
+from tenants.reporting.tables import CHANGE, EUR, INT, NUM, PCT, POINTS
 
 register = template.Library()
 
@@ -15,11 +15,13 @@ def cell(value, kind):
         return "—"
     if kind != "text" and isinstance(value, float):
         # Django's number_format cuts decimals off instead of rounding them.
-        value = round(value, 0 if kind == INT else 1)
+        value = round(value, 0 if kind == INT else 2 if kind == EUR else 1)
     if kind == INT:
         return number_format(value, 0, force_grouping=True)
     if kind == NUM:
         return number_format(value, 1, force_grouping=True)
+    if kind == EUR:
+        return f"{number_format(value, 2, force_grouping=True)} €"
     if kind == PCT:
         return f"{number_format(value, 1)} %"
     if kind == CHANGE:
