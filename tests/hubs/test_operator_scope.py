@@ -19,6 +19,7 @@ from src.desks.models import ServiceDesk
 from src.events.models import Event, EventRegistration
 from src.hubs.admin import COMUNE_WIDE, HubScopedAdmin
 from src.hubs.models import Closure, Hub, HubOperator, Layout, LayoutSchedule, Seat, Space, SpecialOpening
+from src.sensors.models import AirAlert, Sensor
 from tests.conftest import host_client, page_text
 from tests.fixtures import UserFactory
 from tests.hubs.factories import make_hub, make_space
@@ -45,6 +46,7 @@ def _rows_of_a_hub(hub: Hub, tag: str, person) -> dict[type, models.Model]:
     booking = Booking.objects.create(
         code=f"SCOPE{tag.upper()}00"[:8], person=person, hub=hub, space=space, seat=seat, period=period
     )
+    sensor = Sensor.objects.create(space=space, kind="co2", device_id=f"cesena-co2-{tag}")
     return {
         Hub: hub,
         Space: space,
@@ -61,6 +63,8 @@ def _rows_of_a_hub(hub: Hub, tag: str, person) -> dict[type, models.Model]:
         WaitlistEntry: WaitlistEntry.objects.create(person=person, space=space, seat=seat, period=period),
         Event: event,
         EventRegistration: EventRegistration.objects.create(event=event, person=person),
+        Sensor: sensor,
+        AirAlert: AirAlert.objects.create(sensor=sensor, started_at=start, opened_at=start, peak=1500),
         Appointment: Appointment.objects.create(
             desk=desk,
             code=f"AP{tag.upper()}0000"[:9],
