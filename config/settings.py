@@ -644,6 +644,11 @@ PAGOPA_GPD_PAYMENTS_URL = env(
 )
 PAGOPA_CHECKOUT_URL = env("PAGOPA_CHECKOUT_URL", default="https://api.platform.pagopa.it/checkout/ec/v2")
 PAGOPA_TIMEOUT = env.float("PAGOPA_TIMEOUT", default=10.0)
+# Paying leaves, after the form's post, for the provider's own checkout page: its origin must be a
+# form-action of the Content-Security-Policy (the list above, shared by reference).
+if STRIPE_SECRET_KEY:
+    FORM_ACTION_SOURCES.append("https://checkout.stripe.com")
+FORM_ACTION_SOURCES.append(env("PAGOPA_CHECKOUT_PAGE_ORIGIN", default="https://checkout.pagopa.it"))
 
 # Union-wide reporting (tenants/reporting): queries run as the read-only role
 # "hub_reporting"; "auto" reads live SQL across the comuni's schemas for a few
