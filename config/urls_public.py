@@ -1,9 +1,9 @@
 """The union site: bare union domain, public schema."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider import views as oauth
 
+from config.api_schema import SchemaDocsView, SchemaView
 from src.portal import pwa
 from src.portal.legal import legal
 from tenants.account import api as account_api
@@ -56,7 +56,7 @@ urlpatterns = [
     path("api/v1/push/", include("tenants.webpush.urls")),  # web push: VAPID key, browser subscriptions
     path(
         "api/schema/",
-        SpectacularAPIView.as_view(
+        SchemaView.as_view(
             urlconf="config.urls_public",  # not ROOT_URLCONF, which is the comuni's
             custom_settings={
                 "TITLE": "Hub di comunità - Unione Valle del Savio (sito dell'Unione)",
@@ -69,7 +69,7 @@ urlpatterns = [
         ),
         name="api_schema",
     ),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SchemaDocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).

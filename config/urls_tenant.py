@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.api_schema import SchemaDocsView, SchemaView
 from src.common.admin import comune_admin
 from src.portal import pwa, views
 from src.portal.legal import legal
@@ -23,8 +23,8 @@ urlpatterns = [
     path("gestione/contratti/", include("tenants.operators.comune_urls")),  # the cooperatives' contracts
     path("", include("src.portal.reports")),  # the comune's reports: /statistiche/, /api/v1/reports/
     path("api/v1/", include("config.api_v1")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/schema/", SchemaView.as_view(), name="api_schema"),
+    path("api/docs/", SchemaDocsView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("src.portal.hub_urls")),
     path("", include("src.appointments.urls")),
     path("", include("src.bookings.urls")),
