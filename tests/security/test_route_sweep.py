@@ -69,6 +69,9 @@ CESENA_MARKERS = ["Hub Marcatore Cesenate", "Sportello Marcatore Cesenate", "Eve
 
 STACK_TRACE = re.compile(r"Traceback \(most recent call last\)|File \"/[^\"]+\.py\", line \d+|django\.db\.utils\.")
 HUGE = "99999999999999999999"  # past a bigint
+# Django's own refusal pages: bare English lines, no layout, no way on.
+DJANGO_DEFAULT_PAGE = re.compile(r"Bad Request \(400\)|CSRF verification failed|<h1>Not Found</h1>|Forbidden \(403\)")
+MACHINE_PREFIXES = ("/api/", "/o/", "/.well-known/")
 
 
 @dataclass
@@ -597,6 +600,11 @@ class Sweep:
         text = content.decode("utf-8", "replace")
         if STACK_TRACE.search(text):
             self.failures.append(f"{where}: a stack trace in the answer")
+        if 400 <= response.status_code < 500 and not path.startswith(MACHINE_PREFIXES):
+            if DJANGO_DEFAULT_PAGE.search(text):
+                self.failures.append(f"{where}: Django's English page, not ours")
+            if response.status_code == 405 and not text.strip():
+                self.failures.append(f"{where}: an empty page")
         if path.startswith("/api/") and response.status_code >= 400:
             if not kind.startswith("application/json"):
                 self.failures.append(f"{where}: not JSON under /api/ ({kind})")
