@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import csrf, defaults
@@ -169,9 +170,19 @@ def _json(status: int, detail, code: str) -> JsonResponse:
     return JsonResponse(error_body(detail, code), status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _page(request, template: str, status: int, fallback):
+    """Our Italian page in the site's layout; Django's plain one if the layout cannot be drawn
+    (a request refused before the middleware that the layout reads from has run)."""
+    try:
+        return render(request, template, status=status)
+    except Exception:  # noqa: BLE001 - an error page must never fail
+        return fallback()
+
+
 def bad_request(request, exception):
     if not _is_api(request):
-        return defaults.bad_request(request, exception)
+        # Django's own 400 page is a bare English line ("Bad Request (400)").
+        return _page(request, "400.html", 400, lambda: defaults.bad_request(request, exception))
     return _json(400, BAD_REQUEST, "bad_request")
 
 
@@ -198,5 +209,6 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     if not _is_api(request):
-        return csrf.csrf_failure(request, reason)
+        # Django's own page explains CSRF to developers, in English.
+        return _page(request, "403_csrf.html", 403, lambda: csrf.csrf_failure(request, reason))
     return _json(403, CSRF_FAILED, "csrf")

@@ -157,6 +157,8 @@ MIDDLEWARE = [
     # On a comune's host, a browser's first page asks the union who is signed in (single sign-on).
     "tenants.identity.middleware.SignOnCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A 405 on a page (not the API) says so in Italian instead of an empty body.
+    "src.common.refusals.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused for a lockout into the Italian page (or JSON) saying when to retry.
     "axes.middleware.AxesMiddleware",

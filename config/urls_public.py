@@ -1,9 +1,9 @@
 """The union site: bare union domain, public schema."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth
 
+from config.api_schema import SchemaDocsView, SchemaView
 from src.payments.webhooks import stripe_webhook
 from src.portal import pwa
 from src.portal.legal import legal
@@ -61,7 +61,7 @@ urlpatterns = [
     path("api/v1/push/", include("tenants.webpush.urls")),  # web push: VAPID key, browser subscriptions
     path(
         "api/schema/",
-        SpectacularAPIView.as_view(
+        SchemaView.as_view(
             urlconf="config.urls_public",  # not ROOT_URLCONF, which is the comuni's
             custom_settings={
                 "TITLE": "Hub di comunità - Unione Valle del Savio (sito dell'Unione)",
@@ -75,7 +75,7 @@ urlpatterns = [
         name="api_schema",
     ),
     # The split view serves its start-up script as a file (?script), not inline: the CSP allows no inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SchemaDocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Under /api/ these answer the API's JSON error; elsewhere Django's HTML pages (config/api.py).

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.api_schema import SchemaDocsView, SchemaView
 from config.media import media
 from src.common.admin import comune_admin
 from src.portal import pwa, views
@@ -24,9 +24,9 @@ urlpatterns = [
     path("gestione/contratti/", include("tenants.operators.comune_urls")),  # the cooperatives' contracts
     path("", include("src.portal.reports")),  # the comune's reports: /statistiche/, /api/v1/reports/
     path("api/v1/", include("config.api_v1")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/schema/", SchemaView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file (?script), not inline: the CSP allows no inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SchemaDocsView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("src.sensors.urls")),  # the kiosk screen, /hub/<slug>/aria/
     path("", include("src.portal.hub_urls")),
     path("", include("src.appointments.urls")),

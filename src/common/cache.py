@@ -10,6 +10,7 @@ rolls back may also live until TIMEOUT: the version is bumped again when the cha
 transaction commits, not when it rolls back.
 """
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
@@ -46,7 +47,10 @@ def namespace_changed(namespace: str) -> None:
 
 def cached(namespace: str, name: str, build, *parts, timeout: int = TIMEOUT):
     """`build()` once per (namespace version, name, parts), then from the cache."""
-    key = ":".join([namespace, namespace_version(namespace), name, *map(str, parts)])
+    # The parts may carry a request's whole query string (a probe's can be kilobytes long):
+    # hashed, a key stays short whatever was asked (memcached refuses keys past 250 bytes).
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+    key = ":".join([namespace, namespace_version(namespace), name, digest])
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = build()

@@ -10,8 +10,10 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -99,7 +101,10 @@ class SpacePlanAdminMixin:
     plan_link.short_description = gettext_lazy("pianta")
 
     def plan_view(self, request, object_id):
-        space = get_object_or_404(self.get_queryset(request).select_related("hub"), pk=object_id)
+        # As the admin's own pages: an id that is no number (or no space of this operator) is a 404.
+        space = self.get_object(request, unquote(object_id))
+        if space is None:
+            raise Http404(_("Questa sala non esiste o non è tra quelle che gestisci."))
         if not self.has_change_permission(request, space):
             raise PermissionDenied(_("Solo gli amministratori del comune possono cambiare la pianta di una sala."))
         layouts = space_layouts(space)

@@ -258,8 +258,12 @@ def _staff(request):
 @login_required
 def staff_home(request):
     _staff(request)
+    return _staff_home_page(request)
+
+
+def _staff_home_page(request, status: int = 200):
     firms = access.onboarded_firms(request.user).select_related("municipality").order_by("state", "name")
-    return render(request, "firms/staff_home.html", {"firms": firms})
+    return render(request, "firms/staff_home.html", {"firms": firms}, status=status)
 
 
 @login_required
@@ -267,8 +271,13 @@ def staff_home(request):
 def staff_review(request, firm_id):
     _staff(request)
     firm = access.onboarded_firm_get(request.user, firm_id)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        # Not a rejection by default: a post without the button's value decides nothing.
+        messages.error(request, _("Scegli «Approva» o «Respingi» per esaminare la domanda."))
+        return _staff_home_page(request, status=400)
     try:
-        services.firm_review(firm=firm, reviewer=request.user, approve=request.POST.get("decision") == "approve")
+        services.firm_review(firm=firm, reviewer=request.user, approve=decision == "approve")
     except ValidationError as error:
         messages.error(request, " ".join(_errors(error)))
     else:

@@ -1,8 +1,12 @@
+import unicodedata
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from tenants.comuni.selectors import municipality_list
+from tenants.identity import services
 from tenants.identity.fiscal_code import normalize_fiscal_code
 from tenants.identity.models import User
 
@@ -44,3 +48,34 @@ class EmailForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+def _same_address(a: str, b: str) -> bool:
+    """As Django compares them for a reset: case and Unicode forms folded."""
+    return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """ "Password dimenticata" for every active account, those without a usable password too.
+
+    Django's form skips accounts whose password is unusable, so a person whose account the
+    front desk created at a walk-in (tenants/identity/selectors.py `walk_in_accounts`), or who
+    came through SPID/CIE, could never set a password by e-mail. The link goes to the
+    account's own address, so only its owner can use it; the erased people's tombstone is
+    inactive and never receives one."""
+
+    def get_users(self, email):
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if _same_address(email, user.email))
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The new password from the reset link. The link reached the account's mailbox, so the
+    address is confirmed too (as the e-mail sign-in link does): a walk-in's account becomes an
+    ordinary one that can book online."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit and not user.email_verified:
+            services.email_mark_verified(user, email=user.email)
+        return user

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from tenants.identity import second_factor_views, sso_views, views
+from tenants.identity.forms import PasswordResetForm, SetPasswordForm
 from tenants.identity.throttling import posted_email, throttle
 
 app_name = "identity"
@@ -34,6 +35,7 @@ urlpatterns = [
         throttle("password_reset")(
             throttle("password_reset_email", key=posted_email)(
                 auth_views.PasswordResetView.as_view(
+                    form_class=PasswordResetForm,  # accounts without a usable password too (walk-ins)
                     template_name="identity/password_reset.html",
                     email_template_name="identity/password_reset_email.txt",
                     subject_template_name="identity/password_reset_subject.txt",
@@ -51,6 +53,7 @@ urlpatterns = [
     path(
         "password/nuova/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            form_class=SetPasswordForm,  # the link reached the mailbox: the address is confirmed
             template_name="identity/password_reset_confirm.html",
             success_url=reverse_lazy("identity:password_reset_complete"),
         ),

@@ -72,3 +72,52 @@ def test_an_accepted_walk_in_creates_the_account(cesena, cesena_operator, cowork
     booking = walk_in(cesena_operator, cowork, seats[1], period(tomorrow, "10:00", "11:00"))
     assert booking.person == User.objects.get(email=EMAIL)
     assert booking.channel == "front_desk" and booking.created_by == cesena_operator
+
+
+NEW_PASSWORD = "una-password-nuova-2026"
+
+
+def test_a_walk_in_sets_a_password_by_email_and_signs_in(cesena, cesena_operator, cowork, seats, tomorrow):
+    """The account the front desk made has no usable password: "Password dimenticata" still
+    writes to it, and the link lets the person choose one and sign in (Django's own form
+    ignores such accounts)."""
+    from tests.conftest import drain_outbox, page_text
+
+    booking = walk_in(cesena_operator, cowork, seats[1], period(tomorrow, "10:00", "11:00"))
+    assert not booking.person.has_usable_password()
+    drain_outbox(cesena)  # the booking's confirmation leaves through the comune's outbox
+    connection.set_schema_to_public()
+    mail.outbox.clear()
+
+    client = host_client("cesena.localhost")
+    assert client.post("/account/password/recupero/", {"email": EMAIL.upper()}).status_code == 302
+    drain_outbox(cesena)
+    (reset,) = mail.outbox
+    assert reset.to == [EMAIL]
+    link = re.search(r"https?://cesena\.localhost(/account/password/nuova/\S+/)", reset.body).group(1)
+    form_page = client.get(link, follow=True)  # Django moves the token into the session first
+    assert "new_password1" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "password" in page_text(done).lower() and done.redirect_chain[-1][0].endswith(
+        "/account/password/nuova/fatto/"
+    )
+    person = User.objects.get(email=EMAIL)
+    assert person.check_password(NEW_PASSWORD)
+    assert person.email_verified  # the link reached the mailbox: the person can book online now
+
+    union = host_client("localhost")
+    signed_in = union.post("/account/accedi/", {"username": EMAIL, "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302
+    assert union.get("/account/").status_code == 200
+    assert union.session["_auth_user_id"] == str(person.pk)
+
+
+def test_no_reset_email_for_an_inactive_account(db):
+    User.objects.create_user(email=EMAIL, password=None, is_active=False)
+    client = host_client("localhost")
+    assert client.post("/account/password/recupero/", {"email": EMAIL}).status_code == 302
+    assert mail.outbox == []

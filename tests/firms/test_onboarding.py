@@ -34,6 +34,11 @@ def test_apply_then_union_staff_approve(citizen, union_staff, cesena):
     assert client.post(f"/aziende/gestione/{firm.pk}/esame/", {"decision": "approve"}).status_code == 403
     staff = sign_in_staff(host_client("localhost"), union_staff)
     assert "Nuova Impresa" in page_text(staff.get("/aziende/gestione/"))
+    # A post without the button's value decides nothing (it used to reject the application).
+    undecided = staff.post(f"/aziende/gestione/{firm.pk}/esame/", {"decision": "forse"})
+    assert undecided.status_code == 400 and "Approva» o «Respingi" in page_text(undecided)
+    firm.refresh_from_db()
+    assert firm.state == Firm.State.APPLIED
     staff.post(f"/aziende/gestione/{firm.pk}/esame/", {"decision": "approve"})
     firm.refresh_from_db()
     assert firm.state == Firm.State.ACTIVE and firm.reviewed_by == union_staff
