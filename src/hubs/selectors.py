@@ -170,6 +170,31 @@ def hubs_open_now(at: datetime | None = None) -> list[Hub]:
     return [hub for hub in hub_list(today=at.astimezone(ROME).date()) if hub_is_open(hub, at)]
 
 
+# --- Rows by id from the catalogue cache (the booking path reads them on every request) --------
+
+
+def hub_by_id(pk: int) -> Hub | None:
+    """The hub with this id, from the catalogue cache; None if there is none (a miss is not kept)."""
+    return catalogue_cached("hub", lambda: Hub.objects.filter(pk=pk).first(), pk, keep_none=False)
+
+
+def space_by_id(pk: int) -> Space | None:
+    """The space with this id and its hub, from the catalogue cache; None if there is none."""
+    return catalogue_cached(
+        "space", lambda: Space.objects.select_related("hub").filter(pk=pk).first(), pk, keep_none=False
+    )
+
+
+def seat_by_id(pk: int) -> Seat | None:
+    """The seat with this id (active or not), from the catalogue cache; None if there is none."""
+    return catalogue_cached("seat", lambda: Seat.objects.filter(pk=pk).first(), pk, keep_none=False)
+
+
+def hub_spaces(hub: Hub) -> list[Space]:
+    """The hub's spaces by name, from the catalogue cache."""
+    return catalogue_cached("hub-spaces", lambda: list(Space.objects.filter(hub_id=hub.pk).order_by("name")), hub.pk)
+
+
 def active_layout(space: Space, day: date) -> Layout | None:
     """The layout scheduled for `day`, else the space's default layout, else None."""
     scheduled = LayoutSchedule.objects.filter(space=space, date=day).select_related("layout").first()
