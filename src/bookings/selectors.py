@@ -1,5 +1,6 @@
 """Reads about bookings: the policy, a hub's availability grid, a person's bookings, the front desk sheet."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,7 +12,7 @@ from src.common.cache import cached
 from src.common.time import ROME
 from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.models import Hub, Layout, LayoutSchedule, Seat, Space
-from src.hubs.selectors import FloorPlan, PlacedSeat, floor_plans, hub_open_intervals
+from src.hubs.selectors import FloorPlan, PlacedSeat, floor_plans, hub_open_intervals, hub_spaces
 
 Interval = tuple[datetime, datetime]
 
@@ -122,10 +123,6 @@ def _spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     return result
 
 
-def _overlaps(a: Interval, b: Interval) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 # --- Availability grid ------------------------------------------------------------------------
 
 
@@ -169,9 +166,9 @@ class Availability:
 def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Availability:
     """Every seat (and whole room) of `hub` × every slot of `day`: free or taken.
 
-    A constant number of queries whatever the number of spaces, seats and
-    bookings: the policy, the hub's calendar, the spaces, their layouts and
-    seats (three), and the day's active bookings, then a pass in Python.
+    A constant number of queries whatever the number of spaces, seats and bookings:
+    the day's active bookings, read on every call; the policy, the hub's calendar, its
+    spaces and their layouts and seats come from the caches (src/common/cache.py).
     Slots already over, and days further ahead than the policy allows, count as taken.
     """
     now = now or timezone.now()
@@ -182,41 +179,52 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
     if not slots:
         return availability
 
-    spaces = list(hub.spaces.order_by("name"))
+    # Each booking marks the slots it overlaps (slots are sorted and do not overlap): a
+    # bisection per booking, not a comparison per booking × seat × slot.
+    starts = [s for s, _e in slots]
+    ends = [e for _s, e in slots]
+
+    def overlapped(lower: datetime, upper: datetime) -> range:
+        return range(bisect_right(ends, lower), bisect_left(starts, upper))
+
     start, end = day_bounds(day)
-    taken_seat: dict[int, list[Interval]] = {}
-    taken_room: dict[int, list[Interval]] = {}  # whole-room bookings, and any booking of the room
-    taken_whole: dict[int, list[Interval]] = {}  # whole-room bookings only
+    taken_seat: dict[int, set[int]] = {}
+    taken_room: dict[int, set[int]] = {}  # whole-room bookings, and any booking of the room
+    taken_whole: dict[int, set[int]] = {}  # whole-room bookings only
     events: dict[int, list[EventHold]] = {}  # rooms held for events (whole-room rows too)
-    for space_id, seat_id, period, event_id, note in (
+    for space_id, seat_id, lower, upper, event_id, note in (
         Booking.objects.occupying(now)
         .filter(hub=hub, period__overlap=DateTimeTZRange(start, end))
-        .values_list("space_id", "seat_id", "period", "event_id", "note")
+        # The bounds as timestamps: cheaper to read than the range itself.
+        .values_list("space_id", "seat_id", "period__startswith", "period__endswith", "event_id", "note")
     ):
-        interval = (period.lower, period.upper)
         if event_id is not None:
-            events.setdefault(space_id, []).append(EventHold(event_label(note), *interval))
-        taken_room.setdefault(space_id, []).append(interval)
+            events.setdefault(space_id, []).append(EventHold(event_label(note), lower, upper))
+        hit = overlapped(lower, upper)
+        taken_room.setdefault(space_id, set()).update(hit)
         if seat_id is None:
-            taken_whole.setdefault(space_id, []).append(interval)
+            taken_whole.setdefault(space_id, set()).update(hit)
         else:
-            taken_seat.setdefault(seat_id, []).append(interval)
+            taken_seat.setdefault(seat_id, set()).update(hit)
 
     # Past slots, and days beyond the policy's horizon, show as not bookable.
     bookable = day <= local_day(now) + timedelta(days=policy.max_days_ahead)
+    open_slots = [bookable and e > now for _s, e in slots]
+    nothing: set[int] = set()
 
-    def free(slot, *busy_lists):
-        return bookable and slot[1] > now and not any(_overlaps(slot, b) for busy in busy_lists for b in busy)
+    def free(*taken: set[int]) -> list[bool]:
+        row = list(open_slots)
+        for busy in taken:
+            for index in busy:
+                row[index] = False
+        return row
 
-    for offer in spaces_on(spaces, day):
-        whole_busy = taken_whole.get(offer.space.pk, [])
-        rows = [
-            SeatRow(seat=seat, free=[free(s, taken_seat.get(seat.pk, []), whole_busy) for s in slots])
-            for seat in offer.seats
-        ]
+    for offer in spaces_on(hub_spaces(hub), day):
+        whole_busy = taken_whole.get(offer.space.pk, nothing)
+        rows = [SeatRow(seat=seat, free=free(taken_seat.get(seat.pk, nothing), whole_busy)) for seat in offer.seats]
         whole = None
         if offer.whole_room:
-            whole = SeatRow(seat=None, free=[free(s, taken_room.get(offer.space.pk, [])) for s in slots])
+            whole = SeatRow(seat=None, free=free(taken_room.get(offer.space.pk, nothing)))
         if rows or whole:
             held = sorted(events.get(offer.space.pk, []), key=lambda e: e.start)
             availability.spaces.append(SpaceRow(space=offer.space, whole_room=whole, seats=rows, events=held))

@@ -5,8 +5,9 @@ from rest_framework import serializers
 
 from src.bookings.models import Booking, BookingPolicy, WaitlistEntry
 from src.bookings.services.policy import EDITABLE
-from src.common.fields import AwareDateTimeField, DayField, RelatedIdField
+from src.common.fields import AwareDateTimeField, CachedIdField, DayField, RelatedIdField
 from src.hubs.models import Hub, Seat, Space
+from src.hubs.selectors import hub_by_id
 
 
 class PlaceIn(serializers.Serializer):
@@ -52,7 +53,7 @@ class CheckInIn(serializers.Serializer):
 
 
 class AvailabilityQuery(serializers.Serializer):
-    hub = RelatedIdField(queryset=Hub.objects.all(), help_text=_("Id dell'hub."))
+    hub = CachedIdField(queryset=Hub.objects.all(), lookup=hub_by_id, help_text=_("Id dell'hub."))
     date = DayField(required=False, help_text=_("Giorno (AAAA-MM-GG); oggi se assente."))
 
 
