@@ -135,6 +135,28 @@ def _spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     return result
 
 
+# Plain SQL on the booking path and the availability grid: the ORM compiled these on every
+# request, a fifth of a booking's time. The states are the exclusion constraint's (and its
+# partial index's).
+_OCCUPYING = "state IN ({}) AND NOT (state = 'held' AND hold_expires_at <= %s)".format(
+    ", ".join(f"'{state}'" for state in ACTIVE_STATES)
+)
+_PLACE_TAKEN = (
+    f"SELECT EXISTS (SELECT 1 FROM bookings_booking WHERE {_OCCUPYING}"
+    " AND int8range(space_id, space_id, '[]') = int8range(%s, %s, '[]')"
+    " AND int8range(seat_id, seat_id, '[]') && int8range(%s, %s, '[]')"
+    " AND period && tstzrange(%s, %s, '[)'))"
+)
+# A hub's bookings holding their place during a day (availability): the bounds, not the range
+# (psycopg2 parses a range with regular expressions), and the note of events only.
+_DAY_OCCUPIED = (
+    "SELECT space_id, seat_id, lower(period), upper(period), event_id,"
+    " CASE WHEN event_id IS NOT NULL THEN note END"
+    f" FROM bookings_booking WHERE hub_id = %s AND {_OCCUPYING} AND period && tstzrange(%s, %s, '[)')"
+)
+_ACTIVE_COUNT = f"SELECT count(*) FROM bookings_booking WHERE person_id = %s AND {_OCCUPYING} AND upper(period) > %s"
+
+
 # --- Availability grid ------------------------------------------------------------------------
 
 
@@ -192,32 +214,24 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
         return availability
 
     # Each booking marks the slots it overlaps (slots are sorted and do not overlap): a
-    # bisection per booking, not a comparison per booking × seat × slot.
-    starts = [s for s, _e in slots]
-    ends = [e for _s, e in slots]
-
-    def overlapped(lower: datetime, upper: datetime) -> range:
-        return range(bisect_right(ends, lower), bisect_left(starts, upper))
-
-    start, end = day_bounds(day)
+    # bisection per booking, on POSIX timestamps, not a comparison per booking × seat × slot.
+    starts = [s.timestamp() for s, _e in slots]
+    ends = [e.timestamp() for _s, e in slots]
     taken_seat: dict[int, set[int]] = {}
     taken_room: dict[int, set[int]] = {}  # whole-room bookings, and any booking of the room
     taken_whole: dict[int, set[int]] = {}  # whole-room bookings only
     events: dict[int, list[EventHold]] = {}  # rooms held for events (whole-room rows too)
-    for space_id, seat_id, lower, upper, event_id, note in (
-        Booking.objects.occupying(now)
-        .filter(hub=hub, period__overlap=DateTimeTZRange(start, end))
-        # The bounds as timestamps: cheaper to read than the range itself.
-        .values_list("space_id", "seat_id", "period__startswith", "period__endswith", "event_id", "note")
-    ):
-        if event_id is not None:
-            events.setdefault(space_id, []).append(EventHold(event_label(note), lower, upper))
-        hit = overlapped(lower, upper)
-        taken_room.setdefault(space_id, set()).update(hit)
-        if seat_id is None:
-            taken_whole.setdefault(space_id, set()).update(hit)
-        else:
-            taken_seat.setdefault(seat_id, set()).update(hit)
+    with connection.cursor() as cursor:
+        cursor.execute(_DAY_OCCUPIED, [hub.pk, now, *day_bounds(day)])
+        for space_id, seat_id, lower, upper, event_id, note in cursor.fetchall():
+            if event_id is not None:
+                events.setdefault(space_id, []).append(EventHold(event_label(note), lower, upper))
+            hit = range(bisect_right(ends, lower.timestamp()), bisect_left(starts, upper.timestamp()))
+            taken_room.setdefault(space_id, set()).update(hit)
+            if seat_id is None:
+                taken_whole.setdefault(space_id, set()).update(hit)
+            else:
+                taken_seat.setdefault(seat_id, set()).update(hit)
 
     # Past slots, and days beyond the policy's horizon, show as not bookable.
     bookable = day <= local_day(now) + timedelta(days=policy.max_days_ahead)
@@ -479,20 +493,6 @@ def overlapping_active(space: Space, period: Interval, now: datetime | None = No
     return Booking.objects.occupying(now or timezone.now()).filter(
         space=space, period__overlap=DateTimeTZRange(*period)
     )
-
-
-# Plain SQL on the booking path: the ORM compiled these two on every request, a fifth of a
-# booking's time. The states are the exclusion constraint's (and its partial index's).
-_OCCUPYING = "state IN ({}) AND NOT (state = 'held' AND hold_expires_at <= %s)".format(
-    ", ".join(f"'{state}'" for state in ACTIVE_STATES)
-)
-_PLACE_TAKEN = (
-    f"SELECT EXISTS (SELECT 1 FROM bookings_booking WHERE {_OCCUPYING}"
-    " AND int8range(space_id, space_id, '[]') = int8range(%s, %s, '[]')"
-    " AND int8range(seat_id, seat_id, '[]') && int8range(%s, %s, '[]')"
-    " AND period && tstzrange(%s, %s, '[)'))"
-)
-_ACTIVE_COUNT = f"SELECT count(*) FROM bookings_booking WHERE person_id = %s AND {_OCCUPYING} AND upper(period) > %s"
 
 
 def place_taken(space: Space, seat: Seat | None, period: Interval, now: datetime) -> bool:
