@@ -331,9 +331,29 @@ def _measure(server, scenarios: list[Scenario]) -> tuple[dict, dict]:
     return warm_up, runs
 
 
+def fill(municipality, folder: Path, accounts: str) -> tuple[list[Scenario], list]:
+    """The comune's data (hub, catalogue, people, the filled week, the floor's tables) and each
+    scenario's plans in `folder`; also what bench/booking_cpu.py measures in-process."""
+    from src.common.time import local_today
+
+    hub, space, seats = site.bookable_hub(municipality, SEATS)
+    items = _catalogue(municipality)
+    bookers = site.accounts_create(f"{accounts}-booker", BOOKERS)
+    readers = site.accounts_create(f"{accounts}-reader", READERS)
+    (seeder,) = site.accounts_create(f"{accounts}-seeder", 1)
+    today = local_today()
+    monday = today + timedelta(days=7 - today.weekday())  # next week, all of it ahead
+    week = site.week_fill(municipality, hub, space, seats, seeder.user_id, monday, WEEK_BOOKINGS)
+    # The taken places: the week's bookings, or one seat for all (BENCH_PATH_HOT_SEAT=1).
+    taken = week[:1] if HOT_SEAT else week[:TAKEN_PLACES]
+    _floor_tables(municipality, items, taken)
+    with connection.cursor() as cursor:  # planner statistics for the rows just loaded, as autovacuum would
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(municipality.schema_name)}.bookings_booking")
+    return _scenarios(folder, space, seats, hub, monday + timedelta(days=2), taken, bookers, readers), taken
+
+
 def run() -> dict:
     from src.bookings.models import Booking
-    from src.common.time import local_today
 
     started = time.perf_counter()
     municipality = site.comune_create(SLUG, "Benchmark percorso", "999902", ACCOUNTS)
@@ -341,20 +361,7 @@ def run() -> dict:
     try:
         server.start()  # its workers boot while the comune is filled
         with tempfile.TemporaryDirectory(prefix="bench-path-") as folder:
-            hub, space, seats = site.bookable_hub(municipality, SEATS)
-            items = _catalogue(municipality)
-            bookers = site.accounts_create(f"{ACCOUNTS}-booker", BOOKERS)
-            readers = site.accounts_create(f"{ACCOUNTS}-reader", READERS)
-            (seeder,) = site.accounts_create(f"{ACCOUNTS}-seeder", 1)
-            today = local_today()
-            monday = today + timedelta(days=7 - today.weekday())  # next week, all of it ahead
-            week = site.week_fill(municipality, hub, space, seats, seeder.user_id, monday, WEEK_BOOKINGS)
-            # The taken places: the week's bookings, or one seat for all (BENCH_PATH_HOT_SEAT=1).
-            taken = week[:1] if HOT_SEAT else week[:TAKEN_PLACES]
-            _floor_tables(municipality, items, taken)
-            with connection.cursor() as cursor:  # planner statistics for the rows just loaded, as autovacuum would
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(municipality.schema_name)}.bookings_booking")
-            scenarios = _scenarios(Path(folder), space, seats, hub, monday + timedelta(days=2), taken, bookers, readers)
+            scenarios, taken = fill(municipality, Path(folder), ACCOUNTS)
             method = {
                 "date": timezone.localtime().isoformat(timespec="minutes"),
                 "machine": _machine(),

@@ -1,8 +1,10 @@
 """Reads about bookings: the policy, a hub's availability grid, a person's bookings, the front desk sheet."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import DateTimeTZRange
@@ -12,7 +14,7 @@ from src.common.cache import cached
 from src.common.time import ROME, when
 from src.hubs.catalogue_cache import catalogue_cached
 from src.hubs.models import Hub, Layout, LayoutSchedule, Seat, Space
-from src.hubs.selectors import FloorPlan, PlacedSeat, floor_plans, hub_open_intervals
+from src.hubs.selectors import FloorPlan, PlacedSeat, floor_plans, hub_open_intervals, hub_spaces
 
 Interval = tuple[datetime, datetime]
 
@@ -89,6 +91,17 @@ def spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     ]
 
 
+def bookable_on(space: Space, day: date) -> tuple[bool, frozenset[int]]:
+    """Whether `space` can be booked whole on `day`, and the ids of its seats that day: what a
+    booking checks, without the seats themselves (cached apart: far less to read back)."""
+
+    def build():
+        offer = spaces_on([space], day)[0]
+        return offer.whole_room, frozenset(seat.pk for seat in offer.seats)
+
+    return catalogue_cached("bookable_on", build, day, space.pk)
+
+
 def _spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     space_ids = [s.pk for s in spaces]
     scheduled = {
@@ -123,8 +136,26 @@ def _spaces_on(spaces: list[Space], day: date) -> list[SpaceDay]:
     return result
 
 
-def _overlaps(a: Interval, b: Interval) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+# Plain SQL on the booking path and the availability grid: the ORM compiled these on every
+# request, a fifth of a booking's time. The states are the exclusion constraint's (and its
+# partial index's).
+_OCCUPYING = "state IN ({}) AND NOT (state = 'held' AND hold_expires_at <= %s)".format(
+    ", ".join(f"'{state}'" for state in ACTIVE_STATES)
+)
+_PLACE_TAKEN = (
+    f"SELECT EXISTS (SELECT 1 FROM bookings_booking WHERE {_OCCUPYING}"
+    " AND int8range(space_id, space_id, '[]') = int8range(%s, %s, '[]')"
+    " AND int8range(seat_id, seat_id, '[]') && int8range(%s, %s, '[]')"
+    " AND period && tstzrange(%s, %s, '[)'))"
+)
+# A hub's bookings holding their place during a day (availability): the bounds, not the range
+# (psycopg2 parses a range with regular expressions), and the note of events only.
+_DAY_OCCUPIED = (
+    "SELECT space_id, seat_id, lower(period), upper(period), event_id,"
+    " CASE WHEN event_id IS NOT NULL THEN note END"
+    f" FROM bookings_booking WHERE hub_id = %s AND {_OCCUPYING} AND period && tstzrange(%s, %s, '[)')"
+)
+_ACTIVE_COUNT = f"SELECT count(*) FROM bookings_booking WHERE person_id = %s AND {_OCCUPYING} AND upper(period) > %s"
 
 
 # --- Availability grid ------------------------------------------------------------------------
@@ -170,9 +201,9 @@ class Availability:
 def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Availability:
     """Every seat (and whole room) of `hub` × every slot of `day`: free or taken.
 
-    A constant number of queries whatever the number of spaces, seats and
-    bookings: the policy, the hub's calendar, the spaces, their layouts and
-    seats (three), and the day's active bookings, then a pass in Python.
+    A constant number of queries whatever the number of spaces, seats and bookings:
+    the day's active bookings, read on every call; the policy, the hub's calendar, its
+    spaces and their layouts and seats come from the caches (src/common/cache.py).
     Slots already over, and days further ahead than the policy allows, count as taken.
     """
     now = now or timezone.now()
@@ -183,41 +214,44 @@ def hub_availability(hub: Hub, day: date, *, now: datetime | None = None) -> Ava
     if not slots:
         return availability
 
-    spaces = list(hub.spaces.order_by("name"))
-    start, end = day_bounds(day)
-    taken_seat: dict[int, list[Interval]] = {}
-    taken_room: dict[int, list[Interval]] = {}  # whole-room bookings, and any booking of the room
-    taken_whole: dict[int, list[Interval]] = {}  # whole-room bookings only
+    # Each booking marks the slots it overlaps (slots are sorted and do not overlap): a
+    # bisection per booking, on POSIX timestamps, not a comparison per booking × seat × slot.
+    starts = [s.timestamp() for s, _e in slots]
+    ends = [e.timestamp() for _s, e in slots]
+    taken_seat: dict[int, set[int]] = {}
+    taken_room: dict[int, set[int]] = {}  # whole-room bookings, and any booking of the room
+    taken_whole: dict[int, set[int]] = {}  # whole-room bookings only
     events: dict[int, list[EventHold]] = {}  # rooms held for events (whole-room rows too)
-    for space_id, seat_id, period, event_id, note in (
-        Booking.objects.occupying(now)
-        .filter(hub=hub, period__overlap=DateTimeTZRange(start, end))
-        .values_list("space_id", "seat_id", "period", "event_id", "note")
-    ):
-        interval = (period.lower, period.upper)
-        if event_id is not None:
-            events.setdefault(space_id, []).append(EventHold(event_label(note), *interval))
-        taken_room.setdefault(space_id, []).append(interval)
-        if seat_id is None:
-            taken_whole.setdefault(space_id, []).append(interval)
-        else:
-            taken_seat.setdefault(seat_id, []).append(interval)
+    with connection.cursor() as cursor:
+        cursor.execute(_DAY_OCCUPIED, [hub.pk, now, *day_bounds(day)])
+        for space_id, seat_id, lower, upper, event_id, note in cursor.fetchall():
+            if event_id is not None:
+                events.setdefault(space_id, []).append(EventHold(event_label(note), lower, upper))
+            hit = range(bisect_right(ends, lower.timestamp()), bisect_left(starts, upper.timestamp()))
+            taken_room.setdefault(space_id, set()).update(hit)
+            if seat_id is None:
+                taken_whole.setdefault(space_id, set()).update(hit)
+            else:
+                taken_seat.setdefault(seat_id, set()).update(hit)
 
     # Past slots, and days beyond the policy's horizon, show as not bookable.
     bookable = day <= local_day(now) + timedelta(days=policy.max_days_ahead)
+    open_slots = [bookable and e > now for _s, e in slots]
+    nothing: set[int] = set()
 
-    def free(slot, *busy_lists):
-        return bookable and slot[1] > now and not any(_overlaps(slot, b) for busy in busy_lists for b in busy)
+    def free(*taken: set[int]) -> list[bool]:
+        row = list(open_slots)
+        for busy in taken:
+            for index in busy:
+                row[index] = False
+        return row
 
-    for offer in spaces_on(spaces, day):
-        whole_busy = taken_whole.get(offer.space.pk, [])
-        rows = [
-            SeatRow(seat=seat, free=[free(s, taken_seat.get(seat.pk, []), whole_busy) for s in slots])
-            for seat in offer.seats
-        ]
+    for offer in spaces_on(hub_spaces(hub), day):
+        whole_busy = taken_whole.get(offer.space.pk, nothing)
+        rows = [SeatRow(seat=seat, free=free(taken_seat.get(seat.pk, nothing), whole_busy)) for seat in offer.seats]
         whole = None
         if offer.whole_room:
-            whole = SeatRow(seat=None, free=[free(s, taken_room.get(offer.space.pk, [])) for s in slots])
+            whole = SeatRow(seat=None, free=free(taken_room.get(offer.space.pk, nothing)))
         if rows or whole:
             held = sorted(events.get(offer.space.pk, []), key=lambda e: e.start)
             availability.spaces.append(SpaceRow(space=offer.space, whole_room=whole, seats=rows, events=held))
@@ -504,13 +538,28 @@ def overlapping_active(space: Space, period: Interval, now: datetime | None = No
     )
 
 
+def place_taken(space: Space, seat: Seat | None, period: Interval, now: datetime) -> bool:
+    """Whether a booking that holds its place at `now` (not a lapsed hold) takes `seat`, or any
+    part of `space` when `seat` is None, for part of `period`: what the exclusion constraint
+    would refuse, read without a lock. Written with the constraint's own expressions (a
+    missing seat id is the range of every id), so its GiST index answers."""
+    seat_id = seat.pk if seat is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(_PLACE_TAKEN, [now, space.pk, space.pk, seat_id, seat_id, *period])
+        return cursor.fetchone()[0]
+
+
 def person_overlapping_active(person, space: Space, period: Interval) -> Booking | None:
     """The person's own held, confirmed or checked-in booking of `space` overlapping `period`, if any."""
     return overlapping_active(space, period).filter(person=person).order_by("id").first()
 
 
 def person_active_count(person, now: datetime) -> int:
-    return Booking.objects.occupying(now).filter(person=person, period__endswith__gt=now).count()
+    """The person's bookings that hold their place at `now` and are not over (as
+    `Booking.objects.occupying(now).filter(person=person, period__endswith__gt=now).count()`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_COUNT, [person.pk, now, now])
+        return cursor.fetchone()[0]
 
 
 def waiting_entries(space: Space, now: datetime):

@@ -45,8 +45,11 @@ def namespace_changed(namespace: str) -> None:
     transaction.on_commit(bump)
 
 
-def cached(namespace: str, name: str, build, *parts, timeout: int = TIMEOUT):
-    """`build()` once per (namespace version, name, parts), then from the cache."""
+def cached(namespace: str, name: str, build, *parts, timeout: int = TIMEOUT, keep_none: bool = True):
+    """`build()` once per (namespace version, name, parts), then from the cache.
+
+    `keep_none=False`: a None from `build()` is not kept (a row looked up by id that does not
+    exist yet may be created without a signal, by bulk_create, and must then be found)."""
     # The parts may carry a request's whole query string (a probe's can be kilobytes long):
     # hashed, a key stays short whatever was asked (memcached refuses keys past 250 bytes).
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
@@ -54,5 +57,6 @@ def cached(namespace: str, name: str, build, *parts, timeout: int = TIMEOUT):
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = build()
-        cache.set(key, value, timeout)
+        if value is not None or keep_none:
+            cache.set(key, value, timeout)
     return value

@@ -36,6 +36,22 @@ class RelatedIdField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
 
+class CachedIdField(RelatedIdField):
+    """A RelatedIdField that finds its row with `lookup(pk)` (a cache, say) instead of a query:
+    `lookup` returns the row or None. The queryset stays for the OpenAPI schema."""
+
+    def __init__(self, *, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        pk = self.pk_field.to_internal_value(data)
+        row = self.lookup(pk)
+        if row is None:
+            self.fail("does_not_exist", pk_value=pk)
+        return row
+
+
 OUT_OF_RANGE = _("Indica una data tra il {first} e il {last}.")
 
 
@@ -71,4 +87,13 @@ class AwareDateTimeField(serializers.DateTimeField):
         return instant
 
 
-__all__ = ["FIRST_DAY", "INT64_MAX", "LAST_DAY", "AwareDateTimeField", "DayField", "IdField", "RelatedIdField"]
+__all__ = [
+    "FIRST_DAY",
+    "INT64_MAX",
+    "LAST_DAY",
+    "AwareDateTimeField",
+    "CachedIdField",
+    "DayField",
+    "IdField",
+    "RelatedIdField",
+]

@@ -13,5 +13,5 @@ def catalogue_changed(**_signal) -> None:
     namespace_changed(NAMESPACE)
 
 
-def catalogue_cached(name: str, build, *parts):
-    return cached(NAMESPACE, name, build, *parts)
+def catalogue_cached(name: str, build, *parts, keep_none: bool = True):
+    return cached(NAMESPACE, name, build, *parts, keep_none=keep_none)

@@ -13,8 +13,9 @@ from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.fields import DateField
 from django.utils import timezone
 
+from src.common.cache import namespace_version
 from src.common.time import ROME, Interval, local_datetime, local_today
-from src.hubs.catalogue_cache import catalogue_cached
+from src.hubs.catalogue_cache import NAMESPACE, catalogue_cached
 from src.hubs.models import (
     Closure,
     Hub,
@@ -60,8 +61,8 @@ def _prefetched(hub: Hub, relation: str, day: date):
     rows = getattr(hub, "_prefetched_objects_cache", {}).get(relation)
     since = getattr(hub, "calendar_since", None)
     if rows is None:
-        since = local_today() - timedelta(days=1)
-        rows = _calendar(hub.pk, since)[relation]
+        since, calendar = _hub_calendar(hub)
+        rows = calendar[relation]
     if since is not None and day < since:
         return None
     return rows
@@ -76,6 +77,17 @@ def _calendar(hub_id: int, since: date) -> dict[str, list]:
         }
 
     return catalogue_cached("calendar", build, hub_id, since)
+
+
+def _hub_calendar(hub: Hub) -> tuple[date, dict[str, list]]:
+    """The hub's calendar from yesterday on, from the catalogue cache, read once per hub object
+    while the catalogue does not change (a day's open hours ask for it three times)."""
+    since = local_today() - timedelta(days=1)
+    stamp = (namespace_version(NAMESPACE), since)
+    memo = hub.__dict__.get("_calendar_memo")
+    if memo is None or memo[0] != stamp:
+        memo = hub.__dict__["_calendar_memo"] = (stamp, _calendar(hub.pk, since))
+    return since, memo[1]
 
 
 def hub_closure_on(hub: Hub, day: date) -> Closure | None:
@@ -97,7 +109,7 @@ def _weekly_hours_on(hub: Hub, day: date) -> list[OpeningHours]:
     # Weekly hours are few: filtering in Python lets prefetched (or cached) rows answer without a query.
     rows = getattr(hub, "_prefetched_objects_cache", {}).get("opening_hours")
     if rows is None:
-        rows = _calendar(hub.pk, local_today() - timedelta(days=1))["opening_hours"]
+        rows = _hub_calendar(hub)[1]["opening_hours"]
     return [h for h in rows if h.weekday == day.weekday()]
 
 
@@ -168,6 +180,31 @@ def hubs_open_now(at: datetime | None = None) -> list[Hub]:
     """Published hubs open at `at` (default: now)."""
     at = at or timezone.now()
     return [hub for hub in hub_list(today=at.astimezone(ROME).date()) if hub_is_open(hub, at)]
+
+
+# --- Rows by id from the catalogue cache (the booking path reads them on every request) --------
+
+
+def hub_by_id(pk: int) -> Hub | None:
+    """The hub with this id, from the catalogue cache; None if there is none (a miss is not kept)."""
+    return catalogue_cached("hub", lambda: Hub.objects.filter(pk=pk).first(), pk, keep_none=False)
+
+
+def space_by_id(pk: int) -> Space | None:
+    """The space with this id and its hub, from the catalogue cache; None if there is none."""
+    return catalogue_cached(
+        "space", lambda: Space.objects.select_related("hub").filter(pk=pk).first(), pk, keep_none=False
+    )
+
+
+def seat_by_id(pk: int) -> Seat | None:
+    """The seat with this id (active or not), from the catalogue cache; None if there is none."""
+    return catalogue_cached("seat", lambda: Seat.objects.filter(pk=pk).first(), pk, keep_none=False)
+
+
+def hub_spaces(hub: Hub) -> list[Space]:
+    """The hub's spaces by name, from the catalogue cache."""
+    return catalogue_cached("hub-spaces", lambda: list(Space.objects.filter(hub_id=hub.pk).order_by("name")), hub.pk)
 
 
 def active_layout(space: Space, day: date) -> Layout | None:

@@ -6,7 +6,7 @@ import pytest
 
 from src.bookings.models import Booking, BookingPolicy
 from src.bookings.services import booking_create
-from tests.bookings.conftest import at, period
+from tests.bookings.conftest import at, period, raw_booking
 from tests.conftest import host_client
 
 
@@ -250,3 +250,89 @@ def test_calendar_feed_url(api, citizen, cowork, seats, tomorrow):
         and f"DTSTART:{at(tomorrow, '10:00').astimezone(__import__('datetime').timezone.utc):%Y%m%dT%H%M%SZ}" in body
     )
     assert host_client("cesena.localhost").get("/prenotazioni/calendario/5:falso.ics").status_code == 404
+
+
+# --- The booking path's shortcuts answer as the long way would ---------------------------------
+
+
+def test_booking_answer_is_what_its_fields_describe(make_user, cowork, seats, tomorrow):
+    """BookingOut writes its answer by hand (speed): the same as the serializer's fields give."""
+    from rest_framework import serializers
+
+    from src.bookings.serializers import BookingOut
+    from src.bookings.services import booking_check_in
+
+    person = make_user()
+    made = [
+        booking_create(
+            person=person, space=cowork, seat=seats[0], period=period(tomorrow, "10:00", "11:00"), channel="api"
+        ),
+        booking_create(
+            person=person, space=cowork, seat=None, period=period(tomorrow, "15:00", "17:00"), channel="web"
+        ),
+        booking_create(
+            person=person,
+            space=cowork,
+            seat=seats[1],
+            period=period(tomorrow, "09:00", "10:00"),
+            channel="web",
+            hold=True,
+        ),
+    ]
+    now = at(tomorrow, "10:05")
+    made.append(booking_check_in(code=made[0].code, actor=person, channel="api", now=now))
+    for booking in [*made, *Booking.objects.select_related("hub", "space", "seat")]:
+        serializer = BookingOut(booking)
+        assert serializer.data == serializers.ModelSerializer.to_representation(serializer, booking)
+    assert BookingOut(made[2]).data["hold_expires_at"] is not None
+    assert BookingOut(made[1]).data["seat_label"] is None
+
+
+def test_taken_seat_is_refused_without_waiting_for_the_people_booking(api, make_user, cowork, seats, tomorrow):
+    """A taken place is refused at once, even while other requests for that seat hold its lock."""
+    import time
+
+    from django.db import connection, connections
+
+    # Plain SQL: booking_create would hold the seat's lock in this test's transaction until its end.
+    raw_booking(person=make_user(), space=cowork, seat=seats[0], start=at(tomorrow, "10:00"), end=at(tomorrow, "11:00"))
+    other = connections.create_connection("default")  # another request, between its lock and its commit
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_lock(hashtextextended(%s, 0))",
+                [f"{connection.schema_name}:booking-seat:{seats[0].pk}"],
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # the test's transaction: undone at its end
+        started = time.monotonic()
+        response = post(api, "/api/v1/bookings/", place(cowork, seats[0], tomorrow))
+        assert response.status_code == 409 and response.json()["code"] == "conflict"
+        assert "P1 è già prenotata" in response.json()["detail"]
+        assert time.monotonic() - started < 2
+    finally:
+        other.close()
+
+
+def test_a_room_renamed_shows_in_the_next_booking(api, cesena_admin, cowork, seats, tomorrow):
+    """The room and seat come from the catalogue cache, dropped when the catalogue changes."""
+    first = post(api, "/api/v1/bookings/", place(cowork, seats[0], tomorrow))
+    assert first.json()["space_name"] == "Coworking"
+    cowork.name = "Sala studio"
+    cowork.save()
+    second = post(api, "/api/v1/bookings/", place(cowork, seats[1], tomorrow))
+    assert second.status_code == 201 and second.json()["space_name"] == "Sala studio"
+
+
+def test_a_seat_added_after_a_refusal_can_be_booked(api, cowork, seats, tomorrow):
+    """An id nobody has yet is refused, and not remembered as missing: seats added in bulk
+    (no signal reaches the cache) are bookable at once."""
+    from src.hubs.models import Seat
+
+    new_id = seats[-1].pk + 1000
+    refused = post(api, "/api/v1/bookings/", {**place(cowork, seats[0], tomorrow), "seat": new_id})
+    assert refused.status_code == 400 and "seat" in refused.json()["fields"]
+    Seat.objects.bulk_create([Seat(pk=new_id, space=cowork, label="P99")])
+    response = post(api, "/api/v1/bookings/", {**place(cowork, seats[0], tomorrow), "seat": new_id})
+    assert response.status_code == 201, response.content
+    assert response.json()["seat_label"] == "P99"

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from src.bookings.models import Booking
 from src.bookings.selectors import hub_availability, policy_get
+from src.common.time import ROME
 from src.hubs.models import Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space
 from tests.bookings.conftest import at
 
@@ -79,3 +80,35 @@ def test_days_beyond_the_policy_horizon_are_not_bookable(in_cesena, citizen):
     hub = _hub("oltre", spaces=1, seats_per_space=2, bookings_per_seat=0, person=citizen, day=local_today())
     assert any(hub_availability(hub, local_today() + timedelta(days=3)).spaces[0].seats[0].free)
     assert not any(hub_availability(hub, local_today() + timedelta(days=4)).spaces[0].seats[0].free)
+
+
+def test_each_booking_takes_every_slot_it_touches(in_cesena, citizen, tomorrow):
+    """A booking off the slots' edges takes each slot it overlaps; a whole-room booking takes
+    every seat of its room and no other room's; a cancelled one takes nothing."""
+    from src.bookings.services import booking_cancel, booking_create, policy_update
+
+    policy_update(slot_minutes=30)
+    hub = _hub("bordi", spaces=2, seats_per_space=2, bookings_per_seat=0, person=citizen, day=tomorrow)
+    sala0, sala1 = hub.spaces.order_by("name")
+    first, second = sala0.seats.order_by("label")
+    booking_create(
+        person=citizen, space=sala0, seat=first, period=(at(tomorrow, "09:00"), at(tomorrow, "10:30")), channel="web"
+    )
+    booking_create(
+        person=citizen, space=sala0, seat=None, period=(at(tomorrow, "12:00"), at(tomorrow, "13:00")), channel="web"
+    )
+    gone = booking_create(
+        person=citizen, space=sala0, seat=second, period=(at(tomorrow, "14:00"), at(tomorrow, "15:00")), channel="web"
+    )
+    booking_cancel(booking=gone, actor=citizen, channel="web", by_staff=True)
+    grid = hub_availability(hub, tomorrow)
+    index = {start.astimezone(ROME).strftime("%H:%M"): n for n, (start, _end) in enumerate(grid.slots)}
+    rows = {row.space.name: row for row in grid.spaces}
+
+    def taken(free):
+        return sorted(time for time, n in index.items() if not free[n])
+
+    assert taken(rows["Sala 0"].seats[0].free) == ["09:00", "09:30", "10:00", "12:00", "12:30"]
+    assert taken(rows["Sala 0"].seats[1].free) == ["12:00", "12:30"]
+    assert taken(rows["Sala 0"].whole_room.free) == ["09:00", "09:30", "10:00", "12:00", "12:30"]
+    assert taken(rows["Sala 1"].seats[0].free) == []

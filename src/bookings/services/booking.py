@@ -12,7 +12,7 @@ from psycopg2.extras import DateTimeTZRange
 
 from src.bookings import notifications
 from src.bookings.models import Booking, BookingTransition
-from src.bookings.selectors import local_day, policy_get
+from src.bookings.selectors import local_day, place_taken, policy_get
 from src.bookings.services import rules
 from src.common import charging
 from src.common.codes import code_new, code_normalize
@@ -177,6 +177,11 @@ def booking_create(
         policy=policy, space=space, start=start, end=end, now=now, front_desk=channel == Channel.FRONT_DESK
     )
     rules.check_place(space, seat, local_day(start))
+    # A place already taken is refused before any lock is waited for and any row written: one
+    # indexed read instead of a transaction that ends in the constraint's refusal. A lapsed hold
+    # does not count here; the insert below releases it. (The constraint still decides a race.)
+    if place_taken(space, seat, (start, end), now):
+        raise Conflict(_conflict_message(space, seat))
     # A place with a price (src/common/charging.py): the person booking for themselves is held
     # while the payment is open; a carnet or membership covers it at once. Front-desk bookings
     # are settled at the desk, and the waitlist's offers are priced when accepted.
@@ -234,6 +239,12 @@ def booking_create(
             pgcode = getattr(exc.__cause__, "pgcode", None)
             if pgcode == errorcodes.UNIQUE_VIOLATION:
                 continue  # another booking drew the same code: draw again
+            if pgcode == errorcodes.FOREIGN_KEY_VIOLATION:
+                # The room or seat was read from the catalogue cache and removed meanwhile.
+                raise DomainError(
+                    _("La sala o la postazione indicata non esiste più: aggiorna la pagina e riprova."),
+                    code="place_gone",
+                ) from exc
             if pgcode != errorcodes.EXCLUSION_VIOLATION:
                 raise
             if not release_lapsed and _lapsed_holds_on(space, seat, start, end, now).exists():

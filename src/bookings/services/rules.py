@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.models import Booking, BookingPolicy
-from src.bookings.selectors import Interval, local_day, person_active_count, spaces_on
+from src.bookings.selectors import Interval, bookable_on, local_day, person_active_count
 from src.common.errors import DomainError
 from src.common.time import dmy, hm, local_today, span
 from src.hubs.models import Seat, Space
@@ -48,17 +48,17 @@ def check_place(space: Space, seat: Seat | None, day) -> None:
     """The seat exists in the layout of that day, or the room may be booked whole."""
     if seat is not None and seat.space_id != space.pk:
         raise DomainError(_("La postazione indicata non appartiene a questa sala."), field="seat")
-    offer = spaces_on([space], day)[0]
+    whole_room, seat_ids = bookable_on(space, day)
     if seat is None:
-        if not offer.whole_room:
+        if not whole_room:
             raise DomainError(
                 _("La sala %(space)s non si prenota per intero: scegli una postazione.") % {"space": space.name},
                 code="whole_room_not_bookable",
                 field="seat",
             )
         return
-    if seat.pk not in {s.pk for s in offer.seats}:
-        if offer.whole_room and not offer.seats:
+    if seat.pk not in seat_ids:
+        if whole_room and not seat_ids:
             message = _("Il %(day)s la sala %(space)s è allestita per essere prenotata solo per intero.")
         else:
             message = _("La postazione %(seat)s non c'è nell'allestimento della sala %(space)s del %(day)s.")
