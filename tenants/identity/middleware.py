@@ -94,6 +94,11 @@ class StaffSessionMiddleware:
         "/healthz",
         "/readyz",
         "/favicon.ico",
+        # The installable app's files (src/portal/pwa.py): every page registers the service
+        # worker, and a browser refuses one behind a redirect. No personal data in them.
+        "/sw.js",
+        "/manifest.webmanifest",
+        "/senza-connessione/",
     )
     # After an idle sign-out these go on as anybody's request (a silent sign-on check never shows a page).
     ANONYMOUS_AFTER_IDLE = ("/api/", "/account/sso/")
