@@ -51,6 +51,15 @@ def test_staff_without_an_app_are_sent_to_set_it_up_and_reach_no_staff_page(cese
     assert comune.post("/account/esci/").status_code == 302
 
 
+def test_the_apps_files_are_served_before_the_second_factor(cesena, cesena_admin):
+    """The setup page itself registers the service worker: a browser refuses one behind a
+    redirect (and the page's console says so), so the app's files are not sent round."""
+    comune = password_only("cesena.localhost", cesena_admin)
+    assert comune.get("/sw.js").status_code == 200
+    assert comune.get("/manifest.webmanifest").status_code == 200
+    assert comune.get("/admin/").status_code == 302  # the staff pages still wait for it
+
+
 def test_from_a_comune_the_chain_ends_on_the_unions_setup_page(cesena, cesena_admin):
     browser = Browser()
     browser.client("localhost").force_login(cesena_admin)
