@@ -15,7 +15,8 @@ from tenants.webpush.selectors import vapid_public_key
 
 
 class PushUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    # Not an outage: the feature is not offered here, which a 5xx would misreport to monitoring.
+    status_code = status.HTTP_404_NOT_FOUND
     default_detail = _("Le notifiche push non sono attive su questo servizio.")
     default_code = "push_unavailable"
 

@@ -107,7 +107,7 @@ def test_bad_subscriptions_and_anonymous_callers_get_clear_errors(cesena, citize
 def test_without_a_key_push_is_not_offered(cesena, citizen):
     client = host_client("cesena.localhost", citizen)
     response = client.post("/api/v1/push/subscriptions/", subscription(), content_type="application/json")
-    assert response.status_code == 503
+    assert response.status_code == 404
     assert response.json()["code"] == "push_unavailable"
     assert "webpush-key" not in client.get("/account/notifiche/").content.decode()
 
