@@ -317,7 +317,8 @@ def _literal(piece) -> str:
         text = text[1:]
     if text.endswith("$"):
         text = text[:-1]
-    return text.replace("\\.", ".").replace("\\-", "-")
+    # Escaped parentheses are literal (SensorThings' `Things(1)`): kept apart until the check below.
+    return text.replace("\\.", ".").replace("\\-", "-").replace("\\(", "\x01").replace("\\)", "\x02")
 
 
 def build(route: Route, values: dict) -> str | None:
@@ -342,6 +343,7 @@ def build(route: Route, values: dict) -> str | None:
     path = "/" + path
     if re.search(r"[\^$()\[\]*+?\\|{}]", path):
         return None  # a regex left that this sweep cannot fill
+    path = path.replace("\x01", "(").replace("\x02", ")")
     try:
         match = resolve(unquote(path), urlconf=route.urlconf)
     except Resolver404:
@@ -380,6 +382,7 @@ def plausible(world: World, route: Route) -> dict:
         "object_id": [str(world.booking.pk)],
         "content_type_id": ["1"],
         "code": [code],
+        "reference": ["PAGAM3NT"],  # an order reference nobody holds here
         "hub_slug": ["hub-marcatore"],
         "slug": ["hub-nascosto"],
         "token": ["eyJub3QiOiJhIHRva2VuIn0.forged"],
