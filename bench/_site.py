@@ -134,6 +134,7 @@ def week_fill(municipality, hub, space, seats, person_id: int, monday, count: in
 def accounts_create(prefix: str, count: int) -> list[Account]:
     """`count` people, each signed in (a session row, as after a real sign-in)."""
     from tenants.identity.models import User
+    from tenants.identity.second_factor import session_stamp
 
     now = timezone.now()
     # Confirmed addresses: an unconfirmed account may not book (tenants.identity.selectors.can_book).
@@ -155,6 +156,10 @@ def accounts_create(prefix: str, count: int) -> list[Account]:
             BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
+        # What a real sign-in also writes (tenants/identity/second_factor.py): without it the
+        # first request of each person, on whichever side of a benchmark, reads the person's
+        # roles and rewrites the session.
+        session_stamp(data, user)
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
         _SESSIONS.append(key)
         accounts.append(Account(user.pk, key, secrets.token_hex(16)))
