@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from src.common.cache import cached
 from src.common.charging import FREE, Quote
 from src.common.errors import DomainError
 from src.common.time import ROME
@@ -116,7 +117,26 @@ def _reduced(price: Price, amount: int, person, day: date, multiplier: float = 1
     return best_category, best
 
 
+PRICES_NAMESPACE = "payments-prices"
+
+
+def products_priced() -> frozenset[str]:
+    """The products the comune has an active price for, from the cache (dropped by the prices'
+    and creditors' signals, src/payments/apps.py): a comune that charges nothing, most of them,
+    pays no price query on the booking path."""
+    return cached(
+        PRICES_NAMESPACE,
+        "products",
+        lambda: frozenset(
+            Price.objects.filter(is_active=True, creditor__is_active=True).values_list("product", flat=True)
+        ),
+    )
+
+
 def booking_price(*, person, space: Space, seat, start: datetime, end: datetime) -> Priced | None:
+    priced_products = products_priced()
+    if not priced_products:
+        return None
     hours = (end - start).total_seconds() / 3600
     day = start.astimezone(ROME).date()
     hub = space.hub
@@ -124,10 +144,12 @@ def booking_price(*, person, space: Space, seat, start: datetime, end: datetime)
     if seat is None:
         options = [(Product.HOURLY, hours)]
     else:
-        if hours <= settings_get().half_day_max_hours:
+        if Product.HALF_DAY in priced_products and hours <= settings_get().half_day_max_hours:
             options.append((Product.HALF_DAY, 1))
         options += [(Product.DAY, 1), (Product.HOURLY, hours)]
     for product, multiplier in options:
+        if product not in priced_products:
+            continue
         price = price_for(hub=hub, space_kind=space.kind, product=product)
         if price is None:
             continue
