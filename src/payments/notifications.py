@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from src.outbox.services import outbox_enqueue, outbox_handler
 from tenants.comuni.selectors import municipality_url
@@ -29,27 +29,32 @@ def _order_url(municipality, order) -> str:
     return municipality_url(municipality, reverse("payments:order", args=[order.reference]))
 
 
-@outbox_handler(RECEIVED)
-def payment_received(message, municipality) -> None:
-    from src.payments.models import Payment
-
-    payment = Payment.objects.select_related("order", "order__creditor", "order__person").get(pk=message.obj_id)
-    order = payment.order
+def _send_to_payer(order, municipality, subject, template: str, **context) -> None:
+    """The order's e-mail to its payer, in the payer's language (none without an address); `subject`
+    is lazy, so it is translated inside that language."""
     if not order.payer_email:
         return
     language = getattr(order.person, "language", None) or "it"
     with translation.override(language):
         _send(
             to=order.payer_email,
-            subject=_("Ricevuta di pagamento: %(ref)s") % {"ref": order.reference},
-            template="received",
+            subject=subject % {"ref": order.reference},
+            template=template,
             context={
                 "order": order,
-                "payment": payment,
                 "municipality": municipality,
                 "order_url": _order_url(municipality, order),
+                **context,
             },
         )
+
+
+@outbox_handler(RECEIVED)
+def payment_received(message, municipality) -> None:
+    from src.payments.models import Payment
+
+    payment = Payment.objects.select_related("order", "order__creditor", "order__person").get(pk=message.obj_id)
+    _send_to_payer(payment.order, municipality, _("Ricevuta di pagamento: %(ref)s"), "received", payment=payment)
 
 
 @outbox_handler(REFUND)
@@ -59,22 +64,7 @@ def refund_made(message, municipality) -> None:
     refund = Refund.objects.select_related("payment__order", "payment__order__creditor", "payment__order__person").get(
         pk=message.obj_id
     )
-    order = refund.payment.order
-    if not order.payer_email:
-        return
-    language = getattr(order.person, "language", None) or "it"
-    with translation.override(language):
-        _send(
-            to=order.payer_email,
-            subject=_("Rimborso: %(ref)s") % {"ref": order.reference},
-            template="refund",
-            context={
-                "order": order,
-                "refund": refund,
-                "municipality": municipality,
-                "order_url": _order_url(municipality, order),
-            },
-        )
+    _send_to_payer(refund.payment.order, municipality, _("Rimborso: %(ref)s"), "refund", refund=refund)
 
 
 def payment_received_later(payment) -> None:
