@@ -81,6 +81,20 @@ class PaymentOut(serializers.Serializer):
     pay_url = serializers.CharField()
 
 
+_UNREAD = object()
+
+
+class BookingListOut(serializers.ListSerializer):
+    """A list reads the money of all its bookings in one go, not two queries a booking."""
+
+    def to_representation(self, data):
+        bookings = list(data.all() if hasattr(data, "all") else data)
+        money = charging.booking_money([booking.pk for booking in bookings])
+        for booking in bookings:
+            booking.money = money.get(booking.pk)
+        return super().to_representation(bookings)
+
+
 class BookingOut(serializers.ModelSerializer):
     start = serializers.DateTimeField(source="period.lower")
     end = serializers.DateTimeField(source="period.upper")
@@ -98,6 +112,7 @@ class BookingOut(serializers.ModelSerializer):
 
     class Meta:
         model = Booking
+        list_serializer_class = BookingListOut
         fields = [
             "code",
             "hub",
@@ -121,7 +136,10 @@ class BookingOut(serializers.ModelSerializer):
 
     @extend_schema_field(PaymentOut(allow_null=True))
     def get_payment(self, booking):
-        money = charging.booking_money([booking.pk]).get(booking.pk)
+        # Known already when the booking was just written or its list read the money of all at once.
+        money = getattr(booking, "money", _UNREAD)
+        if money is _UNREAD:
+            money = charging.booking_money([booking.pk]).get(booking.pk)
         if money is None:
             return None
         request = self.context.get("request")

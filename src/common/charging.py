@@ -101,10 +101,14 @@ def booking_quote_covered(*, quote: Quote, terms: dict | None) -> Quote:
     return _charging["covered"](quote=quote, terms=terms)
 
 
-def booking_charge(*, booking, quote: Quote, now: datetime) -> None:
-    """Inside the booking's transaction: write its order (held booking) or use the pass (covered)."""
-    if "charge" in _charging and (quote.needs_payment or quote.covered_by):
-        _charging["charge"](booking=booking, quote=quote, now=now)
+def booking_charge(*, booking, quote: Quote, now: datetime) -> bool:
+    """Inside the booking's transaction: write its order (held booking) or use the pass (covered).
+
+    False when the booking involves no money at all (then `booking_money` has nothing to show for it)."""
+    if "charge" not in _charging or not (quote.needs_payment or quote.covered_by):
+        return False
+    _charging["charge"](booking=booking, quote=quote, now=now)
+    return True
 
 
 def booking_cancelled(*, booking, now: datetime, by_staff: bool) -> None:

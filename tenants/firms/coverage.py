@@ -12,7 +12,9 @@ else gives the day back. No-shows keep their day (the firm's place was held).
 
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -51,7 +53,31 @@ def covering(*, person, municipality, hub_id: int, day: date) -> list[tuple[Agre
 
 
 def enrolled(*, person) -> bool:
+    if not person.firm_employee:
+        return False
     return Enrolment.objects.filter(user=person, state=Enrolment.State.ACTIVE, firm__state=Firm.State.ACTIVE).exists()
+
+
+def employee_flags_sync(user_ids) -> None:
+    """Set `User.firm_employee` of these people from their enrolments (in the caller's transaction)."""
+    user_ids = {pk for pk in user_ids if pk is not None}
+    if user_ids:
+        active = Enrolment.objects.filter(user=OuterRef("pk"), state=Enrolment.State.ACTIVE)
+        get_user_model().objects.filter(pk__in=user_ids).update(firm_employee=Exists(active))
+
+
+def enrolment_before_save(sender, instance: Enrolment, **kwargs) -> None:
+    # Leaving clears the enrolment's person: remember who it was, so their flag is recomputed too.
+    instance._user_before = (
+        Enrolment.objects.filter(pk=instance.pk).values_list("user_id", flat=True).first() if instance.pk else None
+    )
+
+
+def enrolment_changed(sender, instance: Enrolment, **kwargs) -> None:
+    employee_flags_sync({instance.user_id, getattr(instance, "_user_before", None)})
+    # The person object the caller holds (the one signed in, say) sees the change at once.
+    if instance.user_id is not None and Enrolment.user.is_cached(instance):
+        instance.user.refresh_from_db(fields=["firm_employee"])
 
 
 def _counter_locked(agreement: Agreement, enrolment: Enrolment, month: date) -> AllowanceMonth:
@@ -87,9 +113,15 @@ def _live_uses(agreement, enrolment, day: date):
 def cover_take(
     *, person, schema: str, hub_id: int, day: date, booking_code: str, now: datetime, use_agreement: bool = True
 ) -> Cover | None:
-    if not use_agreement:
+    if not use_agreement or not person.firm_employee:
         return None
-    municipality = Municipality.objects.filter(schema_name=schema).first()
+    # The comune being served (django-tenants' connection.tenant) is the one asked about.
+    tenant = getattr(connection, "tenant", None)
+    municipality = (
+        tenant
+        if isinstance(tenant, Municipality) and tenant.schema_name == schema
+        else Municipality.objects.filter(schema_name=schema).first()
+    )
     if municipality is None:
         return None
     pairs = covering(person=person, municipality=municipality, hub_id=hub_id, day=day)

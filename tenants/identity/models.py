@@ -72,6 +72,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Stamped whenever a role of the person is granted or revoked (tenants/identity/second_factor.py):
     # a session opened before gets a new key and asks the second factor again.
     roles_changed_at = models.DateTimeField(_("ruoli cambiati il"), null=True, blank=True, editable=False)
+    # Kept by the firms app (tenants/firms/coverage.py) in the enrolment's own transaction: true
+    # while the person has an active enrolment. A booking looks for a firm's agreement only then,
+    # so nobody else pays for that lookup on every booking.
+    firm_employee = models.BooleanField(_("dipendente di un'azienda in convenzione"), default=False, editable=False)
 
     objects = UserManager()
 

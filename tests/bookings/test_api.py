@@ -336,3 +336,24 @@ def test_a_seat_added_after_a_refusal_can_be_booked(api, cowork, seats, tomorrow
     response = post(api, "/api/v1/bookings/", {**place(cowork, seats[0], tomorrow), "seat": new_id})
     assert response.status_code == 201, response.content
     assert response.json()["seat_label"] == "P99"
+
+
+def test_my_bookings_list_costs_the_same_for_one_booking_or_many(api, citizen, cowork, seats, tomorrow):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert len(api.get("/api/v1/bookings/").json()) == count
+        return len(captured)
+
+    count = 1
+    raw_booking(person=citizen, space=cowork, seat=seats[0], start=at(tomorrow, "10:00"), end=at(tomorrow, "11:00"))
+    statements()  # the session's first request writes what a sign-in stamps
+    one = statements()
+    for hour in range(11, 15):
+        start, end = at(tomorrow, f"{hour}:00"), at(tomorrow, f"{hour + 1}:00")
+        raw_booking(person=citizen, space=cowork, seat=seats[0], start=start, end=end, code=f"RAW{hour}")
+    count = 5
+    # The money of the list is read once for all its bookings, not per booking.
+    assert statements() == one

@@ -101,3 +101,44 @@ def test_erasing_an_enrolled_account_keeps_the_firms_figures_nameless(employee, 
     assert Enrolment.objects.get(pk=enrolment.pk).user is None
     assert list(firm_people(firm)) == []
     assert AgreementUse.objects.get(booking_code=booking.code).enrolment_id == enrolment.pk
+
+
+def _booker(person, hub):
+    """Books the first seat of the hub's coworking room for `person` through the API, by the hour."""
+    space = hub.spaces.get(name="Coworking")
+    seat = space.seats.order_by("label").first()
+    connection.set_schema_to_public()
+    client = host_client("sarsina.localhost", person)
+
+    def book(day, hour: int) -> dict:
+        response = client.post(
+            "/api/v1/bookings/",
+            {
+                "space": space.pk,
+                "seat": seat.pk,
+                "start": f"{day.isoformat()}T{hour:02d}:00:00+01:00",
+                "end": f"{day.isoformat()}T{hour + 1:02d}:00:00+01:00",
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    return book
+
+
+def test_joining_covers_the_next_booking_and_leaving_ends_it(firm, agreement, sarsina_hub):
+    # Bookings look for an agreement only for people enrolled (User.firm_employee): the flag
+    # must follow the enrolment at once, both ways.
+    person = UserFactory(email="nuova@saviologistica.it")
+    book = _booker(person, sarsina_hub)
+    assert book(_day(3), 9)["agreement"] is None
+
+    area = host_client("localhost", person)
+    assert area.post("/account/azienda/", {"action": "join", "code": firm.enrolment_code}).status_code == 302
+    covered = book(_day(3), 10)
+    assert covered["agreement"] == agreement.pk and covered["agreement_firm"] == "Savio Logistica S.p.A."
+
+    enrolment = Enrolment.objects.get(firm=firm, user=person)
+    assert area.post("/account/azienda/", {"action": "leave", "enrolment": enrolment.pk}).status_code == 302
+    assert book(_day(4), 11)["agreement"] is None

@@ -226,7 +226,8 @@ def booking_create(
         booking.save(force_insert=True)
         transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
         # Its order (or the carnet's entry) in the same transaction: never a held booking without one.
-        charging.booking_charge(booking=booking, quote=charge, now=now)
+        if not charging.booking_charge(booking=booking, quote=charge, now=now):
+            booking.money = None  # nothing to read back for its answer (BookingOut.get_payment)
         if booking.state == State.CONFIRMED and notify:
             notifications.booking_confirmed_later(booking)
         return booking
