@@ -19,7 +19,8 @@ from src.bookings.models import Booking, WaitlistEntry
 from src.common.qr import qr_png
 from src.common.time import span, when
 from src.outbox.channels import Notice, notice_deliver
-from src.outbox.services import outbox_enqueue, outbox_handler
+from src.outbox.models import OutboxMessage
+from src.outbox.services import outbox_enqueue, outbox_handler, outbox_message_new
 from tenants.comuni.selectors import municipality_url
 
 CONFIRMED = "bookings.confirmed"
@@ -162,6 +163,11 @@ def waitlist_offered(message, municipality) -> None:
 
 def booking_confirmed_later(booking: Booking) -> None:
     outbox_enqueue(kind=CONFIRMED, obj_id=booking.pk)
+
+
+def booking_confirmed_message() -> OutboxMessage:
+    """The confirmation of a booking being written, for its writer to insert with it (then `outbox_written()`)."""
+    return outbox_message_new(kind=CONFIRMED)
 
 
 def booking_cancelled_later(booking: Booking) -> None:

@@ -558,8 +558,13 @@ def person_active_count(person, now: datetime) -> int:
     """The person's bookings that hold their place at `now` and are not over (as
     `Booking.objects.occupying(now).filter(person=person, period__endswith__gt=now).count()`)."""
     with connection.cursor() as cursor:
-        cursor.execute(_ACTIVE_COUNT, [person.pk, now, now])
+        cursor.execute(*person_active_count_sql(person, now))
         return cursor.fetchone()[0]
+
+
+def person_active_count_sql(person, now: datetime) -> tuple[str, list]:
+    """`person_active_count` as SQL and params, for a statement that reads it with others."""
+    return _ACTIVE_COUNT, [person.pk, now, now]
 
 
 def waiting_entries(space: Space, now: datetime):

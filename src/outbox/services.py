@@ -62,16 +62,28 @@ def registered_kinds() -> list[str]:
 
 def outbox_enqueue(*, kind: str, obj_id: int | None = None, payload: dict | None = None) -> OutboxMessage:
     """Write a message in the current comune, in the caller's transaction."""
+    message = outbox_message_new(kind=kind, obj_id=obj_id, payload=payload)
+    message.save(force_insert=True)
+    outbox_written()
+    return message
+
+
+def outbox_message_new(*, kind: str, obj_id: int | None = None, payload: dict | None = None) -> OutboxMessage:
+    """A message not yet written, for a caller that writes it with its own rows in one statement
+    (src/common/rows.py) and then calls `outbox_written()`."""
     if kind not in _handlers:
         # Refused now rather than found failed hours later.
         raise LookupError(f"No outbox handler is registered for {kind!r}.")
-    message = OutboxMessage.objects.create(kind=kind, obj_id=obj_id, payload=payload or {})
+    return OutboxMessage(kind=kind, obj_id=obj_id, payload=payload or {})
+
+
+def outbox_written() -> None:
+    """A message was written in the current transaction."""
     if settings.OUTBOX_CELERY:
         # Production: a worker drains this comune as soon as the message is visible, instead of
         # at the next minute's round. If the broker is down, the round still sends it.
         schema = connection.schema_name
         transaction.on_commit(lambda: _kick(schema), robust=True)
-    return message
 
 
 def _kick(schema: str) -> None:

@@ -12,14 +12,16 @@ from psycopg2.extras import DateTimeTZRange
 
 from src.bookings import notifications
 from src.bookings.models import Booking, BookingTransition
-from src.bookings.selectors import local_day, place_taken, policy_get
+from src.bookings.selectors import local_day, person_active_count_sql, place_taken, policy_get
 from src.bookings.services import rules
 from src.common import charging
 from src.common.codes import code_new, code_normalize
 from src.common.contention import run_retrying
 from src.common.errors import Conflict, DomainError, NotFound
+from src.common.rows import insert_together
 from src.common.time import hm, when
 from src.hubs.models import Hub, Seat, Space
+from src.outbox.services import outbox_written
 from tenants.identity.agreements import CoverRefused, agreement_cover_release, agreement_cover_take
 
 State = Booking.State
@@ -29,7 +31,11 @@ CHARGED_CHANNELS = (Channel.WEB, Channel.API)
 
 
 def transition_record(*, booking: Booking, from_state: str, actor, channel: str, at: datetime, note: str = "") -> None:
-    BookingTransition.objects.create(
+    _transition_new(booking=booking, from_state=from_state, actor=actor, channel=channel, at=at, note=note).save()
+
+
+def _transition_new(*, booking: Booking, from_state: str, actor, channel: str, at: datetime, note: str = ""):
+    return BookingTransition(
         booking=booking,
         from_state=from_state,
         to_state=booking.state,
@@ -214,22 +220,28 @@ def booking_create(
         if release_lapsed:
             # Lapsed holds stop blocking the moment they lapse, jobs or no jobs.
             holds_release(list(_lapsed_holds_on(space, seat, start, end, now).select_for_update(of=("self",))), now=now)
-        rules.check_active_limit(policy=policy, person=person, now=now)
         _cover(booking, now=now, use_agreement=use_agreement)
         # The firm's agreement may pay for it (then it is confirmed now) or lower the price.
         charge = charging.booking_quote_covered(quote=quote, terms=booking.agreement_terms)
         if held_to_pay:
             booking.state = State.HELD if charge.needs_payment else State.CONFIRMED
             booking.hold_expires_at = held_until if charge.needs_payment else None
-        # No savepoint around the insert: if PostgreSQL refuses it, this attempt's block
-        # rolls back as a whole, and the cases below decide what to do.
-        booking.save(force_insert=True)
-        transition_record(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
+        # The booking, its first transition and its confirmation e-mail in one statement, which
+        # also counts the person's other active bookings (after the person's lock, so none is
+        # missed). No savepoint around it: if PostgreSQL refuses the booking, or the count is
+        # over the limit, this attempt's block rolls back as a whole.
+        transition = _transition_new(booking=booking, from_state="", actor=booking.created_by, channel=channel, at=now)
+        followers = [(transition, "booking")]
+        confirmation = booking.state == State.CONFIRMED and notify
+        if confirmation:
+            followers.append((notifications.booking_confirmed_message(), "obj_id"))
+        active = insert_together(booking, followers, read=person_active_count_sql(person, now))
+        rules.check_active_limit(policy=policy, active=active)
+        if confirmation:
+            outbox_written()
         # Its order (or the carnet's entry) in the same transaction: never a held booking without one.
         if not charging.booking_charge(booking=booking, quote=charge, now=now):
             booking.money = None  # nothing to read back for its answer (BookingOut.get_payment)
-        if booking.state == State.CONFIRMED and notify:
-            notifications.booking_confirmed_later(booking)
         return booking
 
     release_lapsed = False

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings.models import Booking, BookingPolicy
-from src.bookings.selectors import Interval, bookable_on, local_day, person_active_count
+from src.bookings.selectors import Interval, bookable_on, local_day
 from src.common.errors import DomainError
 from src.common.time import dmy, hm, local_today, span
 from src.hubs.models import Seat, Space
@@ -133,8 +133,8 @@ def check_period(
         )
 
 
-def check_active_limit(*, policy: BookingPolicy, person, now: datetime) -> None:
-    active = person_active_count(person, now)
+def check_active_limit(*, policy: BookingPolicy, active: int) -> None:
+    """`active`: the person's other active bookings (selectors.person_active_count)."""
     if active >= policy.max_active_per_person:
         raise DomainError(
             ngettext(

@@ -1,0 +1,64 @@
+"""Rows written together in one statement, on paths where each round trip to PostgreSQL counts
+(a booking: the booking, its first transition and its e-mail in the outbox)."""
+
+from collections.abc import Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import Model
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
+
+
+def _insert_sql(obj: Model) -> tuple[str, tuple]:
+    # What `obj.save()` would send (Django's own compiler: every field, default and pre_save),
+    # with RETURNING of the primary key.
+    meta = obj._meta
+    query = InsertQuery(type(obj))
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [obj])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
+
+
+def insert_together(
+    head: Model, followers: Sequence[tuple[Model, str]] = (), *, read: tuple[str, Sequence] | None = None
+):
+    """Insert the unsaved `head`, and each unsaved (follower, field name) with that field set to
+    the head's new id, in one statement; set their primary keys and send pre_save and post_save
+    as `save()` would. Returns the value of `read` (SQL and params of one value), read in the
+    same statement: its snapshot is the statement's, which does not include these rows.
+
+    A row PostgreSQL refuses (a constraint) raises IntegrityError, as `save()` would, and
+    nothing of the statement is written."""
+    rows = [head, *(follower for follower, _field in followers)]
+    for obj in rows:
+        pre_save.send(sender=type(obj), instance=obj, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
+    quote = connection.ops.quote_name
+    names = [f"written_{n}" for n in range(len(rows))]
+    ids = [f"(SELECT {quote(obj._meta.pk.column)} FROM {name})" for obj, name in zip(rows, names, strict=True)]
+    for follower, field in followers:
+        setattr(follower, follower._meta.get_field(field).attname, RawSQL(ids[0][1:-1], ()))
+    parts, params = [], []
+    for obj, name in zip(rows, names, strict=True):
+        sql, values = _insert_sql(obj)
+        parts.append(f"{name} AS ({sql})")
+        params.extend(values)
+    selected = list(ids)
+    if read is not None:
+        selected.append(f"({read[0]})")
+        params.extend(read[1])
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(selected)}", params)
+        values = cursor.fetchone()
+    for obj, pk in zip(rows, values, strict=False):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
+    for follower, field in followers:
+        setattr(follower, follower._meta.get_field(field).attname, head.pk)
+    for obj in rows:
+        post_save.send(
+            sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=DEFAULT_DB_ALIAS
+        )
+    return values[-1] if read is not None else None
