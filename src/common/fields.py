@@ -10,6 +10,7 @@
   happens twice, and the API never guesses which instant was meant.
 """
 
+import copy
 from datetime import UTC
 
 from django.utils import timezone
@@ -43,6 +44,12 @@ class CachedIdField(RelatedIdField):
     def __init__(self, *, lookup, **kwargs):
         self.lookup = lookup
         super().__init__(**kwargs)
+
+    def __deepcopy__(self, memo):
+        # DRF copies a serializer's declared fields for every instance by building them anew,
+        # which for this field (a related field, its queryset, its id field) was a tenth of a
+        # booking POST's validation. Nothing of it changes per request: a shallow copy, to bind.
+        return copy.copy(self)
 
     def to_internal_value(self, data):
         pk = self.pk_field.to_internal_value(data)

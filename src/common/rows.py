@@ -3,6 +3,7 @@
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.fields import RangeField
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
@@ -10,16 +11,41 @@ from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
 
-def _insert_sql(obj: Model) -> tuple[str, tuple]:
-    # What `obj.save()` would send (Django's own compiler: every field, default and pre_save),
-    # with RETURNING of the primary key.
+def _insert_sql(obj: Model) -> tuple[str, list]:
+    """What `obj.save()` would send (every field, default and pre_save), with RETURNING of the
+    primary key. Django's compiler writes the text once per model and shape (which fields hold
+    an expression, and which); each row then only prepares its values, as the compiler would."""
     meta = obj._meta
-    query = InsertQuery(type(obj))
-    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [obj])
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [meta.pk]
-    [(sql, params)] = compiler.as_sql()
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    values = [f.pre_save(obj, add=True) for f in fields]
+    shape = (type(obj), tuple(repr(v) if hasattr(v, "resolve_expression") else None for v in values))
+    statement = _statements.get(shape)
+    if statement is None:
+        query = InsertQuery(type(obj))
+        query.insert_values(fields, [obj])
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = [meta.pk]
+        [(sql, params)] = compiler.as_sql()
+        if any(hasattr(f, "get_placeholder") and not isinstance(f, RangeField) for f in fields):
+            return sql, list(params)  # a placeholder that may depend on the value (GIS): not kept
+        # The expressions' own parameters, in field order: constant for a shape.
+        fixed = [
+            compiler.compile(v.resolve_expression(query, allow_joins=False, for_save=True))[1]
+            for v in values
+            if hasattr(v, "resolve_expression")
+        ]
+        statement = _statements[shape] = (sql, fixed)
+    sql, fixed = statement
+    params, expressions = [], iter(fixed)
+    for field, value in zip(fields, values, strict=True):
+        if hasattr(value, "resolve_expression"):
+            params.extend(next(expressions))
+        else:
+            params.append(field.get_db_prep_save(value, connection=connection))
     return sql, params
+
+
+_statements: dict[tuple, tuple[str, list]] = {}
 
 
 def insert_together(
