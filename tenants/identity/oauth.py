@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from oauth2_provider.models import get_application_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 from oauth2_provider.views import AuthorizationView
 
 from tenants.comuni.selectors import union_url
@@ -107,3 +113,12 @@ class ConsentView(AuthorizationView):
         if application is not None and source and application.redirect_uri_allowed(redirect_uri):
             response._csp_update = {"form-action": [source]}  # what django-csp's @csp_update sets
         return response
+
+
+def app_tokens_revoke(user, *, now) -> None:
+    """Every app the person let in must ask again (sign-out everywhere): refresh tokens revoked,
+    as the toolkit's own revocation leaves them, access and ID tokens and unused codes deleted."""
+    get_refresh_token_model().objects.filter(user=user, revoked__isnull=True).update(revoked=now)
+    get_access_token_model().objects.filter(user=user).delete()
+    get_id_token_model().objects.filter(user=user).delete()
+    get_grant_model().objects.filter(user=user).delete()

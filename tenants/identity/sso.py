@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from tenants.comuni.selectors import host_is_registered, union_url
 from tenants.identity.models import SignOnTicket, User
+from tenants.identity.oauth import app_tokens_revoke
 
 TICKET_SECONDS = 60
 STATE_COOKIE = "sso_state"
@@ -160,12 +161,14 @@ def sessions_end_all(user) -> None:
     """End every session of `user`, on every host of the union and every device.
 
     Each session is refused at its next request (its hash no longer matches) and flushed;
-    passes not yet used die too. The personal area's "esci da tutti i dispositivi" calls this.
+    passes not yet used die too, and so do the tokens of the apps the person let in. The
+    personal area's "esci da tutti i dispositivi" calls this.
     """
     now = timezone.now()
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(sessions_ended_at=now)
         SignOnTicket.objects.filter(user_id=user.pk, used_at__isnull=True).delete()
+        app_tokens_revoke(user, now=now)
     user.sessions_ended_at = now
 
 

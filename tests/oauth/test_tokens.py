@@ -168,3 +168,15 @@ def test_anonymous_is_told_to_authenticate_with_a_bearer_challenge(hub):
     response = Client(HTTP_HOST="cesena.localhost").get("/api/v1/bookings/")
     error_of(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_signing_out_everywhere_signs_the_apps_out_too(app_client, person, hub):
+    tokens = app_sign_in(person)
+    app = bearer("cesena.localhost", tokens.access)
+    assert app.get("/api/v1/bookings/").status_code == 200
+
+    site = host_client("localhost", person)
+    assert site.post("/account/accesso/esci-ovunque/").status_code == 302
+    error_of(app.get("/api/v1/bookings/"), 401, "authentication_failed")
+    again = refresh(tokens.refresh)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
