@@ -102,6 +102,11 @@ class Appointment(PeriodMixin, models.Model):
     def is_held(self) -> bool:
         return self.state == self.State.HELD
 
+    def can_be_cancelled(self, now) -> bool:
+        """Booked, or held and not lapsed (the applicant changed their mind before confirming), and not begun."""
+        live = self.is_active or (self.is_held and self.hold_expires_at is not None and self.hold_expires_at > now)
+        return live and self.start > now
+
 
 # The states that take a slot (the exclusion constraint's condition).
 SLOT_TAKING_STATES = (Appointment.State.HELD, Appointment.State.BOOKED)

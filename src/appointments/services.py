@@ -34,6 +34,9 @@ UNIQUE_VIOLATION = "23505"
 # Pages show these too (lazy: a module constant, translated when shown).
 APPOINTMENT_NOT_FOUND = gettext_lazy("Nessun appuntamento corrisponde a questo codice e a questo indirizzo e-mail.")
 SLOT_UNAVAILABLE = gettext_lazy("L'orario scelto non è più disponibile: scegline un altro.")
+CANCELLED_BEFORE_CONFIRMING = gettext_lazy(
+    "Questo appuntamento è stato annullato prima della conferma: se ti serve ancora, prenotane un altro."
+)
 
 
 class DailyLimitReached(DomainError):
@@ -228,6 +231,8 @@ def appointment_confirm(*, token: str, channel: str = Channel.WEB) -> Appointmen
             raise DomainError(LINK_INVALID, code="confirm_link_invalid")
         if appointment.state == Appointment.State.BOOKED:
             return appointment
+        if appointment.state == Appointment.State.CANCELLED:
+            raise DomainError(CANCELLED_BEFORE_CONFIRMING, code="appointment_cancelled")
         if appointment.state != Appointment.State.HELD or appointment.hold_expires_at <= timezone.now():
             raise DomainError(HOLD_EXPIRED, code="hold_expired")
         appointment.state = Appointment.State.BOOKED
@@ -260,14 +265,17 @@ def appointment_cancel(*, code: str, email: str | None = None, by=None, channel:
         raise NotFound(APPOINTMENT_NOT_FOUND)
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().select_related("desk__hub").get(pk=found.pk)
-        if appointment.state != Appointment.State.BOOKED:
+        if not appointment.can_be_cancelled(timezone.now()):
+            if appointment.start <= timezone.now():
+                raise ValidationError(_("L'appuntamento è già iniziato o passato: non si può più annullare."))
             raise ValidationError(_("L'appuntamento non è più attivo: non si può annullare."))
-        if appointment.start <= timezone.now():
-            raise ValidationError(_("L'appuntamento è già iniziato o passato: non si può più annullare."))
+        from_state = appointment.state
         appointment.state = Appointment.State.CANCELLED
         appointment.save(update_fields=["state"])
-        _record(appointment, from_state=Appointment.State.BOOKED, by=by, channel=channel)
-        notifications.appointment_cancellation_later(appointment)
+        _record(appointment, from_state=from_state, by=by, channel=channel)
+        # A hold never confirmed: its address was never proven, so nothing is sent to it.
+        if from_state == Appointment.State.BOOKED:
+            notifications.appointment_cancellation_later(appointment)
     return appointment
 
 

@@ -322,7 +322,7 @@ def _show(request, appointment, *, status=200, form=None, cancelled=False):
 
 
 def _can_cancel(appointment) -> bool:
-    return appointment is not None and appointment.is_active and appointment.start > timezone.now()
+    return appointment is not None and appointment.can_be_cancelled(timezone.now())
 
 
 @require_http_methods(["GET", "POST"])

@@ -145,3 +145,37 @@ def test_booking_without_an_account_has_its_own_rate(settings, cesena, cesena_de
     response = _post(api, cesena_desk, _at(day_after_tomorrow, 9, 30), email="altro@example.org")
     assert error_of(response, 429, "throttled")["detail"].startswith("Troppe richieste")
     assert 0 < int(response["Retry-After"]) <= 3600
+
+
+def test_a_hold_can_be_cancelled_before_it_is_confirmed(
+    cesena, cesena_desk, day_after_tomorrow, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        held = appointment_book(
+            desk=cesena_desk,
+            start=_at(day_after_tomorrow, 10),
+            topic="SPID e CIE",
+            applicant_name="Mario Verdi",
+            email="mario@example.org",
+        )
+    assert held.state == "held"
+    connection.set_schema_to_public()
+    browser = host_client("cesena.localhost")
+    page = browser.post("/appuntamenti/verifica/", {"code": held.code, "email": "mario@example.org"})
+    assert page.status_code == 200 and "Annulla l'appuntamento" in page_text(page)
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post("/appuntamenti/annulla/", {"code": held.code, "email": "mario@example.org"})
+    assert response.status_code == 200 and "è stato annullato" in page_text(response)
+    assert len(mail.outbox) == sent  # the address was never confirmed: nothing sent to it
+
+    connection.set_tenant(cesena)
+    held.refresh_from_db()
+    assert held.state == "cancelled"
+    assert _at(day_after_tomorrow, 10) in [s.start for s in desk_free_slots(desk=cesena_desk, day=day_after_tomorrow)]
+    # The link in the e-mail then says what happened, and confirms nothing.
+    link = confirm_path(mail.outbox[0])
+    connection.set_schema_to_public()
+    response = host_client("cesena.localhost").post(link)
+    assert response.status_code == 400 and "annullato prima della conferma" in page_text(response)
+    connection.set_tenant(cesena)
