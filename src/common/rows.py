@@ -63,15 +63,15 @@ def insert_together(
         pre_save.send(sender=type(obj), instance=obj, raw=False, using=DEFAULT_DB_ALIAS, update_fields=None)
     quote = connection.ops.quote_name
     names = [f"written_{n}" for n in range(len(rows))]
-    ids = [f"(SELECT {quote(obj._meta.pk.column)} FROM {name})" for obj, name in zip(rows, names, strict=True)]
+    new_ids = [f"SELECT {quote(obj._meta.pk.column)} FROM {name}" for obj, name in zip(rows, names, strict=True)]
     for follower, field in followers:
-        setattr(follower, follower._meta.get_field(field).attname, RawSQL(ids[0][1:-1], ()))
+        setattr(follower, follower._meta.get_field(field).attname, RawSQL(new_ids[0], ()))
     parts, params = [], []
     for obj, name in zip(rows, names, strict=True):
-        sql, values = _insert_sql(obj)
+        sql, row_params = _insert_sql(obj)
         parts.append(f"{name} AS ({sql})")
-        params.extend(values)
-    selected = list(ids)
+        params.extend(row_params)
+    selected = [f"({sql})" for sql in new_ids]
     if read is not None:
         selected.append(f"({read[0]})")
         params.extend(read[1])
