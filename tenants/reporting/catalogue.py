@@ -89,6 +89,7 @@ MODELS = {
 BookingState = Booking.State
 AppointmentState = Appointment.State
 RegistrationState = EventRegistration.State
+OrderState = Order.State
 WaitlistState = WaitlistEntry.State
 DeskKind = ServiceDesk.Kind
 # What an appointment's name, e-mail, phone, fiscal code and details become when anonymised.
