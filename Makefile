@@ -23,12 +23,14 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m config.localdb --temporary -- $(PY) -m bench $(BENCH)
 
-# Lint: ruff (rules and formatting), the architecture's import contracts, no missing migration.
+# Lint: ruff (rules and formatting), the architecture's import contracts, no missing migration,
+# every message translated into English (needs GNU gettext; no database).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -W ignore manage.py makemigrations --check --dry-run
+	$(PY) -m config.i18n_check
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
