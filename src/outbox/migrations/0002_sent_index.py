@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outbox', '0001_initial'),
+        ("outbox", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(condition=models.Q(('state', 'sent')), fields=['sent_at'], name='outbox_sent'),
+            model_name="outboxmessage",
+            index=models.Index(condition=models.Q(("state", "sent")), fields=["sent_at"], name="outbox_sent"),
         ),
     ]
