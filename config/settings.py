@@ -367,6 +367,9 @@ CELERY_BEAT_SCHEDULER = "config.beat:ComuniScheduler"
 OUTBOX_CELERY = env.bool(
     "OUTBOX_CELERY", default=bool(env("CELERY_BROKER_URL", default="") or env("REDIS_URL", default=""))
 )
+# Sent messages are deleted this many days after sending (the comune job `outbox_purged`):
+# their payloads can name people. Failed ones stay until someone has looked at them.
+OUTBOX_SENT_RETENTION_DAYS = env.int("OUTBOX_SENT_RETENTION_DAYS", default=30)
 from celery.schedules import crontab  # noqa: E402 - beside the schedule that uses it
 
 CELERY_BEAT_SCHEDULE = {

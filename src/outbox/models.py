@@ -32,6 +32,8 @@ class OutboxMessage(models.Model):
             # The drain's query: pending rows due by now, oldest first. Partial, so the sent
             # rows (nearly all of them, over time) never weigh on it.
             models.Index(fields=["next_attempt_at", "id"], condition=Q(state="pending"), name="outbox_due"),
+            # The purge's query (src/outbox/services.py `outbox_purge`), every round: only sent rows.
+            models.Index(fields=["sent_at"], condition=Q(state="sent"), name="outbox_sent"),
         ]
 
     def __str__(self):

@@ -186,6 +186,21 @@ def _deliver(message: OutboxMessage, municipality: Municipality, now: datetime) 
     return message.state == State.SENT
 
 
+def outbox_purge(*, now: datetime, batch: int = 10_000) -> int:
+    """Delete the messages sent more than OUTBOX_SENT_RETENTION_DAYS ago, in batches so a long
+    backlog never holds one huge transaction; pending and failed ones stay. Returns how many."""
+    cutoff = now - timedelta(days=settings.OUTBOX_SENT_RETENTION_DAYS)
+    old = OutboxMessage.objects.filter(state=State.SENT, sent_at__lt=cutoff)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(old.order_by().values_list("pk", flat=True)[:batch])
+            if not ids:
+                return deleted
+            OutboxMessage.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+
+
 def _describe(exc: Exception) -> str:
     """The class of the error and its SMTP or OS code: enough to act on, no addresses or names."""
     code = getattr(exc, "smtp_code", None) or getattr(exc, "errno", None)

@@ -6,7 +6,8 @@ back to the person any more. In one transaction:
 1. In every comune, with ONE statement per table for all comuni (`tenants.comuni.sql.with_each`:
    a WITH item per schema, table and column names from `tenants.reporting.catalogue`):
    - bookings: the person's future active ones are cancelled (their seats free; the
-     waitlist pass of the next jobs round offers them), each with its history row; every
+     waitlist pass of the next jobs round offers them), each with its history row, and
+     the days those under a firm's agreement took go back to the allowance; every
      booking of theirs then points at the one "utente cancellato" account (a booking needs
      a person or an event: a check constraint), their history rows lose who wrote them and
      the notes; bookings they made for others as operators lose `created_by`;
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from tenants.comuni.sql import quote_ident, union_all, with_each
+from tenants.identity.agreements import agreement_cover_release
 from tenants.identity.models import User
 from tenants.identity.selectors import ERASED_EMAIL
 from tenants.identity.services import erased_person_get, sessions_end_all
@@ -82,7 +84,9 @@ b{i} AS (
                                             THEN NULL ELSE old.{column.booking.hold_expires_at} END
   FROM {s}.{table.booking} old
   WHERE old.id = b.id AND (old.{column.booking.person} = %(person)s OR old.{column.booking.created_by} = %(person)s)
-  RETURNING b.id, MINE AS mine, old.{column.booking.state} AS from_state, b.{column.booking.state} AS to_state
+  RETURNING b.id, MINE AS mine, old.{column.booking.state} AS from_state, b.{column.booking.state} AS to_state,
+    CASE WHEN MINE AND FUTURE AND old.{column.booking.agreement} IS NOT NULL
+         THEN b.{column.booking.code} END AS covered_code
 ), bh{i} AS (
   UPDATE {s}.{table.booking_transition} t SET
     {column.booking_transition.actor} = CASE WHEN t.{column.booking_transition.actor} = %(person)s
@@ -214,6 +218,10 @@ _COUNTED = {
     "admin_log": "l",
 }
 
+# What a statement returns per comune besides its count: the codes of the bookings it cancelled
+# under a firm's agreement, whose days go back to the allowance (as `booking_move` does).
+_RELEASED = {"bookings": "coalesce(array_remove(array_agg(covered_code), NULL), ARRAY[]::varchar[])"}
+
 # The values an admin history entry may quote (its object's name, a change's message).
 _QUOTED = ("q_name", "q_email", "q_fiscal_code", "q_phone")
 
@@ -236,9 +244,13 @@ def _expand_scrub(template: str) -> str:
 
 
 def erasure_sql(name: str, schemas: list[str]) -> str:
-    """The one statement that does `name` in every schema of `schemas`; it returns (schema index, rows)."""
+    """The one statement that does `name` in every schema of `schemas`; it returns (schema index, rows,
+    codes of bookings whose agreement day goes back)."""
     counted = _COUNTED[name]
-    then = union_all("SELECT {i} AS comune_index, count(*) AS changed FROM " + counted + "{i}", schemas)
+    released = _RELEASED.get(name, "ARRAY[]::varchar[]")
+    then = union_all(
+        f"SELECT {{i}} AS comune_index, count(*) AS changed, {released} AS released FROM {counted}{{i}}", schemas
+    )
     return with_each(_expand_scrub(STATEMENTS[name]), schemas, then=then, **SQL)
 
 
@@ -319,7 +331,11 @@ def account_erase(*, user, now=None) -> ErasureResult:
                 where = [*schemas, settings.PUBLIC_SCHEMA_NAME] if name == "admin_log" else schemas
                 if where:
                     cursor.execute(erasure_sql(name, where), params)
-                    changed[name] = sum(count for _index, count in cursor.fetchall())
+                    rows = cursor.fetchall()
+                    changed[name] = sum(count for _index, count, _released in rows)
+                    for index, _count, codes in rows:
+                        for code in codes:
+                            agreement_cover_release(booking_code=code, now=now, schema=where[index])
             public = quote_ident(settings.PUBLIC_SCHEMA_NAME)
             _delete_public_rows(person)
             changed["sessions"] = sessions_end_all(person)

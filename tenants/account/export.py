@@ -1,8 +1,8 @@
 """A person's data across the union, as a zip of JSON and CSV: the rights of access and
 portability (GDPR art. 15 and 20).
 
-The public schema's rows (the account, roles, commute profile, settings) are read with
-the ORM. Each comune's rows are read with ONE query per table for all comuni: a UNION ALL
+The public schema's rows (the account, roles, commute profile, settings, the firms the
+person is enrolled with or manages, the cooperatives they work for) are read with the ORM. Each comune's rows are read with ONE query per table for all comuni: a UNION ALL
 generated over their schemas (`tenants.comuni.sql.union_all`), with table and column
 names from the catalogue (`tenants.reporting.catalogue`), never a loop over comuni.
 Every row carries the comune it comes from. Page ratings are not in it: they are
@@ -23,7 +23,9 @@ from django.utils import timezone
 from psycopg2.extras import Range
 
 from tenants.comuni.sql import union_all
+from tenants.firms.models import AgreementUse, AllowanceMonth, Enrolment, FirmManager
 from tenants.identity.models import PersonalSettings, Role, User
+from tenants.operators.models import OrganisationStaff, StaffAssignment
 from tenants.reporting.catalogue import SQL, select_list
 from tenants.reporting.models import CommuteProfile
 from tenants.reporting.schemas import comune_schemas
@@ -127,9 +129,55 @@ def _account(user) -> dict[str, list[dict]]:
     }
 
 
+def _rows(objects, *, named: dict[str, str] | None = None, left_out=()) -> list[dict]:
+    """Each object's columns (field name -> value); a foreign key in `named` as the pointed row's
+    attribute (`{"firm": "name"}`: the firm's name, not its id)."""
+    named = named or {}
+    rows = []
+    for obj in objects:
+        row = {}
+        for f in type(obj)._meta.concrete_fields:
+            if f.name in left_out:
+                continue
+            if f.name in named:
+                target = getattr(obj, f.name)
+                row[f.name] = getattr(target, named[f.name]) if target is not None else None
+            else:
+                row[f.name] = getattr(obj, f.attname)
+        rows.append(row)
+    return rows
+
+
+def _firms_and_cooperatives(person) -> dict[str, list[dict]]:
+    """The person at work: enrolled with a firm (its agreement's bookings and days used), managing
+    one, on a cooperative's staff. Who invited them is another person's: left out."""
+    enrolments = Enrolment.objects.filter(user=person).select_related("firm", "site").order_by("id")
+    uses = list(
+        AgreementUse.objects.filter(enrolment__user=person)
+        .select_related("agreement__firm", "municipality", "site")
+        .order_by("day", "id")
+    )
+    months = AllowanceMonth.objects.filter(enrolment__user=person).select_related("agreement").order_by("month", "id")
+    managed = FirmManager.objects.filter(user=person).select_related("firm").order_by("id")
+    staff = OrganisationStaff.objects.filter(user=person).select_related("organisation").order_by("id")
+    assignments = StaffAssignment.objects.filter(staff__user=person).select_related("municipality").order_by("id")
+    agreement = {"agreement": "title", "municipality": "name", "site": "name"}
+    return {
+        "aziende_iscrizioni": _rows(enrolments, named={"firm": "name", "site": "name"}, left_out=("invited_by",)),
+        "aziende_usi_convenzione": [
+            {"azienda": use.agreement.firm.name, **row}
+            for use, row in zip(uses, _rows(uses, named=agreement), strict=True)
+        ],
+        "aziende_giorni_usati": _rows(months, named={"agreement": "title"}),
+        "aziende_come_mobility_manager": _rows(managed, named={"firm": "name"}),
+        "cooperative_personale": _rows(staff, named={"organisation": "name"}),
+        "cooperative_hub_assegnati": _rows(assignments, named={"municipality": "name"}),
+    }
+
+
 def export_data(user) -> dict[str, list[dict]]:
     """Everything the union holds about `user`: file name -> rows (column -> value)."""
-    data = _account(user)
+    data = _account(user) | _firms_and_cooperatives(user)
     schemas = [c.schema for c in comune_schemas()]
     for dataset in COMUNE_DATASETS:
         if not schemas:
@@ -180,7 +228,14 @@ Ogni riga dei comuni indica nella colonna "comune" il comune da cui viene.
 - impostazioni: i promemoria che ricevi e la versione del link del calendario;
 - prenotazioni, liste_di_attesa, appuntamenti, iscrizioni_eventi: in tutti i comuni,
   con i loro cambi di stato (*_cambi_di_stato);
-- hub_come_operatore: gli hub in cui lavori come operatore, se ce ne sono.
+- hub_come_operatore: gli hub in cui lavori come operatore, se ce ne sono;
+- pagamenti_ordini, pagamenti_ricevuti, pagamenti_rimborsi, carnet_e_abbonamenti: in tutti
+  i comuni, quanto hai pagato o devi pagare, i rimborsi e i carnet o abbonamenti comprati;
+- aziende_iscrizioni, aziende_usi_convenzione, aziende_giorni_usati: le aziende con cui sei
+  iscritto, le prenotazioni coperte dalla loro convenzione e i giorni usati ogni mese;
+- aziende_come_mobility_manager: le aziende di cui sei mobility manager;
+- cooperative_personale, cooperative_hub_assegnati: le cooperative per cui lavori negli hub
+  e gli hub che ti hanno assegnato.
 
 Le valutazioni delle pagine non ci sono: sono anonime e non sono collegate al tuo account.
 """

@@ -13,8 +13,8 @@ app asks here, and the firms app answers (it registers its implementation at sta
   booking or the person booked at their own cost (`use_agreement=False`). Raises
   `CoverRefused` when the allowance of that month is used up.
 - `agreement_enrolled(person)`: whether the person is enrolled with a firm at all.
-- `agreement_cover_release(*, booking_code, now)`: the booking was cancelled: the day goes
-  back to the allowance (unless another live booking of that day still uses it).
+- `agreement_cover_release(*, booking_code, now, schema=None)`: the booking was cancelled: the
+  day goes back to the allowance (unless another live booking of that day still uses it).
 
 Without a registered implementation no booking is covered (and nothing is refused).
 """
@@ -76,10 +76,11 @@ def agreement_cover_take(
     )
 
 
-def agreement_cover_release(*, booking_code: str, now: datetime) -> None:
+def agreement_cover_release(*, booking_code: str, now: datetime, schema: str | None = None) -> None:
+    """`schema`: the booking's comune, when the caller is not in it (erasing an account, in public)."""
     release = _implementation.get("release")
     if release is not None:
-        release(schema=connection.schema_name, booking_code=booking_code, now=now)
+        release(schema=schema or connection.schema_name, booking_code=booking_code, now=now)
 
 
 # --- What a firm owes a comune for a month (src/payments: the monthly statement) ------------------

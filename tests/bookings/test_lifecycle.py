@@ -230,6 +230,7 @@ def test_jobs_run_reports_counts(booking, tomorrow):
         "event_reminders",
         "idempotency_keys_expired",
         "outbox",
+        "outbox_purged",
         "event_places_refilled",
         "appointments_anonymised",
         "walk_ins_anonymised",

@@ -103,6 +103,24 @@ def test_erasing_an_enrolled_account_keeps_the_firms_figures_nameless(employee, 
     assert AgreementUse.objects.get(booking_code=booking.code).enrolment_id == enrolment.pk
 
 
+def test_erasing_an_enrolled_account_gives_the_days_of_its_cancelled_bookings_back(
+    employee, firm, agreement, sarsina_hub
+):
+    from tenants.account.erasure import account_erase
+    from tenants.firms.models import AllowanceMonth
+
+    two_bookings_one_day = [_book(employee, sarsina_hub, _day(2), "09:00", "11:00")]
+    two_bookings_one_day.append(_book(employee, sarsina_hub, _day(2), "15:00", "17:00"))
+    another_day = _book(employee, sarsina_hub, _day(3))
+    connection.set_schema_to_public()
+    assert AllowanceMonth.objects.get(agreement=agreement).days_used == 2
+    account_erase(user=employee)
+    # The bookings are cancelled, so the month's allowance has its days back and nothing is billed.
+    assert AllowanceMonth.objects.get(agreement=agreement).days_used == 0
+    codes = [b.code for b in [*two_bookings_one_day, another_day]]
+    assert not AgreementUse.objects.filter(booking_code__in=codes, released_at__isnull=True).exists()
+
+
 def _booker(person, hub):
     """Books the first seat of the hub's coworking room for `person` through the API, by the hour."""
     space = hub.spaces.get(name="Coworking")

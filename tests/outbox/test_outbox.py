@@ -183,3 +183,42 @@ def test_each_comune_drains_its_own_messages_only(cesena, sarsina, make_user, to
     assert drain_outbox(sarsina) == 1
     assert [m.to for m in mail.outbox] == [[anna.email], [bruno.email]]
     assert f"http://sarsina.localhost/prenotazioni/{in_sarsina.code}/" in mail.outbox[1].body
+
+
+def test_sent_messages_are_purged_after_the_retention_failed_and_pending_ones_are_kept(cesena, sarsina, settings):
+    from src.common.jobs import comune_jobs_run
+
+    settings.OUTBOX_SENT_RETENTION_DAYS = 30
+    now = timezone.now()
+    connection.set_tenant(cesena)
+
+    def message(state, sent_days_ago=None, created_days_ago=60):
+        sent_at = now - timedelta(days=sent_days_ago) if sent_days_ago is not None else None
+        return OutboxMessage.objects.create(
+            kind="bookings.confirmed",
+            obj_id=1,
+            state=state,
+            created_at=now - timedelta(days=created_days_ago),
+            sent_at=sent_at,
+            next_attempt_at=now + timedelta(days=1),  # not due: the round's drain leaves them be
+        ).pk
+
+    old_sent = message("sent", sent_days_ago=31)
+    recent_sent = message("sent", sent_days_ago=29)
+    old_failed = message("failed")
+    old_pending = message("pending")
+    connection.set_tenant(sarsina)
+    sarsina_old_sent = message("sent", sent_days_ago=31)
+
+    connection.set_tenant(cesena)
+    assert comune_jobs_run(now=now, only={"outbox_purged"}) == {"outbox_purged": 1}
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_sent, old_failed, old_pending}
+    assert old_sent not in OutboxMessage.objects.values_list("pk", flat=True)
+    connection.set_tenant(sarsina)
+    assert OutboxMessage.objects.filter(pk=sarsina_old_sent).exists()  # Sarsina's round purges Sarsina's
+
+    # A shorter retention, set by the installer, purges sooner.
+    connection.set_tenant(cesena)
+    settings.OUTBOX_SENT_RETENTION_DAYS = 7
+    comune_jobs_run(now=now, only={"outbox_purged"})
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {old_failed, old_pending}
