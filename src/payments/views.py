@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from src.common.accounts import ensure_can_book
 from src.common.errors import DomainError
 from src.common.qr import qr_svg
-from src.common.time import ROME, local_today
+from src.common.time import ROME, day_in_range, local_today
 from src.payments import selectors, services
 from src.payments.models import Order, Price, Refund, Statement, euro
 from src.payments.notices import qr_string
@@ -173,9 +173,11 @@ def _staff(request):
 def _month(request) -> date:
     raw = request.GET.get("mese", "")
     try:
-        return datetime.strptime(raw, "%Y-%m").date()
+        month = datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
         return local_today().replace(day=1)
+    # A month outside the years the project keeps (9999-12 would end past the calendar): this one.
+    return month if day_in_range(month) else local_today().replace(day=1)
 
 
 @never_cache

@@ -47,7 +47,7 @@ class ActorFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isascii() and value.isdigit():  # "²" is a digit int() refuses
             return queryset.filter(actor_id=int(value))
         return queryset
 

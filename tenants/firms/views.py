@@ -31,7 +31,7 @@ NOT_A_MANAGER = _(
 def _year(request) -> int:
     raw = request.GET.get("anno", "")
     today = timezone.localdate()
-    return int(raw) if raw.isdigit() and 2020 <= int(raw) <= today.year + 1 else today.year
+    return int(raw) if raw.isascii() and raw.isdigit() and 2020 <= int(raw) <= today.year + 1 else today.year
 
 
 def _errors(error: ValidationError) -> list[str]:

@@ -3,6 +3,8 @@
 from functools import wraps
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -258,8 +260,21 @@ class ItalianAdminMixin:
                 del request._admin_integrity_error
 
 
+class BoundedChangeList(ChangeList):
+    """The list's date hierarchy read from the query string: a year past any date (?anno__year=
+    99999999999999999999, or December of 9999, whose end falls past year 9999) is a bad lookup,
+    like a malformed one, not a 500 (Django catches only ValueError there)."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class PolicyModelAdmin(ItalianAdminMixin, PolicyPermissions, admin.ModelAdmin):
-    pass
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
 
 
 class PolicyTabularInline(PolicyPermissions, admin.TabularInline):

@@ -107,9 +107,12 @@ def return_url_host(url: str | None, request) -> str | None:
 
 
 def safe_return_url(url: str | None, request, default: str = "/") -> str:
-    """`url` if it is a path on this host or an absolute URL on a host of the union, else `default`."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`url` if it is a path on this host or an absolute URL on a host of the union, else `default`.
+    A bare word ("0", "NaN") is no path: redirect() would take it for a view's name."""
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     ):
         return url
     return url if return_url_host(url, request) else default

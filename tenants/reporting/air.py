@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from src.common.time import day_in_range
 from tenants.comuni.sql import union_all
 from tenants.reporting.catalogue import SQL
 from tenants.reporting.opendata import dcat_metadata
@@ -127,7 +128,12 @@ def air_month_window(month: str | None, today: date | None = None) -> tuple[date
     today = today or timezone.localdate()
     if month:
         year, _sep, number = month.partition("-")
-        first = date(int(year), int(number), 1)
+        try:
+            first = date(int(year), int(number), 1)
+        except OverflowError as error:  # a year past any C integer
+            raise ValueError(month) from error
+        if not day_in_range(first):  # year 9999's December would end past the calendar
+            raise ValueError(month)
     else:
         first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)

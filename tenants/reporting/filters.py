@@ -8,9 +8,12 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from src.common.time import parse_day
 from tenants.reporting.periods import KINDS, MONTH, Period, default_period
 from tenants.reporting.schemas import ComuneSchema
 from tenants.reporting.selectors import ReportQuery
+
+BIGINT_MAX = 2**63 - 1  # hub ids are bigint: a longer number is no hub
 
 
 @dataclass
@@ -42,10 +45,11 @@ def filters_from(params, allowed: list[ComuneSchema], *, comune_filter: bool = T
         kind = MONTH
     day = default_period(kind).start
     if params.get("data"):
-        try:
-            day = date.fromisoformat(params["data"])
-        except ValueError:
+        asked = parse_day(params["data"])  # None when malformed or outside the years the project keeps
+        if asked is None:
             problems.append(_("Data non valida: mostro il periodo in corso."))
+        else:
+            day = asked
     period = Period.containing(kind, day)
 
     comuni = list(allowed)
@@ -61,7 +65,7 @@ def filters_from(params, allowed: list[ComuneSchema], *, comune_filter: bool = T
     if params.get("hub"):
         slug, _sep, hub_id = params["hub"].partition(":")
         target = next((c for c in comuni if c.slug == slug), None)
-        if target is not None and hub_id.isdigit():
+        if target is not None and hub_id.isascii() and hub_id.isdigit() and int(hub_id) <= BIGINT_MAX:
             hub, hub_value = (target.schema, int(hub_id)), params["hub"]
             comuni = [target]
         else:

@@ -74,6 +74,25 @@ def test_filters_by_comune_and_hub(union_data, union_staff):
     assert "Periodo non valido" in page_text(bad) and "Comune non disponibile" in page_text(bad)
 
 
+def test_dates_and_hubs_past_any_range_fall_back_and_say_so(union_data, union_staff, cesena_admin):
+    """A day of year 9999 or 1 (its period would end or start past the calendar) and a hub id
+    past a bigint: the page shows the period under way and says why, the CSV is the current
+    period's, the API refuses with its JSON error."""
+    client = host_client("localhost", union_staff)
+    for query in ("periodo=day&data=9999-12-31", "periodo=week&data=0001-01-01", "periodo=month&data=9999-12-31"):
+        page = client.get(f"/statistiche/?{query}")
+        assert page.status_code == 200, query
+        assert "Data non valida: mostro il periodo in corso." in page_text(page)
+        assert client.get(f"/statistiche/csv/comuni/?{query}").status_code == 200, query
+        api = client.get(f"/api/v1/reports/?{query}")
+        assert api.status_code == 400 and "Data non valida" in api.json()["detail"], query
+    for hub in ("cesena:99999999999999999999", "cesena:\u00b2"):
+        page = client.get("/statistiche/", {"hub": hub})
+        assert page.status_code == 200 and "Hub non valido: mostro tutti gli hub." in page_text(page)
+    comune = host_client("cesena.localhost", cesena_admin).get("/statistiche/?periodo=day&data=9999-12-31")
+    assert comune.status_code == 200 and "Data non valida" in page_text(comune)
+
+
 def test_comune_dashboard_for_its_administrator(union_data, cesena_admin):
     response = host_client("cesena.localhost", cesena_admin).get(f"/statistiche/?{FEB}")
     assert response.status_code == 200

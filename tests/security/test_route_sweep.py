@@ -388,7 +388,7 @@ def plausible(world: World, route: Route) -> dict:
         "token": ["eyJub3QiOiJhIHRva2VuIn0.forged"],
         "uidb64": [urlsafe_base64_encode(force_bytes(world.owner.pk))],
         "page": ["privacy"],
-        "key": ["prenotazioni"],
+        "key": ["comuni"],  # a table of the dashboards, so its CSV is written
         "month": [local_today().strftime("%Y-%m")],
         "url": ["non-esiste/"],
     }
@@ -712,4 +712,99 @@ def test_every_route_refuses_what_it_must(world, identities, sweep, host):
     assert not unfilled, f"routes this sweep could not fill: {unfilled}"
     assert not sweep.failures, f"{len(sweep.failures)} of {sweep.requests} requests:\n" + "\n\n".join(
         sweep.failures[:60]
+    )
+
+
+# --- The query parameters the pages read, with values past every range ----------------------
+
+# The names the views, filters, forms and serializers read from the query string: a grep of
+# `request.GET`, `query_params`, `params.get(` and the forms and serializers bound to GET in src/
+# and tenants/ (reporting filters, bookings' and appointments' day pickers, payments' month,
+# firms' year, the hub directory, the API's date/slot/availability queries, SensorThings' $top),
+# the admin's changelist (search, page, order, date hierarchy, related filters), plus the
+# pagination and return-address names any page might grow.
+READ_NAMES = [
+    *("data", "periodo", "comune", "hub", "giorno", "dal", "mese", "anno", "settimana", "da", "a"),
+    *("date", "day", "days", "week", "month", "year", "from", "to", "start", "end", "time"),
+    *("sala", "sportello", "allestimento", "codice", "code", "formato", "solo", "esito", "servizio"),
+    *("aperto", "metodo", "state", "order", "seq", "count", "space", "seat", "desk", "desk_kind"),
+    *("open_now", "page", "limit", "offset", "$top", "$skip", "q", "next", "p", "o", "e"),
+    *("hub__id__exact", "starts_on__year", "starts_on__month", "starts_at__year", "date__year", "actor"),
+    *("starts_at__month", "date__month", "at__year", "at__month"),
+]
+BEYOND = [
+    "9999-12-31",
+    "0001-01-01",
+    "10000-01-01",
+    "9999-12",  # a month, as ?mese= reads it
+    "-1",
+    "0",
+    HUGE,
+    "1e400",
+    "NaN",
+    "\x00",
+    "x" * 5000,
+    f"cesena:{HUGE}",
+    "²",  # a digit to str.isdigit(), not to int()
+]
+# Pages that switch on a period kind read the date with it: each date past the range goes with
+# a kind (the 500 of 9999-12-31 was a day's), the other values with the kind itself.
+KIND_OF = {"9999-12-31": "day", "0001-01-01": "week", "9999-12": "month"}
+
+
+# Routes that read none of these names and take half a second each (the OpenAPI schema is
+# generated anew): the two mixed query strings are enough.
+SLOW_AND_DEAF = {"api/schema/"}
+
+
+def answers_get(route: Route) -> bool:
+    actions = getattr(route.callback, "actions", None)
+    view_class = getattr(route.callback, "view_class", None) or getattr(route.callback, "cls", None)
+    if actions is not None:
+        return "get" in actions
+    return view_class is None or hasattr(view_class, "get")
+
+
+def beyond_queries() -> list[str]:
+    """One query string per hostile value: every name read set to it."""
+    queries = []
+    for value in BEYOND:
+        queries.append(urlencode({**dict.fromkeys(READ_NAMES, value), "periodo": KIND_OF.get(value, value)}))
+    return queries
+
+
+def mixed_queries() -> list[str]:
+    """Two query strings with every hostile value spread over the names (for nobody signed in,
+    who mostly meets the sign-in page: the deepest identity gets each value everywhere)."""
+    return [
+        urlencode({name: BEYOND[(i + shift) % len(BEYOND)] for i, name in enumerate(READ_NAMES)})
+        for shift in (0, len(BEYOND) // 2)
+    ]
+
+
+@pytest.mark.parametrize("host", [UNION, CESENA])
+def test_no_query_parameter_a_page_reads_is_a_500(world, sweep, host, cesena_admin, union_staff):
+    """Every GET route, with every query parameter name the project reads set past its range
+    (dates of year 1 and 9999, numbers past a bigint, NaN, a NUL byte, 5000 characters), as
+    nobody and as whoever gets deepest: union staff on the union's host, Cesena's administrator
+    on Cesena's. Never a 500 nor a stack trace; under /api/ the API's JSON error."""
+    deepest = Identity("staff dell'Unione", union_staff, sees_all=True) if host == UNION else None
+    deepest = deepest or Identity("amministratore di Cesena", cesena_admin, is_admin=True, sees_all=True)
+    askers = [(deepest.sign_in(), beyond_queries()), (Identity("anonimo", sees_all=True).sign_in(), mixed_queries())]
+    asked = 0
+    for route in routes(HOSTS[host]):
+        path = build(route, plausible(world, route))
+        if path is None or not answers_get(route):
+            continue
+        if is_admin_model_page(route) and route.callback.__name__ != "changelist_view":
+            continue  # a model's other pages read no query string of ours
+        for identity, queries in askers:
+            if route.text in SLOW_AND_DEAF:
+                queries = mixed_queries()
+            for query in queries:
+                sweep.ask(identity, host, "GET", f"{path}?{query}")
+                asked += 1
+    assert asked > 500, "the walk reached the routes"
+    assert not sweep.failures, f"{len(sweep.failures)} of {sweep.requests} requests:\n" + "\n\n".join(
+        sweep.failures[:40]
     )

@@ -164,4 +164,7 @@ def test_the_open_data_csv_and_its_dcat_ap_it_metadata(cesena):
     assert metadata["dct:identifier"].endswith(":qualita-aria-oraria")
     assert metadata["dcat:distribution"][0]["dcat:mediaType"] == "text/csv"
     assert client.get("/statistiche/open-data/qualita-aria-oraria.csv?mese=ieri").status_code == 400
+    for month in ("9999-12", "0001-01", "99999999999999999999-01"):  # past the years kept, past any integer
+        refused = client.get(f"/statistiche/open-data/qualita-aria-oraria.csv?mese={month}")
+        assert refused.status_code == 400 and "AAAA-MM" in refused.content.decode(), month
     assert "qualita-aria-oraria.csv" in client.get("/statistiche/open-data/").content.decode()
