@@ -11,17 +11,14 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from src.bookings.models import Booking
 from src.bookings.selectors import policy_get
 from src.common.time import local_today
-from tenants.comuni.models import Municipality
-from tenants.comuni.services import UNION_COMUNI, municipality_create
 from tests.bookings.conftest import at, build_hub
+from tests.committed import committed_remove, comune_committed, people_committed
 
 RACERS = 12
 # 100 requests for one seat through 25 threads (25 connections: CI's PostgreSQL allows 100 in all).
@@ -32,16 +29,8 @@ EMAIL = "gara{}@example.org"
 @pytest.fixture(scope="module")
 def race(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        data = next(c for c in UNION_COMUNI if c["slug"] == "verghereto")
-        municipality = municipality_create(**data).municipality
-        User = get_user_model()
-        # Booking through the API: the addresses are confirmed (tests/identity).
-        users = [
-            User.objects.create_user(
-                email=EMAIL.format(i), email_verified_address=EMAIL.format(i), email_verified_at=timezone.now()
-            )
-            for i in range(CROWD)
-        ]
+        municipality = comune_committed("verghereto")
+        users = people_committed(EMAIL, CROWD)
         connection.set_tenant(municipality)
         hub = build_hub("gara", seats=2)
         space = hub.spaces.get(name="Coworking")
@@ -50,13 +39,7 @@ def race(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
         yield municipality, space, seat, users
         # Clean up what this module committed: the comune's schema, then the accounts and their sessions.
-        connections.close_all()
-        Municipality.objects.get(pk=municipality.pk).delete(force_drop=True)
-        connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM django_session WHERE session_key = ANY(%s)", [list(_sessions)])
-            # Raw SQL: Django's cascade would look for the comuni's tables in the public schema.
-            cursor.execute("DELETE FROM identity_user WHERE email LIKE 'gara%%@example.org'")
+        committed_remove(municipality, emails_like="gara%@example.org", sessions=_sessions)
 
 
 _sessions: set[str] = set()

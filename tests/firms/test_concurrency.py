@@ -11,18 +11,16 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.test import Client
-from django.utils import timezone
 
 from src.bookings.models import Booking
 from src.bookings.selectors import policy_get
 from src.common.time import local_today
 from tenants.comuni.models import Municipality
-from tenants.comuni.services import UNION_COMUNI, municipality_create
 from tenants.firms.models import Agreement, AgreementUse, AllowanceMonth, Enrolment, Firm, WorkSite
 from tests.bookings.conftest import at, build_hub
+from tests.committed import comune_committed, people_committed
 
 RACERS = 20
 EMAIL = "corsa.convenzione@example.org"
@@ -31,11 +29,8 @@ EMAIL = "corsa.convenzione@example.org"
 @pytest.fixture(scope="module")
 def race(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        data = next(c for c in UNION_COMUNI if c["slug"] == "bagno-di-romagna")
-        municipality = municipality_create(**data).municipality
-        user = get_user_model().objects.create_user(
-            email=EMAIL, email_verified_address=EMAIL, email_verified_at=timezone.now()
-        )
+        municipality = comune_committed("bagno-di-romagna")
+        [user] = people_committed(EMAIL, 1)
         firm = Firm.objects.create(name="Corsa S.r.l.", tax_code="01234567897", size_band="100-249")
         site = WorkSite.objects.create(firm=firm, name="Sede", address="Via 1", istat_code="040007")
         Enrolment.objects.create(firm=firm, user=user, site=site, state="active")

@@ -11,8 +11,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -24,9 +23,8 @@ from src.common.time import local_today
 from src.hubs.models import Space
 from src.payments.models import Creditor, Order, Payment, Price, Product, Refund
 from src.payments.services import order_checkout_start
-from tenants.comuni.models import Municipality
-from tenants.comuni.services import UNION_COMUNI, municipality_create
 from tests.bookings.conftest import at, build_hub
+from tests.committed import committed_remove, comune_committed, people_committed
 from tests.payments.conftest import COOPERATIVE_ACCOUNT
 from tests.payments.fakes.stripe_server import WEBHOOK_SECRET, FakeStripe
 
@@ -37,15 +35,8 @@ EMAIL = "pagante{}@example.org"
 @pytest.fixture(scope="module")
 def montiano(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        data = next(c for c in UNION_COMUNI if c["slug"] == "montiano")
-        municipality = municipality_create(**data).municipality
-        User = get_user_model()
-        users = [
-            User.objects.create_user(
-                email=EMAIL.format(i), email_verified_address=EMAIL.format(i), email_verified_at=timezone.now()
-            )
-            for i in range(PAYERS)
-        ]
+        municipality = comune_committed("montiano")
+        users = people_committed(EMAIL, PAYERS)
         with tenant_context(municipality):
             hub = build_hub("ultimo-posto", seats=1)
             space = hub.spaces.get(name="Coworking")
@@ -62,12 +53,7 @@ def montiano(django_db_setup, django_db_blocker):
             )
         connection.set_schema_to_public()
         yield municipality, space, seat, users
-        connections.close_all()
-        Municipality.objects.get(pk=municipality.pk).delete(force_drop=True)
-        connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM django_session WHERE session_key = ANY(%s)", [list(_sessions)])
-            cursor.execute("DELETE FROM identity_user WHERE email LIKE 'pagante%%@example.org'")
+        committed_remove(municipality, emails_like="pagante%@example.org", sessions=_sessions)
 
 
 _sessions: set[str] = set()
