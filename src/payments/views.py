@@ -180,6 +180,20 @@ def _month(request) -> date:
     return month if day_in_range(month) else local_today().replace(day=1)
 
 
+def _month_after(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _month_links(month: date) -> dict:
+    """The month shown, the one before, and the one after unless it is still to come."""
+    following = _month_after(month)
+    return {
+        "month": month,
+        "previous": (month - timedelta(days=1)).replace(day=1),
+        "next": following if following <= local_today() else None,
+    }
+
+
 @never_cache
 def reconciliation(request):
     """Orders, payments, refunds and what does not add up, month by month."""
@@ -192,8 +206,7 @@ def reconciliation(request):
         return redirect(request.get_full_path())
     month = _month(request)
     start = datetime.combine(month, datetime.min.time(), tzinfo=ROME)
-    next_month = (month + timedelta(days=32)).replace(day=1)
-    end = datetime.combine(next_month, datetime.min.time(), tzinfo=ROME)
+    end = datetime.combine(_month_after(month), datetime.min.time(), tzinfo=ROME)
     only_problems = request.GET.get("solo") == "differenze"
     rows = selectors.reconciliation(start=start, end=end, only_problems=only_problems)
     audit_record(
@@ -217,9 +230,7 @@ def reconciliation(request):
         "payments/reconciliation.html",
         {
             "rows": rows,
-            "month": month,
-            "previous": (month - timedelta(days=1)).replace(day=1),
-            "next": next_month if next_month <= local_today() else None,
+            **_month_links(month),
             "only_problems": only_problems,
             "totals": totals,
             "refunds_owed": selectors.refunds_owed(),
@@ -307,15 +318,12 @@ def statements(request):
     bills = bills_for(month)
     rows = [(bill, issued.pop(bill.agreement_id, None)) for bill in bills]
     rows += [(None, statement) for statement in issued.values()]  # issued, with nothing left to bill now
-    next_month = (month + timedelta(days=32)).replace(day=1)
     return render(
         request,
         "payments/statements.html",
         {
             "rows": rows,
-            "month": month,
-            "previous": (month - timedelta(days=1)).replace(day=1),
-            "next": next_month if next_month <= local_today() else None,
+            **_month_links(month),
             "creditor": creditor_for_statements(),
         },
     )
