@@ -31,7 +31,7 @@ RACERS = 32
 
 
 def _availability_selector(municipality, hub, day) -> dict:
-    from src.bookings.selectors import hub_availability
+    from src.bookings.availability import hub_availability
 
     connection.set_tenant(municipality)
     for _ in range(3):  # warm-up: connection, caches

@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from src.bookings import selectors, services
+from src.bookings import availability, selectors, services
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.serializers import (
     AvailabilityOut,
@@ -70,7 +70,7 @@ class AvailabilityView(APIView):
         hub = query.validated_data["hub"]
         if not hub.is_published and not may_see_unpublished(request):
             raise NotFound(_("Hub non trovato."))
-        grid = selectors.hub_availability(hub, query.validated_data.get("date") or local_today())
+        grid = availability.hub_availability(hub, query.validated_data.get("date") or local_today())
         return Response(availability_data(grid))
 
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from src.bookings.availability import hub_availability
 from src.bookings.models import Booking
-from src.bookings.selectors import day_bounds, hub_availability
+from src.bookings.selectors import day_bounds
 from src.bookings.services import booking_create
 from src.common.errors import DomainError
 from src.common.time import local_today

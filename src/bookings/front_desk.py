@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from src.bookings import selectors, services
+from src.bookings import availability, selectors, services
 from src.bookings.forms import CodeForm, WalkInForm
 from src.bookings.models import Booking
 from src.common.errors import DomainError
@@ -50,7 +50,7 @@ def hubs(request):
 
 
 def _grid(hub, now):
-    grid = selectors.hub_availability(hub, local_today(), now=now)
+    grid = availability.hub_availability(hub, local_today(), now=now)
     places = [(row.space, row.whole_room, row.seats) for row in grid.spaces]
     slots = [s for s in grid.slots if s[1] > now]
     return places, slots

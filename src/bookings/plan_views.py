@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from src.bookings import selectors
+from src.bookings import availability, selectors
 from src.bookings.forms import SlotForm
 from src.bookings.views import _hub
 from src.common.time import local_today, parse_day
@@ -26,13 +26,13 @@ def seat_plan(request, hub_slug):
     start, end = form.period
     day = selectors.local_day(start)
     now = timezone.now()
-    grid = selectors.hub_availability(hub, day, now=now)
+    grid = availability.hub_availability(hub, day, now=now)
     slot = next(((a, b) for a, b in grid.slots if a == start and b == end), None)
     if slot is None or end <= now or day > local_today() + timedelta(days=grid.policy.max_days_ahead):
         messages.error(request, _("Questo orario non si può prenotare: scegline uno tra quelli proposti."))
         return redirect(f"{_availability_url(hub)}?giorno={day.isoformat()}")
     person = request.user if request.user.is_authenticated else None
-    plans = selectors.hub_seat_plans(hub, slot, person=person, now=now)
+    plans = availability.hub_seat_plans(hub, slot, person=person, now=now)
     return render(
         request,
         "bookings/seat_plan.html",
@@ -67,7 +67,7 @@ def week(request, hub_slug):
             "hub": hub,
             "space": space,
             "spaces": spaces,
-            "week": selectors.space_week(space, first),
+            "week": availability.space_week(space, first),
             "previous": first - timedelta(days=7) if first > today else None,
             "next": first + timedelta(days=7) if first + timedelta(days=7) <= last else None,
             "now": timezone.now(),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from src.bookings import selectors, services
+from src.bookings.availability import hub_availability
 from src.bookings.forms import PlaceForm, RepeatForm
 from src.bookings.ics import booking_event
 from src.bookings.models import Booking, WaitlistEntry
@@ -62,7 +63,7 @@ def availability(request, hub_slug):
     hub = _hub(request, hub_slug)
     day = _day(request)
     now = timezone.now()
-    grid = selectors.hub_availability(hub, day, now=now)
+    grid = hub_availability(hub, day, now=now)
     today = local_today()
     last = today + timedelta(days=grid.policy.max_days_ahead)
     # Cells paired with their slot, as the template walks them.
@@ -176,7 +177,7 @@ def booking_new(request, hub_slug):
         quote_problem = error.message
     if quote.needs_payment and quote.problem is not None and not agreement_enrolled(request.user):
         quote_problem = str(quote.problem)  # an employee's agreement may still cover it
-    grid = selectors.hub_availability(hub, selectors.local_day(start))
+    grid = hub_availability(hub, selectors.local_day(start))
     return render(
         request,
         "bookings/booking_new.html",

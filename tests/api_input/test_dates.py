@@ -6,7 +6,7 @@
 import pytest
 
 from src.appointments.selectors import desk_slots_by_day
-from src.bookings.selectors import hub_availability
+from src.bookings.availability import hub_availability
 from src.common.time import parse_day
 from tests.api_input.conftest import refusal
 

@@ -5,8 +5,9 @@ from datetime import time, timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from src.bookings.availability import hub_availability
 from src.bookings.models import Booking
-from src.bookings.selectors import hub_availability, policy_get
+from src.bookings.selectors import policy_get
 from src.common.time import ROME
 from src.hubs.models import Hub, Layout, LayoutSchedule, OpeningHours, Seat, Space
 from tests.bookings.conftest import at

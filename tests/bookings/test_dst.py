@@ -19,9 +19,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from src.appointments.selectors import desk_slots_by_day
+from src.bookings.availability import hub_availability
 from src.bookings.forms import PlaceForm
 from src.bookings.models import Booking
-from src.bookings.selectors import hub_availability, policy_get
+from src.bookings.selectors import policy_get
 from src.common.time import ROME, local_time_problem, local_today
 from src.desks.models import DeskHours, ServiceDesk
 from src.hubs.models import SpecialOpening

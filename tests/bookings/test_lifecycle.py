@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from src.bookings.availability import hub_availability
 from src.bookings.jobs import bookings_complete, bookings_release_no_shows, holds_expire, reminders_send
 from src.bookings.models import Booking
-from src.bookings.selectors import hub_availability, person_active_count
+from src.bookings.selectors import person_active_count
 from src.bookings.services import (
     booking_cancel,
     booking_check_in,

@@ -107,11 +107,11 @@ def cast(django_db_blocker, browser_comune):
 def _first_free_slot(hub) -> str:
     from django.utils import timezone
 
-    from src.bookings import selectors
+    from src.bookings.availability import hub_availability
     from src.common.time import local_today
 
     for ahead in range(1, 8):
-        grid = selectors.hub_availability(hub, local_today() + timedelta(days=ahead), now=timezone.now())
+        grid = hub_availability(hub, local_today() + timedelta(days=ahead), now=timezone.now())
         if grid.slots:
             start, end = grid.slots[0]
             return urlencode({"start": start.isoformat(), "end": end.isoformat()})

@@ -12,9 +12,10 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 
+from src.bookings.availability import hub_availability
 from src.bookings.jobs import bookings_release_no_shows, reminders_send
 from src.bookings.models import Booking
-from src.bookings.selectors import bookings_for_person, front_desk_sheet, hub_availability, person_active_count
+from src.bookings.selectors import bookings_for_person, front_desk_sheet, person_active_count
 from src.bookings.services import booking_cancel, booking_check_in, booking_create, waitlist_join, waitlist_offers_run
 from src.common.errors import Conflict, DomainError
 from src.common.occupancy import SpaceOccupied

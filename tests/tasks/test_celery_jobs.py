@@ -25,8 +25,9 @@ from django_tenants.utils import tenant_context
 from psycopg2.extras import DateTimeTZRange
 
 from config.celery import app
+from src.bookings.availability import free_seats
 from src.bookings.models import Booking
-from src.bookings.selectors import free_seats, policy_get
+from src.bookings.selectors import policy_get
 from src.common.tasks import comune_jobs_run, comune_jobs_send
 from src.outbox import services as outbox
 from src.outbox.models import OutboxMessage

@@ -9,9 +9,9 @@ from psycopg2 import errorcodes
 from psycopg2.extras import DateTimeTZRange
 
 from src.bookings import notifications
+from src.bookings.availability import free_seats
 from src.bookings.models import Booking, WaitlistEntry
 from src.bookings.selectors import (
-    free_seats,
     local_day,
     overlapping_active,
     person_overlapping_active,
